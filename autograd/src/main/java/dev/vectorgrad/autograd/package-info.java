@@ -1,0 +1,2 @@
+/** vectorgrad autograd: see the module description. */
+package dev.vectorgrad.autograd;

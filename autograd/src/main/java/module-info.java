@@ -1,0 +1,6 @@
+/** Reverse-mode automatic differentiation over vectorgrad tensors. */
+module dev.vectorgrad.autograd {
+    requires transitive dev.vectorgrad.core;
+
+    exports dev.vectorgrad.autograd;
+}

@@ -1,0 +1,2 @@
+/** JMH benchmarks; see bench/README.md. */
+package dev.vectorgrad.bench;

@@ -1,0 +1,84 @@
+package dev.vectorgrad.core;
+
+import java.util.Arrays;
+
+/** Shape arithmetic and the checks that turn bad shapes into clear messages. */
+final class Shapes {
+
+    private Shapes() {}
+
+    /** {@code [10000, 50]}. */
+    static String str(int[] shape) {
+        return Arrays.toString(shape);
+    }
+
+    /** The number of elements, refusing negative sizes and totals beyond one Java array. */
+    static int numel(String op, int[] shape) {
+        long n = 1;
+        for (int s : shape) {
+            if (s < 0) {
+                throw new IllegalArgumentException(op + ": shape " + str(shape) + " has a negative size");
+            }
+            n *= s;
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(op + ": shape " + str(shape)
+                        + " holds more than " + (Integer.MAX_VALUE - 8) + " elements, the most one tensor can hold");
+            }
+        }
+        return (int) n;
+    }
+
+    /** Row-major strides of a contiguous tensor of this shape. */
+    static int[] contiguousStrides(int[] shape) {
+        int[] strides = new int[shape.length];
+        int s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = s;
+            s *= Math.max(shape[d], 1);
+        }
+        return strides;
+    }
+
+    /** A dim in {@code [-rank, rank)} made non-negative, or a message naming the valid range. */
+    static int normalizeDim(String op, int dim, int[] shape) {
+        return normalizeDim(op, dim, shape, shape.length);
+    }
+
+    /** Same, for ops such as unsqueeze whose valid range is {@code [-rank', rank')} for another rank. */
+    static int normalizeDim(String op, int dim, int[] shape, int rank) {
+        if (dim < -rank || dim >= rank) {
+            throw new IndexOutOfBoundsException(op + ": dim " + dim + " is out of range for shape "
+                    + str(shape) + " (expected a dim in [" + -rank + ", " + (rank - 1) + "])");
+        }
+        return dim < 0 ? dim + rank : dim;
+    }
+
+    /**
+     * NumPy broadcasting: align on the right; two sizes agree when equal or when one is 1.
+     */
+    static int[] broadcast(String op, int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b)
+                        + " cannot broadcast: sizes " + da + " and " + db + " at dim " + (i - rank)
+                        + " must be equal or one of them 1");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /** Strides that read {@code shape/strides} as if it had been expanded to {@code target}. */
+    static int[] broadcastStrides(int[] shape, int[] strides, int[] target) {
+        int[] out = new int[target.length];
+        int shift = target.length - shape.length;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            out[d + shift] = shape[d] == 1 && target[d + shift] != 1 ? 0 : strides[d];
+        }
+        return out;
+    }
+}

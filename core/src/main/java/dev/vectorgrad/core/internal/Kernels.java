@@ -1,0 +1,108 @@
+package dev.vectorgrad.core.internal;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Chooses the kernels once, at class initialisation, and holds them in {@code static final}
+ * fields so the JIT can inline through them.
+ *
+ * <p>System property {@code vectorgrad.vectorBitSize}: unset means the platform's preferred
+ * vector shape; {@code 0} forces the scalar kernels; 64, 128, 256 or 512 ask for that width.
+ * The Vector API is used only when the width is at least 128 bits and C2 is on, since the
+ * interpreter and C1 run it far slower than plain loops.
+ */
+public final class Kernels {
+
+    /** The property that picks the vector width in bits ({@code 0} = scalar). */
+    public static final String BIT_SIZE_PROPERTY = "vectorgrad.vectorBitSize";
+
+    /** Vector width in use, in bits; 0 when the scalar kernels are in use. */
+    public static final int VECTOR_BIT_SIZE;
+
+    /** Whether the CPU has a fused multiply-add the JIT uses; without it {@code fma} is emulated. */
+    public static final boolean FAST_FMA = detectFma();
+
+    /** Elementwise and reduction kernels. */
+    public static final FloatKernels ELEMENTWISE;
+
+    /** The matrix multiply. */
+    public static final MatmulKernel MATMUL;
+
+    static {
+        VectorSpecies<Float> species = chooseSpecies();
+        VECTOR_BIT_SIZE = species == null ? 0 : species.vectorBitSize();
+        if (species == null) {
+            ELEMENTWISE = ScalarKernels.INSTANCE;
+            MATMUL = ScalarMatmul.INSTANCE;
+        } else {
+            ELEMENTWISE = new VectorKernels(species, FAST_FMA);
+            MATMUL = VectorMatmul.create(species, FAST_FMA);
+        }
+        System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
+                "vectorgrad kernels: {0}; {1}", ELEMENTWISE.describe(), MATMUL.describe());
+    }
+
+    private Kernels() {}
+
+    /** One line naming the kernels in use, for logs and benchmark reports. */
+    public static String describe() {
+        return ELEMENTWISE.describe() + "; " + MATMUL.describe();
+    }
+
+    private static VectorSpecies<Float> chooseSpecies() {
+        String requested = System.getProperty(BIT_SIZE_PROPERTY);
+        int bits;
+        if (requested == null || requested.isBlank()) {
+            bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        } else {
+            try {
+                bits = Integer.parseInt(requested.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(BIT_SIZE_PROPERTY + ": expected 0, 64, 128, 256 or 512, got '"
+                        + requested + "'", e);
+            }
+        }
+        if (bits == 0) {
+            return null;
+        }
+        if (bits != 64 && bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalArgumentException(BIT_SIZE_PROPERTY + ": expected 0, 64, 128, 256 or 512, got " + bits);
+        }
+        if (bits > FloatVector.SPECIES_PREFERRED.vectorBitSize() || bits < 128 || !c2Enabled()) {
+            // Wider than the hardware, or too narrow to pay off, or no C2: plain loops win.
+            return null;
+        }
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() == bits
+                ? FloatVector.SPECIES_PREFERRED
+                : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    private static boolean c2Enabled() {
+        try {
+            List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            for (String arg : args) {
+                if (arg.equals("-Xint") || arg.startsWith("-XX:TieredStopAtLevel=") && !arg.endsWith("=4")) {
+                    return false;
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // No management support: assume the default JIT.
+        }
+        return true;
+    }
+
+    private static boolean detectFma() {
+        try {
+            HotSpotDiagnosticMXBean bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return true; // every x86-64 since Haswell and every AArch64 core has FMA
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** vectorgrad data: see the module description. */
+package dev.vectorgrad.data;

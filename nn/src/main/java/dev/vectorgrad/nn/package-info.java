@@ -1,0 +1,2 @@
+/** vectorgrad nn: see the module description. */
+package dev.vectorgrad.nn;

@@ -1,0 +1,7 @@
+/** Modules, layers, losses, initialisation and optimisers, hand-differentiated and autograd-backed. */
+module dev.vectorgrad.nn {
+    requires transitive dev.vectorgrad.core;
+    requires transitive dev.vectorgrad.autograd;
+
+    exports dev.vectorgrad.nn;
+}
