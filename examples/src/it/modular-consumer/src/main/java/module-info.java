@@ -1,0 +1,5 @@
+module consumer {
+    requires dev.vectorgrad.core;
+
+    exports consumer;
+}
