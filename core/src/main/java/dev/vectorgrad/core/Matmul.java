@@ -17,6 +17,13 @@ final class Matmul {
             throw new IllegalArgumentException("matmul: " + Shapes.str(a.shapeRef()) + " @ " + Shapes.str(b.shapeRef())
                     + ": expected operands of 1 to 3 dims");
         }
+        // Checked here, before a 1-d operand is unsqueezed, so the message shows the shapes given.
+        int innerA = a.size(-1);
+        int innerB = rb == 1 ? b.size(0) : b.size(-2);
+        if (innerA != innerB) {
+            throw new IllegalArgumentException("matmul: " + Shapes.str(a.shapeRef()) + " @ " + Shapes.str(b.shapeRef())
+                    + ": inner sizes " + innerA + " != " + innerB);
+        }
         if (ra == 1) { // row vector: [k] @ B -> drop the leading 1 afterwards
             return matmul(a.unsqueeze(0), b).squeeze(rb == 3 ? 1 : 0);
         }
