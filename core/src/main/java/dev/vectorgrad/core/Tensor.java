@@ -714,6 +714,10 @@ public final class Tensor {
                 }
                 s[d] = own;
             }
+            if (s[d] < 0) {
+                throw new IllegalArgumentException("expand: shape " + Shapes.str(shape) + " cannot expand to "
+                        + Shapes.str(newShape) + ": size " + s[d] + " at dim " + d + " is negative");
+            }
             if (own != s[d] && own != 1) {
                 throw new IllegalArgumentException("expand: shape " + Shapes.str(shape) + " cannot expand to "
                         + Shapes.str(newShape) + ": size " + own + " at dim " + d + " must be 1 or " + s[d]);
@@ -1106,7 +1110,7 @@ public final class Tensor {
      * @return this tensor
      */
     public Tensor addInPlace(Tensor other) {
-        return addScaledInPlace(1f, other);
+        return addScaled("addInPlace", 1f, other);
     }
 
     /**
@@ -1116,7 +1120,7 @@ public final class Tensor {
      * @return this tensor
      */
     public Tensor subInPlace(Tensor other) {
-        return addScaledInPlace(-1f, other);
+        return addScaled("subInPlace", -1f, other);
     }
 
     /**
@@ -1127,7 +1131,11 @@ public final class Tensor {
      * @return this tensor
      */
     public Tensor addScaledInPlace(float alpha, Tensor other) {
-        checkWritable("addScaledInPlace", other);
+        return addScaled("addScaledInPlace", alpha, other);
+    }
+
+    private Tensor addScaled(String op, float alpha, Tensor other) {
+        checkWritable(op, other);
         StridedLoop.addScaled(this, alpha, unaliased(other));
         storage.version++;
         return this;
