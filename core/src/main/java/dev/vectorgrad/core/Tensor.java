@@ -147,7 +147,7 @@ public final class Tensor {
      * @return a new contiguous tensor
      */
     public static Tensor of(float[] values, int... shape) {
-        return wrap(values.clone(), shape);
+        return wrap("of", values.clone(), shape);
     }
 
     /**
@@ -159,10 +159,14 @@ public final class Tensor {
      * @return a new contiguous tensor sharing {@code values}
      */
     public static Tensor wrap(float[] values, int... shape) {
+        return wrap("wrap", values, shape);
+    }
+
+    private static Tensor wrap(String op, float[] values, int[] shape) {
         int[] s = shape.length == 0 ? new int[] {values.length} : shape.clone();
-        int n = Shapes.numel("wrap", s);
+        int n = Shapes.numel(op, s);
         if (n != values.length) {
-            throw new IllegalArgumentException("wrap: shape " + Shapes.str(s) + " holds " + n
+            throw new IllegalArgumentException(op + ": shape " + Shapes.str(s) + " holds " + n
                     + " elements but " + values.length + " values were given");
         }
         return contiguousOver(values, s);
@@ -1281,8 +1285,8 @@ public final class Tensor {
      * @return a new tensor
      */
     public Tensor mean(int dim, boolean keepdim) {
-        Tensor s = sum(dim, keepdim);
         int n = shape[Shapes.normalizeDim("mean", dim, shape)];
+        Tensor s = sum(dim, keepdim);
         return s.mulInPlace(1f / n);
     }
 
