@@ -95,6 +95,11 @@ final class Matmul {
     /** Calls the kernel on the last two dims of each operand, shifted by a batch offset. */
     private static void run(Tensor a, int aShift, Tensor b, int bShift, Tensor out, int outShift,
                             int m, int n, int k, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            // Nothing to write; and an empty output's row stride may point past its storage,
+            // which the kernels' row fill would reject.
+            return;
+        }
         int[] sa = a.stridesRef();
         int[] sb = b.stridesRef();
         int[] so = out.stridesRef();
