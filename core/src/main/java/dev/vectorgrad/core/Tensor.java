@@ -277,6 +277,9 @@ public final class Tensor {
 
     /** @return whether the elements lie in row-major order with no gaps */
     public boolean isContiguous() {
+        if (numel == 0) {
+            return true; // no element is out of place; PyTorch says the same
+        }
         int expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1 && strides[d] != expected) {
