@@ -9,7 +9,8 @@ public final class Closeness {
     private Closeness() {}
 
     /**
-     * Whether {@code |a - b| <= atol + rtol * |b|} for every broadcast pair; NaNs are never close.
+     * Whether {@code a == b} or {@code |a - b| <= atol + rtol * |b|} for every broadcast pair;
+     * NaNs are never close, equal infinities are.
      *
      * @param a first tensor
      * @param b second tensor, broadcast against the first
@@ -26,8 +27,10 @@ public final class Closeness {
         Tensor bound = b.abs().mul((float) rtol).add((float) atol).expand(diff.shapeRef());
         float[] d = diff.toArray();
         float[] t = bound.contiguous().toArray();
+        // Equal infinities are close although their difference is NaN, as in torch.isclose.
+        float[] equal = a.eq(b).toArray();
         for (int i = 0; i < d.length; i++) {
-            if (!(d[i] <= t[i])) {
+            if (!(d[i] <= t[i]) && equal[i] == 0f) {
                 return false;
             }
         }
