@@ -27,10 +27,11 @@ public final class Closeness {
         Tensor bound = b.abs().mul((float) rtol).add((float) atol).expand(diff.shapeRef());
         float[] d = diff.toArray();
         float[] t = bound.contiguous().toArray();
-        // Equal infinities are close although their difference is NaN, as in torch.isclose.
+        // As torch.isclose: equal values (infinities too) are close; otherwise the difference
+        // must be finite, or an infinite bound (b = inf) would accept -inf against +inf.
         float[] equal = a.eq(b).toArray();
         for (int i = 0; i < d.length; i++) {
-            if (!(d[i] <= t[i]) && equal[i] == 0f) {
+            if (equal[i] == 0f && !(Float.isFinite(d[i]) && d[i] <= t[i])) {
                 return false;
             }
         }
