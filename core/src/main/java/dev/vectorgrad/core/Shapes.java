@@ -46,6 +46,9 @@ final class Shapes {
 
     /** Same, for ops such as unsqueeze whose valid range is {@code [-rank', rank')} for another rank. */
     static int normalizeDim(String op, int dim, int[] shape, int rank) {
+        if (rank == 0) {
+            throw new IndexOutOfBoundsException(op + ": dim " + dim + " is out of range for a 0-d tensor, which has no dims");
+        }
         if (dim < -rank || dim >= rank) {
             throw new IndexOutOfBoundsException(op + ": dim " + dim + " is out of range for shape "
                     + str(shape) + " (expected a dim in [" + -rank + ", " + (rank - 1) + "])");
