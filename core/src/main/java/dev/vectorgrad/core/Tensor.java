@@ -127,6 +127,10 @@ public final class Tensor {
             throw new IllegalArgumentException("arange: expected finite start/end and a non-zero step, got start="
                     + start + ", end=" + end + ", step=" + step);
         }
+        if (end != start && (end > start) != (step > 0)) {
+            throw new IllegalArgumentException("arange: a step of " + step + " never goes from start=" + start
+                    + " to end=" + end + "; the step's sign must match end - start");
+        }
         double count = Math.ceil(((double) end - start) / step);
         if (count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("arange: " + count + " elements do not fit in one tensor");
