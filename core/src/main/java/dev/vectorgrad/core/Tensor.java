@@ -750,6 +750,9 @@ public final class Tensor {
 
     private Tensor contiguousCopy() {
         Tensor out = zeros(shape);
+        if (numel == 0) {
+            return out; // an empty view's offset may lie past the end of its storage
+        }
         if (isContiguous()) {
             System.arraycopy(storage.data, offset, out.storage.data, 0, numel);
         } else {
