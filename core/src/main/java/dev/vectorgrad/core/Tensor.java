@@ -1228,6 +1228,9 @@ public final class Tensor {
     }
 
     private Tensor reduceDim(ReduceOp op, String name, int dim, boolean keepdim) {
+        if (shape.length == 0) {
+            return reduceScalar(name, dim, item());
+        }
         int d = Shapes.normalizeDim(name, dim, shape);
         if (shape[d] == 0 && op != ReduceOp.SUM) {
             throw new IllegalArgumentException(name + ": dim " + d + " of shape " + Shapes.str(shape)
@@ -1235,6 +1238,15 @@ public final class Tensor {
         }
         float[] values = Reductions.reduce(op, contiguous(), d);
         return contiguousOver(values, reducedShape(d, keepdim));
+    }
+
+    /**
+     * A 0-d tensor reduced along "its" dim: PyTorch accepts dim 0 or -1 there and returns the
+     * value itself (index 0 for arg-reductions).
+     */
+    private static Tensor reduceScalar(String name, int dim, float value) {
+        Shapes.normalizeDim(name, dim, new int[0], 1);
+        return scalar(value);
     }
 
     private int[] reducedShape(int d, boolean keepdim) {
@@ -1295,6 +1307,9 @@ public final class Tensor {
      * @return a new tensor
      */
     public Tensor mean(int dim, boolean keepdim) {
+        if (shape.length == 0) {
+            return reduceScalar("mean", dim, item());
+        }
         int n = shape[Shapes.normalizeDim("mean", dim, shape)];
         Tensor s = sum(dim, keepdim);
         return s.mulInPlace(1f / n);
@@ -1377,6 +1392,9 @@ public final class Tensor {
 
     private Tensor argExtremeDim(boolean max, int dim, boolean keepdim) {
         String name = max ? "argmax" : "argmin";
+        if (shape.length == 0) {
+            return reduceScalar(name, dim, 0f);
+        }
         int d = Shapes.normalizeDim(name, dim, shape);
         if (shape[d] == 0) {
             throw new IllegalArgumentException(name + ": dim " + d + " of shape " + Shapes.str(shape) + " is empty");
