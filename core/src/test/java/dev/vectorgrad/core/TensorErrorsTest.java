@@ -1,5 +1,6 @@
 package dev.vectorgrad.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +75,10 @@ class TensorErrorsTest {
         assertTrue(ioobe(() -> x.max(2, true)).startsWith("max: dim 2"));
         assertTrue(ioobe(() -> x.mean(7)).startsWith("mean: dim 7"));
         assertTrue(ioobe(() -> x.size(2)).startsWith("size: dim 2"));
+        assertEquals("sum: dim 1 is out of range for shape [] (expected a dim in [-1, 0])",
+                ioobe(() -> Tensor.scalar(1f).sum(1)));
+        assertEquals("size: dim 0 is out of range for a 0-d tensor, which has no dims",
+                ioobe(() -> Tensor.scalar(1f).size(0)));
         assertEquals("permute: [0, 0] is not a permutation: dim 0 appears twice", iae(() -> x.permute(0, 0)));
         assertEquals("permute: [0] has 1 dims for a tensor of shape [2, 3]", iae(() -> x.permute(0)));
         assertTrue(iae(() -> Tensor.zeros(2, 3, 4).t()).startsWith("t: expected a 2-d tensor, got shape [2, 3, 4]"));
@@ -106,6 +111,12 @@ class TensorErrorsTest {
         assertTrue(iae(() -> Tensor.randn(new Rng(1), 100000, 100000)).startsWith("randn: shape [100000, 100000] holds more than"));
         assertEquals("arange: expected finite start/end and a non-zero step, got start=0.0, end=5.0, step=0.0",
                 iae(() -> Tensor.arange(0, 5, 0)));
+        assertEquals("arange: a step of 1.0 never goes from start=0.0 to end=-3.0; the step's sign must match end - start",
+                iae(() -> Tensor.arange(-3)));
+        assertTrue(iae(() -> Tensor.arange(5, 0, 0.5f)).startsWith("arange: a step of 0.5 never goes from start=5.0"));
+        assertArrayEquals(new float[] {5, 4, 3, 2, 1}, Tensor.arange(5, 0, -1).toArray());
+        assertArrayEquals(new float[] {0, 0.25f, 0.5f, 0.75f}, Tensor.arange(0, 1, 0.25f).toArray());
+        assertEquals(0, Tensor.arange(0).numel());
         assertEquals("of: row 1 has 2 values, expected 3 like row 0",
                 iae(() -> Tensor.of(new float[][] {{1, 2, 3}, {4, 5}})));
         assertEquals("setGrad: gradient of shape [3] for a tensor of shape [2, 3]: shapes must be equal",

@@ -134,6 +134,16 @@ class TensorReductionTest {
         assertEquals(-2.5f, s.max().item());
         assertEquals(0f, s.argmax().item());
         assertEquals(-2.5f, s.mean().item());
+        for (int dim : new int[] {0, -1}) {
+            // PyTorch accepts dim 0 or -1 on a 0-d tensor and returns the value itself.
+            assertEquals(-2.5f, s.sum(dim).item());
+            assertEquals(0, s.sum(dim, true).dim());
+            assertEquals(-2.5f, s.mean(dim).item());
+            assertEquals(-2.5f, s.max(dim, false).item());
+            assertEquals(-2.5f, s.min(dim, true).item());
+            assertEquals(0f, s.argmax(dim, false).item());
+            assertEquals(0f, s.argmin(dim, true).item());
+        }
         Tensor e = Tensor.zeros(0, 4);
         assertEquals(0f, e.sum().item(), "the sum of nothing is 0");
         assertTrue(Float.isNaN(e.mean().item()), "the mean of nothing is NaN, as in PyTorch");
@@ -141,6 +151,10 @@ class TensorReductionTest {
         assertArrayEquals(new int[] {0}, e.sum(1).shape());
         assertArrayEquals(new int[] {0}, e.max(1, false).shape(), "max over a non-empty dim of an empty tensor");
         assertArrayEquals(new int[] {1, 0}, Tensor.zeros(3, 0).sum(0, true).shape());
+        Tensor past = Tensor.zeros(3, 4).slice(0, 3, 3).slice(1, 4, 4); // offset 16 in a storage of 12
+        assertEquals(0, past.toArray().length);
+        assertEquals(0f, past.sum().item());
+        assertArrayEquals(new int[] {0, 0}, past.copy().shape());
     }
 
     private static double[] toDouble(Tensor t) {
