@@ -328,4 +328,51 @@ class VectorKernelsProperties {
         assertTrue(d.contains(SPECIES.vectorBitSize() + " bits") && d.contains(LANES + " float lanes"), d);
         assertTrue(vector(false).describe().contains("no FMA"));
     }
+
+    /**
+     * The same comparisons after the kernels have run hot: the Vector API only becomes SIMD
+     * instructions once C2 compiles the caller, and an intrinsic could round or treat NaN and
+     * -0.0 differently from the Java fallback the short properties above mostly exercise.
+     */
+    @Example
+    void agreeWhenCompiledByC2() {
+        FloatKernels v = vector(true);
+        int n = 8 * LANES + 3;
+        float[] a = data(99, n, true);
+        float[] b = data(100, n, true);
+        float[] out = new float[n];
+        float[] expected = new float[n];
+        BinaryOp[] binaries = BinaryOp.values();
+        UnaryOp[] unaries = UnaryOp.values();
+        for (int iter = 0; iter < 25_000; iter++) {
+            BinaryOp op = binaries[iter % binaries.length];
+            v.binary(op, a, 0, b, 0, out, 0, n);
+            UnaryOp u = unaries[iter % unaries.length];
+            v.unary(u, a, 0, out, 0, n);
+            v.reduce(ReduceOp.values()[iter % 3], a, 0, n);
+            v.argmax(a, 0, n);
+        }
+        for (BinaryOp op : binaries) {
+            v.binary(op, a, 0, b, 0, out, 0, n);
+            SCALAR.binary(op, a, 0, b, 0, expected, 0, n);
+            assertSameBits(expected, out, "hot " + op);
+            v.binaryScalarRight(op, a, 0, b[1], out, 0, n);
+            SCALAR.binaryScalarRight(op, a, 0, b[1], expected, 0, n);
+            assertSameBits(expected, out, "hot right " + op);
+        }
+        for (UnaryOp op : unaries) {
+            v.unary(op, a, 0, out, 0, n);
+            SCALAR.unary(op, a, 0, expected, 0, n);
+            if (op == UnaryOp.EXP || op == UnaryOp.LOG) {
+                assertWithinUlps(expected, out, 4, "hot " + op);
+            } else {
+                assertSameBits(expected, out, "hot " + op);
+            }
+        }
+        for (ReduceOp op : new ReduceOp[] {ReduceOp.MAX, ReduceOp.MIN}) {
+            assertSameBits(new float[] {SCALAR.reduce(op, a, 0, n)}, new float[] {v.reduce(op, a, 0, n)}, "hot " + op);
+        }
+        assertEquals(SCALAR.argmax(a, 0, n), v.argmax(a, 0, n));
+        assertEquals(SCALAR.argmin(b, 0, n), v.argmin(b, 0, n));
+    }
 }
