@@ -23,6 +23,7 @@ public final class Closeness {
             throw new IllegalArgumentException("allClose: tolerances must not be negative, got rtol="
                     + rtol + ", atol=" + atol);
         }
+        Shapes.broadcast("allClose", a.shapeRef(), b.shapeRef());
         Tensor diff = a.sub(b).abs();
         Tensor bound = b.abs().mul((float) rtol).add((float) atol).expand(diff.shapeRef());
         float[] d = diff.toArray();
@@ -46,6 +47,7 @@ public final class Closeness {
      * @return the largest absolute difference, 0 for empty tensors
      */
     public static float maxAbsDiff(Tensor a, Tensor b) {
+        Shapes.broadcast("maxAbsDiff", a.shapeRef(), b.shapeRef());
         Tensor diff = a.sub(b).abs();
         return diff.numel() == 0 ? 0f : diff.max().item();
     }
