@@ -28,6 +28,10 @@ class ClosenessTest {
         assertFalse(inf.allClose(Tensor.of(new float[] {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY})));
         assertFalse(inf.allClose(Tensor.of(new float[] {Float.MAX_VALUE, Float.NEGATIVE_INFINITY}), 1, 1));
         assertTrue(Tensor.zeros(0).allClose(Tensor.zeros(0)));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2).allClose(Tensor.zeros(3)))
+                .getMessage().startsWith("allClose: shapes [2] and [3] cannot broadcast"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Closeness.maxAbsDiff(Tensor.zeros(2), Tensor.zeros(3)))
+                .getMessage().startsWith("maxAbsDiff: shapes [2] and [3] cannot broadcast"));
     }
 
     @Test
