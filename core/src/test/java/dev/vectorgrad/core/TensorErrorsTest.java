@@ -108,6 +108,8 @@ class TensorErrorsTest {
                 iae(() -> Tensor.of(new float[3], 4)));
         assertEquals("zeros: shape [2, -1] has a negative size", iae(() -> Tensor.zeros(2, -1)));
         assertEquals("full: shape [-3] has a negative size", iae(() -> Tensor.full(1f, -3)));
+        assertEquals("zeros: shape [0, -1] has a negative size", iae(() -> Tensor.zeros(0, -1)));
+        assertEquals(0, Tensor.zeros(100_000, 100_000, 0).numel(), "a zero size makes any shape empty");
         assertTrue(iae(() -> Tensor.randn(new Rng(1), 100000, 100000)).startsWith("randn: shape [100000, 100000] holds more than"));
         assertEquals("arange: expected finite start/end and a non-zero step, got start=0.0, end=5.0, step=0.0",
                 iae(() -> Tensor.arange(0, 5, 0)));

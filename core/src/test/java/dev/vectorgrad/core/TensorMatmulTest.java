@@ -69,6 +69,19 @@ class TensorMatmulTest {
     }
 
     @Test
+    void expandedOperandsAreReadWithStrideZero() {
+        Rng rng = new Rng(25);
+        Tensor a = Tensor.randn(rng, 1, 6).expand(4, 6);
+        Tensor b = Tensor.randn(rng, 6, 1).expand(6, 5);
+        assertProduct(a, b, a.matmul(b), "expanded @ expanded");
+        Tensor batchA = Tensor.randn(rng, 3, 6).unsqueeze(0).expand(2, 3, 6);
+        Tensor c = batchA.matmul(b);
+        for (int i = 0; i < 2; i++) {
+            assertProduct(batchA.select(0, i), b, c.select(0, i), "expanded batch " + i);
+        }
+    }
+
+    @Test
     void oneDimOperandsLoseTheirDim() {
         Rng rng = new Rng(22);
         Tensor v = Tensor.randn(rng, 6);
