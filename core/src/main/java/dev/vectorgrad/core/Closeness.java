@@ -72,7 +72,8 @@ public final class Closeness {
         double worstDiff = -1;
         for (int i = 0; i < x.length; i++) {
             double d = Math.abs((double) x[i] - y[i]);
-            if (Double.isNaN(d) || d > worstDiff) {
+            // The first NaN counts as the worst; a later NaN must not move the reported index.
+            if (Double.isNaN(d) ? worstDiff != Double.POSITIVE_INFINITY : d > worstDiff) {
                 worstDiff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
                 worst = i;
             }
