@@ -46,6 +46,9 @@ class ClosenessTest {
         AssertionError n = assertThrows(AssertionError.class,
                 () -> Closeness.testClose(a, Tensor.of(new float[] {1f, Float.NaN, 3f, 4f}, 2, 2), 1e-3));
         assertTrue(n.getMessage().contains("flat index 1"), "a NaN is the worst: " + n.getMessage());
+        AssertionError twoNaNs = assertThrows(AssertionError.class,
+                () -> Closeness.testClose(a, Tensor.of(new float[] {1f, Float.NaN, Float.NaN, 9f}, 2, 2), 1e-3));
+        assertTrue(twoNaNs.getMessage().contains("flat index 1"), "the first NaN is reported: " + twoNaNs.getMessage());
         AssertionError s = assertThrows(AssertionError.class, () -> Closeness.testClose(a, a.reshape(4), 1));
         assertEquals("testClose: shapes differ: [2, 2] vs [4]", s.getMessage());
         assertThrows(AssertionError.class, () -> Closeness.testClose(a, a.add(1e-3f), 1e-3), "strict: |a - b| < eps");
