@@ -44,7 +44,7 @@ public final class MnistDatasets {
      * @param path explicit folder holding the four files, or null
      * @param environment looks up environment variables (normally {@link System#getenv(String)})
      * @param cacheRoot the cache root; files go to {@code cacheRoot/<kind folder>}
-     * @param debianRoot overrides {@link Kind#debianFolder()} (tests), or null for the kind's own
+     * @param debianRoot overrides {@link Kind#debianFolder()} for kinds that have one (tests), or null
      * @param download whether to download when nothing local is found
      * @param mirrors base URLs to download from, or null for {@link Kind#mirrors()}
      * @param checksums expected checksums by file name, or null for {@link Kind#checksums()}
@@ -251,7 +251,7 @@ public final class MnistDatasets {
         if (cm == null) {
             return new Resolution(kind, Resolution.Source.CACHE, cache, looked);
         }
-        Path deb = options.debianRoot() != null ? options.debianRoot() : kind.debianFolder();
+        Path deb = kind.debianFolder() == null ? null : options.debianRoot() != null ? options.debianRoot() : kind.debianFolder();
         if (deb != null) {
             String dm = missing(deb);
             looked.add("Debian package folder " + deb + ": " + (dm == null ? "found" : dm));
