@@ -124,6 +124,10 @@ public final class Idx {
             throw new DataFormatException(source, "expected an image file (ubyte, 3 dimensions [n, rows, cols]) but found "
                     + h.type + " with dimensions " + Arrays.toString(h.dims));
         }
+        if ((long) h.dims[1] * h.dims[2] > Integer.MAX_VALUE) {
+            throw new DataFormatException(source, "images of " + h.dims[1] + " x " + h.dims[2]
+                    + " pixels do not fit one row of a tensor");
+        }
         float[] values = new float[(int) h.count];
         for (int i = 0; i < values.length; i++) {
             values[i] = (b[h.dataStart + i] & 0xff) / 255f;
