@@ -54,14 +54,22 @@ def variants():
 
 
 class Py2Writer:
-    """Emits a protocol-2 stream the way Python 2's cPickle did for numpy arrays."""
+    """Emits a protocol-2 stream the way Python 2's cPickle did for numpy arrays.
+
+    As in CPython 2.7's Modules/cPickle.c: memo slots are numbered from 1 (put2 uses
+    PyDict_Size(memo) + 1), and objects with a reference count below 2 (temporaries such as
+    argument tuples and the array's data string) are not memoized at all; module globals,
+    dtype singletons and the arrays the caller holds are.
+    """
 
     def __init__(self):
         self.out = bytearray(b"\x80\x02")
         self.memo = {}
 
     def put(self, key):
-        idx = len(self.memo)
+        if key[0] not in ("global", "dtype", "arr", "split"):
+            return  # a temporary: cPickle skips objects with refcount < 2
+        idx = len(self.memo) + 1
         self.memo[key] = idx
         self.out += b"q" + bytes([idx]) if idx < 256 else b"r" + struct.pack("<I", idx)
 
@@ -152,7 +160,7 @@ def py2_mnist(data):
         w.array(x)
         w.array(y)
         w.out += b"\x86"
-        w.put(("t", len(w.memo)))
+        w.put(("split", len(w.memo)))
     w.out += b"\x87"
     w.put(("t", len(w.memo)))
     return w.finish()
