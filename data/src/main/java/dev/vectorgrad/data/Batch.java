@@ -4,7 +4,8 @@ import dev.vectorgrad.core.Tensor;
 
 /**
  * One batch from a {@link DataLoader}. The tensors are views of buffers the loader reuses:
- * they are valid until the iterator moves on; {@code copy()} them to keep them longer.
+ * they are valid until the iterator moves on ({@code copy()} them to keep them longer), and
+ * each new batch bumps their {@code version()}, so autograd can tell a stale saved batch.
  *
  * @param x features {@code [size, ...sampleShape]}
  * @param y labels {@code [size]}

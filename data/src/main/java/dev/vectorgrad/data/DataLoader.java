@@ -32,6 +32,7 @@ public final class DataLoader implements Iterable<Batch> {
     private final Tensor fullX;
     private final Tensor fullY;
     private final int[] order;
+    private final int[] zeroIndex;
     private int epoch;
 
     private DataLoader(Builder b) {
@@ -53,6 +54,7 @@ public final class DataLoader implements Iterable<Batch> {
         this.fullX = Tensor.wrap(xBuf, xShape);
         this.fullY = Tensor.wrap(yBuf, cap);
         this.order = new int[dataset.size()];
+        this.zeroIndex = new int[xShape.length];
     }
 
     /**
@@ -189,6 +191,13 @@ public final class DataLoader implements Iterable<Batch> {
                         xBuf[i] = (xBuf[i] - mean) * inv;
                     }
                 }
+                // The buffers were written through their arrays, which Tensor cannot see: rewrite
+                // one element through the API so the version counter records the change, and a
+                // batch saved for backward across iterations fails loudly instead of silently.
+                if (sampleSize > 0) {
+                    fullX.set(xBuf[0], zeroIndex);
+                }
+                fullY.set(yBuf[0], 0);
                 int[] idx = Arrays.copyOfRange(order, next, next + m);
                 next += m;
                 Tensor x = m == fullY.size(0) ? fullX : fullX.slice(0, 0, m);

@@ -101,6 +101,18 @@ class DataLoaderTest {
     }
 
     @Test
+    void everyBatchBumpsTheBufferVersionSoStaleSavedBatchesAreDetectable() {
+        DataLoader loader = DataLoader.builder(dataset(12), 5).build();
+        var it = loader.iterator();
+        Batch first = it.next();
+        int v1 = first.x().version();
+        int y1 = first.y().version();
+        it.next();
+        assertTrue(first.x().version() > v1, "x buffer rewritten");
+        assertTrue(first.y().version() > y1, "y buffer rewritten");
+    }
+
+    @Test
     void normalisationIsAppliedWhileGathering() {
         DataLoader loader = DataLoader.builder(dataset(4), 4).normalize(10f, 4f).build();
         Batch b = loader.iterator().next();
