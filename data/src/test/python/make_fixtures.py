@@ -13,7 +13,8 @@ check values, not just that parsing succeeds.
   by opcode below, then checked by loading it with this numpy.
 - arrays_pN.pkl: a list of arange(6).reshape(2, 3) in every supported dtype, both byte
   orders, C and Fortran order, pickled with protocol N.
-- npy/NAME.npy and arrays.npz: the same arrays via numpy.save / numpy.savez_compressed.
+- npy/NAME.npy, arrays.npz and arrays_stored.npz: the same arrays via numpy.save,
+  numpy.savez_compressed and numpy.savez (zip entries deflated, or stored with zip64 headers).
 """
 import gzip
 import os
@@ -189,6 +190,7 @@ def main():
     for name, a in vs:
         np.save(os.path.join(OUT, "npy", name + ".npy"), a)
     np.savez_compressed(os.path.join(OUT, "arrays.npz"), **dict(vs))
+    np.savez(os.path.join(OUT, "arrays_stored.npz"), **dict(vs))
     with open(os.path.join(OUT, "variants.txt"), "w") as f:
         f.write("\n".join(name for name, _ in vs) + "\n")
 

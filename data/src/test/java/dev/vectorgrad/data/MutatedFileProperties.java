@@ -9,6 +9,7 @@ import dev.vectorgrad.data.idx.IdxType;
 import dev.vectorgrad.data.internal.Bytes;
 import dev.vectorgrad.data.numpy.NdArray;
 import dev.vectorgrad.data.numpy.Npy;
+import dev.vectorgrad.data.numpy.Npz;
 import dev.vectorgrad.data.pickle.MnistPickle;
 import dev.vectorgrad.data.pickle.Pickle;
 import java.io.ByteArrayOutputStream;
@@ -171,7 +172,7 @@ class MutatedFileProperties {
     private static final byte[] NPY_WRITTEN = Npy.encode(Tensor.arange(12).reshape(3, 4));
 
     @Property(tries = 300)
-    void npyReaderThrowsOnlyItsException(@ForAll("mutations") List<Mutation> ms, @ForAll int which) {
+    void npyAndNpzReadersThrowOnlyTheirException(@ForAll("mutations") List<Mutation> ms, @ForAll int which) {
         byte[][] seeds = {NPY_F8_BE_F, NPY_U1, NPY_WRITTEN};
         byte[] input = mutate(seeds[Math.floorMod(which, 3)], ms);
         try {
@@ -180,5 +181,15 @@ class MutatedFileProperties {
         } catch (DataFormatException expected) {
             assertTrue(expected.getMessage().startsWith("a.npy: "));
         }
+        try {
+            for (NdArray a : Npz.decode(mutate(which % 2 == 0 ? NPZ : NPZ_STORED, ms), "a.npz").values()) {
+                assertEquals(a.numel(), a.toTensor().numel());
+            }
+        } catch (DataFormatException expected) {
+            assertTrue(expected.getMessage().startsWith("a.npz"));
+        }
     }
+
+    private static final byte[] NPZ = read("arrays.npz");
+    private static final byte[] NPZ_STORED = read("arrays_stored.npz");
 }

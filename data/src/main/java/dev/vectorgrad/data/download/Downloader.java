@@ -118,6 +118,9 @@ public final class Downloader {
                 done += n;
                 bar.update(done);
             }
+        } catch (IOException e) {
+            bar.abandon();
+            throw e;
         } finally {
             c.disconnect();
         }

@@ -51,6 +51,14 @@ public final class ProgressBar {
         draw(done, true);
     }
 
+    /** Ends the line after a failed transfer, so the next message starts on its own line. */
+    public void abandon() {
+        if (out != null && draws > 0) {
+            out.println(" failed");
+            out.flush();
+        }
+    }
+
     /** @return how many times the bar was drawn (the throttle keeps this small) */
     public int draws() {
         return draws;

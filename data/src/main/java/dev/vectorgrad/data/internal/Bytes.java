@@ -38,6 +38,12 @@ public final class Bytes {
      * @throws IOException if the file cannot be read
      */
     public static byte[] readMaybeGzip(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_ARRAY) {
+            // Files.readAllBytes would fail with an OutOfMemoryError; say what is wrong instead.
+            throw new DataFormatException(file.toString(), "file of " + size + " bytes exceeds " + MAX_ARRAY
+                    + " bytes, more than one Java array holds");
+        }
         return maybeGunzip(Files.readAllBytes(file), file.toString());
     }
 

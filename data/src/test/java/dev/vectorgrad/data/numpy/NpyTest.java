@@ -36,11 +36,13 @@ class NpyTest {
     }
 
     @Test
-    void readsWhatNumpySavezCompressedWrites() throws Exception {
-        Map<String, NdArray> m = Npz.read(FIXTURES.resolve("arrays.npz"));
-        assertEquals(Files.readAllLines(FIXTURES.resolve("variants.txt")), List.copyOf(m.keySet()));
-        for (Map.Entry<String, NdArray> e : m.entrySet()) {
-            assertArrayEquals(ARANGE6, e.getValue().toTensor().toArray(), e.getKey());
+    void readsWhatNumpySavezAndSavezCompressedWrite() throws Exception {
+        for (String file : new String[] {"arrays.npz", "arrays_stored.npz"}) {
+            Map<String, NdArray> m = Npz.read(FIXTURES.resolve(file));
+            assertEquals(Files.readAllLines(FIXTURES.resolve("variants.txt")), List.copyOf(m.keySet()), file);
+            for (Map.Entry<String, NdArray> e : m.entrySet()) {
+                assertArrayEquals(ARANGE6, e.getValue().toTensor().toArray(), file + " " + e.getKey());
+            }
         }
     }
 
