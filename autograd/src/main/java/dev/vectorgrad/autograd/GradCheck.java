@@ -332,7 +332,7 @@ public final class GradCheck {
     private static double loss(Function<Var[], Var> f, float[][] values, Tensor[] shapes, double[] u) {
         Var[] vs = new Var[values.length];
         for (int k = 0; k < values.length; k++) {
-            vs[k] = Var.constant(Tensor.of(values[k], shapes[k].shape()));
+            vs[k] = Var.constant(tensorOf(values[k], shapes[k].shape()));
         }
         Tensor out;
         try (NoGrad _ = NoGrad.enter()) {
@@ -348,6 +348,11 @@ public final class GradCheck {
             s += u[i] * o[i];
         }
         return s;
+    }
+
+    /** {@code Tensor.of} reads an empty shape as "1-d of all values"; a 0-d input must stay 0-d. */
+    private static Tensor tensorOf(float[] values, int[] shape) {
+        return shape.length == 0 ? Tensor.scalar(values[0]) : Tensor.of(values, shape);
     }
 
     private static double[] toDouble(Tensor t) {
