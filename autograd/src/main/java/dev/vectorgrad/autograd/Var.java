@@ -486,31 +486,44 @@ public final class Var {
     public Var logSumExp(int dim, boolean keepdim) {
         Tensor x = value;
         int d = Shapes.normalizeDim("logSumExp", dim, x.dim());
-        Tensor lseKeep = stableLogSumExp(x, d);
+        Shifted s = Shifted.of(x, d);
+        Tensor lseKeep = s.logSum.add(s.max);
         Tensor out = keepdim ? lseKeep : lseKeep.squeeze(d);
-        return unary("logSumExp", out, new Tensor[] {x, lseKeep}, (g, sink) -> {
+        return unary("logSumExp", out, new Tensor[] {x}, (g, sink) -> {
             Tensor gk = keepdim ? g : g.unsqueeze(d);
-            sink.add(0, x.sub(lseKeep).exp().mulInPlace(gk), true);
+            sink.add(0, s.logSoftmax().exp().mulInPlace(gk), true);
         });
     }
 
-    /** log-sum-exp along {@code d} with keepdim; an all -inf (or +inf) slice uses 0 as its shift. */
-    private static Tensor stableLogSumExp(Tensor x, int d) {
-        Tensor m = x.max(d, true);
-        float[] mv = m.toArray();
-        boolean finite = true;
-        for (float v : mv) {
-            finite &= Float.isFinite(v);
-        }
-        if (!finite) {
-            for (int i = 0; i < mv.length; i++) {
-                if (Float.isInfinite(mv[i])) {
-                    mv[i] = 0f;
-                }
+    /**
+     * The pieces of a stable log-sum-exp along one dim: {@code shifted = x - max} (exact for
+     * elements near the max, by Sterbenz's lemma) and {@code logSum = log(sum(exp(shifted)))},
+     * a small number. Forming {@code shifted - logSum} rather than {@code x - lse} keeps the
+     * log-softmax accurate for logits of 1e4, where the float spacing is 1e-3.
+     */
+    private record Shifted(Tensor shifted, Tensor logSum, Tensor max) {
+        static Shifted of(Tensor x, int d) {
+            Tensor m = x.max(d, true);
+            float[] mv = m.toArray();
+            boolean finite = true;
+            for (float v : mv) {
+                finite &= Float.isFinite(v);
             }
-            m = Tensor.of(mv, m.shape());
+            if (!finite) { // an all -inf (or +inf) slice: shift by 0 instead of producing inf - inf
+                for (int i = 0; i < mv.length; i++) {
+                    if (Float.isInfinite(mv[i])) {
+                        mv[i] = 0f;
+                    }
+                }
+                m = Tensor.of(mv, m.shape());
+            }
+            Tensor shifted = x.sub(m);
+            return new Shifted(shifted, shifted.exp().sum(d, true).log(), m);
         }
-        return x.sub(m).exp().sum(d, true).log().addInPlace(m);
+
+        Tensor logSoftmax() {
+            return shifted.sub(logSum);
+        }
     }
 
     /**
@@ -523,7 +536,7 @@ public final class Var {
     public Var logSoftmax(int dim) {
         Tensor x = value;
         int d = Shapes.normalizeDim("logSoftmax", dim, x.dim());
-        Tensor out = x.sub(stableLogSumExp(x, d));
+        Tensor out = Shifted.of(x, d).logSoftmax();
         return unary("logSoftmax", out, new Tensor[] {out}, (g, sink) -> {
             // d/dx_j sum_i g_i (x_i - lse) = g_j - softmax_j * sum_i g_i
             sink.add(0, g.sub(out.exp().mulInPlace(g.sum(d, true))), true);
