@@ -440,6 +440,16 @@ public final class Var {
     }
 
     /**
+     * Sums along one dim, removing it (the lesson's {@code out.g.sum(0)}).
+     *
+     * @param dim the dim, negative counting from the end
+     * @return the sums
+     */
+    public Var sum(int dim) {
+        return sum(dim, false);
+    }
+
+    /**
      * Sums along one dim.
      *
      * @param dim the dim, negative counting from the end
@@ -458,6 +468,16 @@ public final class Var {
         int[] in = value.shape();
         float scale = 1f / value.numel();
         return unary("mean", value.mean(), NONE, (g, sink) -> sink.add(0, g.mul(scale).expand(in), false));
+    }
+
+    /**
+     * Means along one dim, removing it.
+     *
+     * @param dim the dim, negative counting from the end
+     * @return the means
+     */
+    public Var mean(int dim) {
+        return mean(dim, false);
     }
 
     /**
