@@ -239,6 +239,35 @@ public final class Var {
 
     private static final Tensor[] NONE = new Tensor[0];
 
+    /**
+     * Defines an op of your own, as PyTorch's {@code autograd.Function}: compute the output
+     * from the inputs' values with tensor ops, then call this to record it. When an input
+     * requires grad (and recording is on), the result remembers the inputs, the rule and the
+     * storage versions of {@code saved}; backward fails if any of those is modified in place in
+     * between. Check the rule with {@link GradCheck}.
+     *
+     * <pre>{@code
+     * Var cube(Var x) {
+     *     Tensor v = x.value();
+     *     return Var.custom("cube", v.pow(3f), new Var[] {x}, new Tensor[] {v},
+     *             (g, sink) -> sink.add(0, v.pow(2f).mul(3f).mul(g), true));
+     * }
+     * }</pre>
+     *
+     * @param op a name for error messages and {@link #opName()}
+     * @param output the op's result, computed from the inputs' values
+     * @param inputs the Vars the output depends on, in the order the rule refers to them
+     * @param saved the tensors the rule reads, guarded against in-place edits (may be empty)
+     * @param backward the rule that adds the inputs' gradients
+     * @return the recorded result (a plain constant when no input requires grad)
+     */
+    public static Var custom(String op, Tensor output, Var[] inputs, Tensor[] saved, BackwardFn backward) {
+        if (op == null || output == null || inputs == null || saved == null || backward == null) {
+            throw new IllegalArgumentException("custom: op, output, inputs, saved and backward must not be null");
+        }
+        return record(op, output, inputs.clone(), saved.clone(), backward);
+    }
+
     private Var unary(String op, Tensor out, Tensor[] saved, BackwardFn fn) {
         return record(op, out, new Var[] {this}, saved, fn);
     }
