@@ -165,6 +165,22 @@ class GradientIdentityProperties {
         }
     }
 
+    @Property(tries = 20)
+    void clampMinGradientIsOneFromTheBoundUpAsInPyTorch(@ForAll("nonScalar") int[] shape, @ForAll long seed) {
+        Rng rng = new Rng(seed);
+        float min = (float) rng.nextGaussian();
+        float[] v = Tensor.randn(rng, shape).toArray();
+        for (int i = 0; i < v.length; i += 3) {
+            v[i] = min; // exactly at the bound: clamp_min passes the gradient there, relu does not
+        }
+        Var x = Var.param(Tensor.of(v, shape));
+        x.clampMin(min).sum().backward();
+        float[] got = x.grad().toArray();
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(v[i] >= min ? 1f : 0f, got[i], 0f, "clampMin gradient at x = " + v[i] + ", min = " + min);
+        }
+    }
+
     @Property(tries = 30)
     void mseGradientIsTwiceTheErrorOverN(@ForAll("size") int n, @ForAll long seed, @ForAll boolean column) {
         Rng rng = new Rng(seed);
