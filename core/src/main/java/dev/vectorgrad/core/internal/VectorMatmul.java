@@ -1,24 +1,92 @@
 package dev.vectorgrad.core.internal;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Matmul on the Vector API. Provisional: broadcast A[i][p] against row p of B and accumulate
- * into row i of C; operands whose B rows are not contiguous go to the scalar twin.
+ * Matmul on the Vector API: cache-blocked, panel-packed, register-blocked, multi-threaded.
+ *
+ * <p>Loop nest (as in BLIS): columns in blocks of {@link #NC}, the inner dimension in blocks of
+ * {@link #KC} (B's block is packed once into {@code NR}-wide panels), rows in blocks of
+ * {@link #MC} (A's block is packed into {@code MR}-row panels), then an {@code MR × NR} tile of C
+ * per micro-kernel call. Packing reads any strides, so transposed operands need no copy. When
+ * M is small and B's rows are contiguous, B is read in place instead of packed: the packing
+ * would cost as much as the product.
+ *
+ * <p>Every element of C is computed by the same arithmetic whatever the blocking, the tile it
+ * falls in or the thread that runs it: start from C (or 0), then for {@code p = 0, 1, ..., k-1}
+ * one multiply-add of {@code A[i][p]·B[p][j]} (fused when {@link Kernels#FAST_FMA}). Tails use
+ * a scalar loop with that same arithmetic, or a zero-padded scratch tile. So the result bits
+ * do not depend on the number of threads, and without FMA they equal {@link ScalarMatmul}'s.
  */
 final class VectorMatmul implements MatmulKernel {
 
-    private final VectorSpecies<Float> species;
-    private final boolean fastFma;
+    /**
+     * The species, a {@code static final} so the JIT sees a constant and intrinsifies every
+     * vector operation: the width asked for by {@code vectorgrad.vectorBitSize} if the hardware
+     * has it, else the preferred width (also when that property is 0, so tests can still build
+     * this kernel explicitly).
+     */
+    static final VectorSpecies<Float> S = pickSpecies(System.getProperty(Kernels.BIT_SIZE_PROPERTY));
+    private static final int L = S.length();
+    /** Rows of the register tile: 4 rows × 2 vectors = 8 accumulators + 2 B vectors + 1 broadcast. */
+    static final int MR = 4;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Inner-dimension block: an {@code KC × NR} panel of B stays in L1 while the rows stream by. */
+    static final int KC = Integer.getInteger("tune.kc", 256);
+    /** Row block: the packed {@code MC × KC} block of A stays in L2. */
+    static final int MC = Integer.getInteger("tune.mc", 96);
+    /** Column block: the packed {@code KC × NC} block of B stays in L3. */
+    static final int NC = Integer.getInteger("tune.nc", 4096);
+    /** With at most this many rows (and B row-contiguous), B is read in place, not packed. */
+    static final int DIRECT_MAX_M = Integer.getInteger("tune.direct", 16);
+    /** Below this many flops a call stays on the calling thread: waking workers costs ~10-50 µs. */
+    static final long PARALLEL_MIN_FLOPS = 1L << 21;
 
-    private VectorMatmul(VectorSpecies<Float> species, boolean fastFma) {
-        this.species = species;
-        this.fastFma = fastFma;
+    /*
+     * Read after S: when this class is initialised before Kernels, Kernels' initialiser
+     * runs from here and calls create() while FMA is still unset. Nothing in create() or
+     * describe() reads FMA, so the cycle is harmless; the hot loops read it later.
+     */
+    private static final boolean FMA = Kernels.FAST_FMA;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final Parallel pool;
+
+    private VectorMatmul(Parallel pool) {
+        this.pool = pool;
     }
 
-    static VectorMatmul create(VectorSpecies<Float> species, boolean fastFma) {
-        return new VectorMatmul(species, fastFma);
+    /** A kernel that spreads large products over {@code pool}. */
+    static VectorMatmul create(Parallel pool) {
+        return new VectorMatmul(pool);
+    }
+
+    /** Whether the vector width is wide enough to beat plain loops (at least 128 bits). */
+    static boolean supported() {
+        return S.vectorBitSize() >= 128;
+    }
+
+    static VectorSpecies<Float> pickSpecies(String requested) {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        if (requested == null || requested.isBlank()) {
+            return preferred;
+        }
+        int bits;
+        try {
+            bits = Integer.parseInt(requested.trim());
+        } catch (NumberFormatException e) {
+            return preferred; // Kernels reports the bad value; this class only needs a usable width
+        }
+        if ((bits == 128 || bits == 256 || bits == 512) && bits < preferred.vectorBitSize()) {
+            return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+        }
+        return preferred;
     }
 
     @Override
@@ -26,30 +94,348 @@ final class VectorMatmul implements MatmulKernel {
                        float[] a, int aOff, int aRowStride, int aColStride,
                        float[] b, int bOff, int bRowStride, int bColStride,
                        float[] c, int cOff, int cRowStride, boolean accumulate) {
-        if (bColStride != 1) {
-            ScalarMatmul.INSTANCE.matmul(m, n, k, a, aOff, aRowStride, aColStride,
-                    b, bOff, bRowStride, bColStride, c, cOff, cRowStride, accumulate);
+        if (m == 0 || n == 0) {
             return;
         }
-        int lanes = species.length();
-        int bound = species.loopBound(n);
-        for (int i = 0; i < m; i++) {
-            int cRow = cOff + i * cRowStride;
+        if (k == 0) {
             if (!accumulate) {
-                java.util.Arrays.fill(c, cRow, cRow + n, 0f);
-            }
-            for (int p = 0; p < k; p++) {
-                float aip = a[aOff + i * aRowStride + p * aColStride];
-                FloatVector va = FloatVector.broadcast(species, aip);
-                int bRow = bOff + p * bRowStride;
-                int j = 0;
-                for (; j < bound; j += lanes) {
-                    FloatVector vb = FloatVector.fromArray(species, b, bRow + j);
-                    FloatVector vc = FloatVector.fromArray(species, c, cRow + j);
-                    (fastFma ? vb.fma(va, vc) : vb.mul(va).add(vc)).intoArray(c, cRow + j);
+                for (int i = 0; i < m; i++) {
+                    Arrays.fill(c, cOff + i * cRowStride, cOff + i * cRowStride + n, 0f);
                 }
-                for (; j < n; j++) {
-                    c[cRow + j] += aip * b[bRow + j];
+            }
+            return;
+        }
+        long flops = 2L * m * n * k;
+        int threads = pool.threads();
+        if (threads == 1 || flops < PARALLEL_MIN_FLOPS) {
+            serial(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                    c, cOff, cRowStride, accumulate);
+            return;
+        }
+        int maxTasks = (int) Math.min(threads, flops / PARALLEL_MIN_FLOPS);
+        int rowTiles = (m + MR - 1) / MR;
+        int colPanels = (n + NR - 1) / NR;
+        // Split rows unless they are too few to feed every thread while columns are plenty:
+        // each part is an independent sub-product, so no C element is shared.
+        if (rowTiles >= 2 * maxTasks || rowTiles >= colPanels) {
+            int tasks = Math.min(maxTasks, rowTiles);
+            pool.forEach(tasks, t -> {
+                int i0 = Math.min(m, (int) ((long) rowTiles * t / tasks) * MR);
+                int i1 = Math.min(m, (int) ((long) rowTiles * (t + 1) / tasks) * MR);
+                if (i1 > i0) {
+                    serial(i1 - i0, n, k, a, aOff + i0 * aRowStride, aRowStride, aColStride,
+                            b, bOff, bRowStride, bColStride, c, cOff + i0 * cRowStride, cRowStride, accumulate);
+                }
+            });
+        } else {
+            int tasks = Math.min(maxTasks, colPanels);
+            pool.forEach(tasks, t -> {
+                int j0 = Math.min(n, (int) ((long) colPanels * t / tasks) * NR);
+                int j1 = Math.min(n, (int) ((long) colPanels * (t + 1) / tasks) * NR);
+                if (j1 > j0) {
+                    serial(m, j1 - j0, k, a, aOff, aRowStride, aColStride,
+                            b, bOff + j0 * bColStride, bRowStride, bColStride, c, cOff + j0, cRowStride, accumulate);
+                }
+            });
+        }
+    }
+
+    /** The whole product on the calling thread. */
+    private static void serial(int m, int n, int k,
+                               float[] a, int aOff, int aRowStride, int aColStride,
+                               float[] b, int bOff, int bRowStride, int bColStride,
+                               float[] c, int cOff, int cRowStride, boolean accumulate) {
+        Scratch s = SCRATCH.get();
+        boolean direct = bColStride == 1 && m <= DIRECT_MAX_M;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean load = accumulate || pc > 0;
+                if (!direct) {
+                    packB(b, bOff + pc * bRowStride + jc * bColStride, bRowStride, bColStride, kc, nc,
+                            s.bPanels(kc * roundUp(nc, NR)));
+                }
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    float[] ap = s.aPanels(kc * roundUp(mc, MR));
+                    packA(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc, ap);
+                    int cBlock = cOff + ic * cRowStride + jc;
+                    if (direct) {
+                        blockDirect(mc, nc, kc, ap, b, bOff + pc * bRowStride + jc, bRowStride,
+                                c, cBlock, cRowStride, load, s);
+                    } else {
+                        blockPacked(mc, nc, kc, ap, s.b, c, cBlock, cRowStride, load, s);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One packed block: every NR-wide panel of B against every MR-row panel of A. */
+    private static void blockPacked(int mc, int nc, int kc, float[] ap, float[] bp,
+                                    float[] c, int cBlock, int cs, boolean load, Scratch s) {
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int cols = Math.min(NR, nc - j0);
+            int width = panelWidth(cols);
+            int bi = j0 * kc; // panels are NR apart in columns and kc*NR apart in the buffer
+            for (int i0 = 0; i0 < mc; i0 += MR) {
+                int rows = Math.min(MR, mc - i0);
+                tile(kc, ap, i0 * kc, bp, bi, width, width, c, cBlock + i0 * cs + j0, cs, rows, cols, load, s);
+            }
+        }
+    }
+
+    /** One block with B read in place: whole vectors of its rows, then a scalar tail. */
+    private static void blockDirect(int mc, int nc, int kc, float[] ap, float[] b, int bBlock, int bs,
+                                    float[] c, int cBlock, int cs, boolean load, Scratch s) {
+        int j0 = 0;
+        for (; j0 + NR <= nc; j0 += NR) {
+            for (int i0 = 0; i0 < mc; i0 += MR) {
+                int rows = Math.min(MR, mc - i0);
+                tile(kc, ap, i0 * kc, b, bBlock + j0, bs, NR, c, cBlock + i0 * cs + j0, cs, rows, NR, load, s);
+            }
+        }
+        if (j0 + L <= nc) {
+            for (int i0 = 0; i0 < mc; i0 += MR) {
+                int rows = Math.min(MR, mc - i0);
+                tile(kc, ap, i0 * kc, b, bBlock + j0, bs, L, c, cBlock + i0 * cs + j0, cs, rows, L, load, s);
+            }
+            j0 += L;
+        }
+        if (j0 < nc) {
+            scalarColumns(mc, j0, nc, kc, ap, b, bBlock, bs, c, cBlock, cs, load);
+        }
+    }
+
+    /** Columns {@code [j0, j1)} one element at a time, with the vector lanes' exact arithmetic. */
+    private static void scalarColumns(int mc, int j0, int j1, int kc, float[] ap, float[] b, int bBlock, int bs,
+                                      float[] c, int cBlock, int cs, boolean load) {
+        for (int i = 0; i < mc; i++) {
+            int aBase = (i / MR) * MR * kc + i % MR;
+            for (int j = j0; j < j1; j++) {
+                int ci = cBlock + i * cs + j;
+                float acc = load ? c[ci] : 0f;
+                int bi = bBlock + j;
+                for (int p = 0; p < kc; p++) {
+                    acc = madd(ap[aBase + p * MR], b[bi + p * bs], acc);
+                }
+                c[ci] = acc;
+            }
+        }
+    }
+
+    /**
+     * One {@code rows × cols} tile of C. A full tile goes straight to the micro-kernel; an edge
+     * tile goes through a zero-padded scratch tile, so the kernel never needs a mask.
+     */
+    private static void tile(int kc, float[] ap, int ai, float[] bp, int bi, int bs, int width,
+                             float[] c, int ci, int cs, int rows, int cols, boolean load, Scratch s) {
+        if (rows == MR && cols == width) {
+            kernel(kc, ap, ai, bp, bi, bs, width, c, ci, cs, load);
+            return;
+        }
+        float[] t = s.cTile;
+        if (load) {
+            Arrays.fill(t, 0f);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(c, ci + r * cs, t, r * width, cols);
+            }
+        }
+        kernel(kc, ap, ai, bp, bi, bs, width, t, 0, width, load);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(t, r * width, c, ci + r * cs, cols);
+        }
+    }
+
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bs, int width,
+                               float[] c, int ci, int cs, boolean load) {
+        if (width == NR) {
+            kernel4x2(kc, ap, ai, bp, bi, bs, c, ci, cs, load);
+        } else {
+            kernel4x1(kc, ap, ai, bp, bi, bs, c, ci, cs, load);
+        }
+    }
+
+    /*
+     * Micro-kernel 4 × 2 vectors. Trick: the 8 accumulators live in registers for the whole kc
+     * loop; each step loads two vectors of B once and reuses them against four broadcast
+     * elements of A, so there are 8 multiply-adds per 6 loads and no store until the end.
+     */
+    private static void kernel4x2(int kc, float[] ap, int ai, float[] bp, int bi, int bs,
+                                  float[] c, int ci, int cs, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        int r0 = ci;
+        int r1 = ci + cs;
+        int r2 = ci + 2 * cs;
+        int r3 = ci + 3 * cs;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + L);
+        } else {
+            c00 = FloatVector.zero(S);
+            c01 = c00;
+            c10 = c00;
+            c11 = c00;
+            c20 = c00;
+            c21 = c00;
+            c30 = c00;
+            c31 = c00;
+        }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            c00 = madd(x, b0, c00);
+            c01 = madd(x, b1, c01);
+            x = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = madd(x, b0, c10);
+            c11 = madd(x, b1, c11);
+            x = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = madd(x, b0, c20);
+            c21 = madd(x, b1, c21);
+            x = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = madd(x, b0, c30);
+            c31 = madd(x, b1, c31);
+            ai += MR;
+            bi += bs;
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+    }
+
+    /*
+     * Micro-kernel 4 × 1 vector, for a last panel at most one vector wide. Trick: same register
+     * tile as kernel4x2 at half width, so a narrow edge (n = 10, 50, ...) wastes at most one
+     * vector of padding instead of two.
+     */
+    private static void kernel4x1(int kc, float[] ap, int ai, float[] bp, int bi, int bs,
+                                  float[] c, int ci, int cs, boolean load) {
+        FloatVector c0, c1, c2, c3;
+        int r0 = ci;
+        int r1 = ci + cs;
+        int r2 = ci + 2 * cs;
+        int r3 = ci + 3 * cs;
+        if (load) {
+            c0 = FloatVector.fromArray(S, c, r0);
+            c1 = FloatVector.fromArray(S, c, r1);
+            c2 = FloatVector.fromArray(S, c, r2);
+            c3 = FloatVector.fromArray(S, c, r3);
+        } else {
+            c0 = FloatVector.zero(S);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+        }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = madd(FloatVector.broadcast(S, ap[ai]), b0, c0);
+            c1 = madd(FloatVector.broadcast(S, ap[ai + 1]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, ap[ai + 2]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, ap[ai + 3]), b0, c3);
+            ai += MR;
+            bi += bs;
+        }
+        c0.intoArray(c, r0);
+        c1.intoArray(c, r1);
+        c2.intoArray(c, r2);
+        c3.intoArray(c, r3);
+    }
+
+    // Without hardware FMA, fma() is emulated per lane and far slower than mul+add.
+    private static FloatVector madd(FloatVector x, FloatVector y, FloatVector acc) {
+        return FMA ? x.fma(y, acc) : x.mul(y).add(acc);
+    }
+
+    /** The scalar twin of {@link #madd(FloatVector, FloatVector, FloatVector)}: same rounding. */
+    private static float madd(float x, float y, float acc) {
+        return FMA ? Math.fma(x, y, acc) : x * y + acc;
+    }
+
+    /** The packed width of a last panel holding {@code cols} columns. */
+    private static int panelWidth(int cols) {
+        return cols <= L ? L : NR;
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /**
+     * Packs {@code mc × kc} of A into MR-row panels, each stored p-major ({@code MR} consecutive
+     * floats per p) and zero-padded to MR rows, so the kernel reads A at unit stride.
+     */
+    static void packA(float[] a, int aOff, int rs, int cs, int mc, int kc, float[] dst) {
+        for (int i0 = 0; i0 < mc; i0 += MR) {
+            int rows = Math.min(MR, mc - i0);
+            int base = i0 * kc;
+            if (cs == 1) {
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (i0 + r) * rs;
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * MR + r] = a[src + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + i0 * rs + p * cs;
+                    for (int r = 0; r < rows; r++) {
+                        dst[base + p * MR + r] = a[src + r * rs];
+                    }
+                }
+            }
+            for (int r = rows; r < MR; r++) {
+                for (int p = 0; p < kc; p++) {
+                    dst[base + p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code kc × nc} of B into panels NR columns apart ({@code kc*NR} floats apart), each
+     * stored row by row; the last panel is {@link #panelWidth} wide and zero-padded.
+     */
+    static void packB(float[] b, int bOff, int rs, int cs, int kc, int nc, float[] dst) {
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int cols = Math.min(NR, nc - j0);
+            int width = panelWidth(cols);
+            int base = j0 * kc;
+            if (cs == 1) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + p * rs + j0;
+                    int d = base + p * width;
+                    if (cols == NR) {
+                        FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                        FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                    } else {
+                        System.arraycopy(b, src, dst, d, cols);
+                        Arrays.fill(dst, d + cols, d + width, 0f);
+                    }
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + j) * cs;
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * width + j] = b[src + p * rs];
+                    }
+                }
+                for (int j = cols; j < width; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * width + j] = 0f;
+                    }
                 }
             }
         }
@@ -57,6 +443,28 @@ final class VectorMatmul implements MatmulKernel {
 
     @Override
     public String describe() {
-        return "Vector API matmul, " + species.vectorBitSize() + " bits (provisional row kernel)";
+        return "Vector API matmul, " + S.vectorBitSize() + " bits, " + MR + "x" + NR + " tile, "
+                + (Kernels.FAST_FMA ? "FMA" : "no FMA") + ", " + pool.threads() + " threads";
+    }
+
+    /** Per-thread packing buffers, grown on demand and reused across calls. */
+    private static final class Scratch {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] cTile = new float[MR * NR];
+
+        float[] aPanels(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] bPanels(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
     }
 }
