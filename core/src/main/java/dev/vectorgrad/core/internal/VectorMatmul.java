@@ -7,20 +7,21 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Matmul on the Vector API: cache-blocked, panel-packed, register-blocked, multi-threaded.
+ * Matmul on the Vector API: cache-blocked, register-blocked, multi-threaded.
  *
  * <p>Loop nest (as in BLIS): columns in blocks of {@link #NC}, the inner dimension in blocks of
- * {@link #KC} (B's block is packed once into {@code NR}-wide panels), rows in blocks of
- * {@link #MC} (A's block is packed into {@code MR}-row panels), then an {@code MR × NR} tile of C
- * per micro-kernel call. Packing reads any strides, so transposed operands need no copy. When
- * M is small and B's rows are contiguous, B is read in place instead of packed: the packing
- * would cost as much as the product.
+ * {@link #KC} (B's block packed once into {@code NR}-wide panels), rows in blocks of
+ * {@link #MC}, then an {@code MR × NR} tile of C per micro-kernel call. Packing reads any
+ * strides, so transposed operands need no copy. A is read in place (see {@link Block}); when M
+ * is small and B's rows are contiguous, B's full panels are read in place too, since packing
+ * them would cost as much as the product. Only edges are packed, zero-padded.
  *
  * <p>Every element of C is computed by the same arithmetic whatever the blocking, the tile it
  * falls in or the thread that runs it: start from C (or 0), then for {@code p = 0, 1, ..., k-1}
- * one multiply-add of {@code A[i][p]·B[p][j]} (fused when {@link Kernels#FAST_FMA}). Tails use
- * a scalar loop with that same arithmetic, or a zero-padded scratch tile. So the result bits
- * do not depend on the number of threads, and without FMA they equal {@link ScalarMatmul}'s.
+ * one multiply-add of {@code A[i][p]·B[p][j]} (fused when {@link Kernels#FAST_FMA}). Edge tiles
+ * go through zero-padded panels and a scratch tile of C, never a mask or a scalar loop. So the
+ * result bits do not depend on the number of threads, and without FMA they equal
+ * {@link ScalarMatmul}'s.
  */
 final class VectorMatmul implements MatmulKernel {
 
@@ -37,13 +38,13 @@ final class VectorMatmul implements MatmulKernel {
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /** Inner-dimension block: an {@code KC × NR} panel of B stays in L1 while the rows stream by. */
-    static final int KC = Integer.getInteger("tune.kc", 256);
-    /** Row block: the packed {@code MC × KC} block of A stays in L2. */
-    static final int MC = Integer.getInteger("tune.mc", 96);
+    static final int KC = 256;
+    /** Row block: the {@code MC × KC} block of A stays in L2 while the panels of B pass. */
+    static final int MC = 96;
     /** Column block: the packed {@code KC × NC} block of B stays in L3. */
-    static final int NC = Integer.getInteger("tune.nc", 4096);
+    static final int NC = 4096;
     /** With at most this many rows (and B row-contiguous), B is read in place, not packed. */
-    static final int DIRECT_MAX_M = Integer.getInteger("tune.direct", 16);
+    static final int DIRECT_MAX_M = 64;
     /** Below this many flops a call stays on the calling thread: waking workers costs ~10-50 µs. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
 
@@ -158,69 +159,90 @@ final class VectorMatmul implements MatmulKernel {
                 }
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    float[] ap = s.aPanels(kc * roundUp(mc, MR));
-                    packA(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc, ap);
+                    Block blk = s.block;
+                    blk.set(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc);
                     int cBlock = cOff + ic * cRowStride + jc;
                     if (direct) {
-                        blockDirect(mc, nc, kc, ap, b, bOff + pc * bRowStride + jc, bRowStride,
-                                c, cBlock, cRowStride, load, s);
+                        blockDirect(blk, nc, b, bOff + pc * bRowStride + jc, bRowStride, c, cBlock, cRowStride, load, s);
                     } else {
-                        blockPacked(mc, nc, kc, ap, s.b, c, cBlock, cRowStride, load, s);
+                        blockPacked(blk, nc, s.b, c, cBlock, cRowStride, load, s);
                     }
                 }
             }
         }
+        s.block.a = null; // do not keep the caller's array alive from a thread-local
     }
 
     /** One packed block: every NR-wide panel of B against every MR-row panel of A. */
-    private static void blockPacked(int mc, int nc, int kc, float[] ap, float[] bp,
-                                    float[] c, int cBlock, int cs, boolean load, Scratch s) {
+    private static void blockPacked(Block blk, int nc, float[] bp, float[] c, int cBlock, int cs, boolean load,
+                                    Scratch s) {
+        int kc = blk.kc;
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int cols = Math.min(NR, nc - j0);
             int width = panelWidth(cols);
-            int bi = j0 * kc; // panels are NR apart in columns and kc*NR apart in the buffer
-            for (int i0 = 0; i0 < mc; i0 += MR) {
-                int rows = Math.min(MR, mc - i0);
-                tile(kc, ap, i0 * kc, bp, bi, width, width, c, cBlock + i0 * cs + j0, cs, rows, cols, load, s);
-            }
+            // panels are NR apart in columns and kc*NR apart in the buffer
+            panel(blk, bp, j0 * kc, width, width, cols, c, cBlock + j0, cs, load, s);
         }
     }
 
-    /** One block with B read in place: whole vectors of its rows, then a scalar tail. */
-    private static void blockDirect(int mc, int nc, int kc, float[] ap, float[] b, int bBlock, int bs,
+    /**
+     * One block with B read in place: its full NR-wide panels straight from B's rows; the last
+     * partial panel packed and zero-padded, so no column ever falls to a scalar loop.
+     */
+    private static void blockDirect(Block blk, int nc, float[] b, int bBlock, int bs,
                                     float[] c, int cBlock, int cs, boolean load, Scratch s) {
         int j0 = 0;
         for (; j0 + NR <= nc; j0 += NR) {
-            for (int i0 = 0; i0 < mc; i0 += MR) {
-                int rows = Math.min(MR, mc - i0);
-                tile(kc, ap, i0 * kc, b, bBlock + j0, bs, NR, c, cBlock + i0 * cs + j0, cs, rows, NR, load, s);
-            }
-        }
-        if (j0 + L <= nc) {
-            for (int i0 = 0; i0 < mc; i0 += MR) {
-                int rows = Math.min(MR, mc - i0);
-                tile(kc, ap, i0 * kc, b, bBlock + j0, bs, L, c, cBlock + i0 * cs + j0, cs, rows, L, load, s);
-            }
-            j0 += L;
+            panel(blk, b, bBlock + j0, bs, NR, NR, c, cBlock + j0, cs, load, s);
         }
         if (j0 < nc) {
-            scalarColumns(mc, j0, nc, kc, ap, b, bBlock, bs, c, cBlock, cs, load);
+            int cols = nc - j0;
+            int width = panelWidth(cols);
+            float[] edge = s.bPanels(blk.kc * width);
+            packB(b, bBlock + j0, bs, 1, blk.kc, cols, edge);
+            panel(blk, edge, 0, width, width, cols, c, cBlock + j0, cs, load, s);
         }
     }
 
-    /** Columns {@code [j0, j1)} one element at a time, with the vector lanes' exact arithmetic. */
-    private static void scalarColumns(int mc, int j0, int j1, int kc, float[] ap, float[] b, int bBlock, int bs,
-                                      float[] c, int cBlock, int cs, boolean load) {
-        for (int i = 0; i < mc; i++) {
-            int aBase = (i / MR) * MR * kc + i % MR;
-            for (int j = j0; j < j1; j++) {
-                int ci = cBlock + i * cs + j;
-                float acc = load ? c[ci] : 0f;
-                int bi = bBlock + j;
-                for (int p = 0; p < kc; p++) {
-                    acc = madd(ap[aBase + p * MR], b[bi + p * bs], acc);
+    /** One panel of B against every row tile of the block. */
+    private static void panel(Block blk, float[] bp, int bi, int bs, int width, int cols,
+                              float[] c, int ci, int cs, boolean load, Scratch s) {
+        int mc = blk.mc;
+        int kc = blk.kc;
+        int i0 = 0;
+        if (width == L) {
+            // A one-vector panel with 4 rows has only 4 independent FMA chains, fewer than the
+            // FMA latency × throughput; take 8 rows at a time where they are read in place.
+            for (; i0 + 2 * MR <= mc; i0 += 2 * MR) {
+                int ai = blk.aOff + i0 * blk.rs;
+                int cTile = ci + i0 * cs;
+                if (cols == L) {
+                    kernel8x1(kc, blk.a, ai, blk.rs, blk.cs, bp, bi, bs, c, cTile, cs, load);
+                } else {
+                    // 8 rows × L columns is exactly the scratch tile's MR × NR floats.
+                    float[] t = s.cTile;
+                    if (load) {
+                        Arrays.fill(t, 0f);
+                        for (int r = 0; r < 2 * MR; r++) {
+                            System.arraycopy(c, cTile + r * cs, t, r * L, cols);
+                        }
+                    }
+                    kernel8x1(kc, blk.a, ai, blk.rs, blk.cs, bp, bi, bs, t, 0, L, load);
+                    for (int r = 0; r < 2 * MR; r++) {
+                        System.arraycopy(t, r * L, c, cTile + r * cs, cols);
+                    }
                 }
-                c[ci] = acc;
+            }
+        }
+        for (; i0 < mc; i0 += MR) {
+            int rows = Math.min(MR, mc - i0);
+            int cTile = ci + i0 * cs;
+            if (rows == MR) {
+                tile(kc, blk.a, blk.aOff + i0 * blk.rs, blk.rs, blk.cs, bp, bi, bs, width, c, cTile, cs, rows, cols,
+                        load, s);
+            } else {
+                tile(kc, blk.ap, 0, 1, MR, bp, bi, bs, width, c, cTile, cs, rows, cols,
+                        load, s);
             }
         }
     }
@@ -229,10 +251,10 @@ final class VectorMatmul implements MatmulKernel {
      * One {@code rows × cols} tile of C. A full tile goes straight to the micro-kernel; an edge
      * tile goes through a zero-padded scratch tile, so the kernel never needs a mask.
      */
-    private static void tile(int kc, float[] ap, int ai, float[] bp, int bi, int bs, int width,
+    private static void tile(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs, int width,
                              float[] c, int ci, int cs, int rows, int cols, boolean load, Scratch s) {
         if (rows == MR && cols == width) {
-            kernel(kc, ap, ai, bp, bi, bs, width, c, ci, cs, load);
+            kernel(kc, a, ai, ars, acs, bp, bi, bs, width, c, ci, cs, load);
             return;
         }
         float[] t = s.cTile;
@@ -242,18 +264,18 @@ final class VectorMatmul implements MatmulKernel {
                 System.arraycopy(c, ci + r * cs, t, r * width, cols);
             }
         }
-        kernel(kc, ap, ai, bp, bi, bs, width, t, 0, width, load);
+        kernel(kc, a, ai, ars, acs, bp, bi, bs, width, t, 0, width, load);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(t, r * width, c, ci + r * cs, cols);
         }
     }
 
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bs, int width,
+    private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs, int width,
                                float[] c, int ci, int cs, boolean load) {
         if (width == NR) {
-            kernel4x2(kc, ap, ai, bp, bi, bs, c, ci, cs, load);
+            kernel4x2(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
         } else {
-            kernel4x1(kc, ap, ai, bp, bi, bs, c, ci, cs, load);
+            kernel4x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
         }
     }
 
@@ -261,8 +283,9 @@ final class VectorMatmul implements MatmulKernel {
      * Micro-kernel 4 × 2 vectors. Trick: the 8 accumulators live in registers for the whole kc
      * loop; each step loads two vectors of B once and reuses them against four broadcast
      * elements of A, so there are 8 multiply-adds per 6 loads and no store until the end.
+     * A is read with its own strides (packed panels are just strides 1 and MR).
      */
-    private static void kernel4x2(int kc, float[] ap, int ai, float[] bp, int bi, int bs,
+    private static void kernel4x2(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
                                   float[] c, int ci, int cs, boolean load) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
         int r0 = ci;
@@ -288,22 +311,25 @@ final class VectorMatmul implements MatmulKernel {
             c30 = c00;
             c31 = c00;
         }
+        int a1 = ars;
+        int a2 = 2 * ars;
+        int a3 = 3 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = madd(x, b0, c00);
             c01 = madd(x, b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
+            x = FloatVector.broadcast(S, a[ai + a1]);
             c10 = madd(x, b0, c10);
             c11 = madd(x, b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
+            x = FloatVector.broadcast(S, a[ai + a2]);
             c20 = madd(x, b0, c20);
             c21 = madd(x, b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
+            x = FloatVector.broadcast(S, a[ai + a3]);
             c30 = madd(x, b0, c30);
             c31 = madd(x, b1, c31);
-            ai += MR;
+            ai += acs;
             bi += bs;
         }
         c00.intoArray(c, r0);
@@ -321,7 +347,7 @@ final class VectorMatmul implements MatmulKernel {
      * tile as kernel4x2 at half width, so a narrow edge (n = 10, 50, ...) wastes at most one
      * vector of padding instead of two.
      */
-    private static void kernel4x1(int kc, float[] ap, int ai, float[] bp, int bi, int bs,
+    private static void kernel4x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
                                   float[] c, int ci, int cs, boolean load) {
         FloatVector c0, c1, c2, c3;
         int r0 = ci;
@@ -339,13 +365,16 @@ final class VectorMatmul implements MatmulKernel {
             c2 = c0;
             c3 = c0;
         }
+        int a1 = ars;
+        int a2 = 2 * ars;
+        int a3 = 3 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = madd(FloatVector.broadcast(S, ap[ai]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, ap[ai + 1]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, ap[ai + 2]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, ap[ai + 3]), b0, c3);
-            ai += MR;
+            c0 = madd(FloatVector.broadcast(S, a[ai]), b0, c0);
+            c1 = madd(FloatVector.broadcast(S, a[ai + a1]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[ai + a2]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[ai + a3]), b0, c3);
+            ai += acs;
             bi += bs;
         }
         c0.intoArray(c, r0);
@@ -354,14 +383,61 @@ final class VectorMatmul implements MatmulKernel {
         c3.intoArray(c, r3);
     }
 
+    /*
+     * Micro-kernel 8 × 1 vector, for one-vector panels with rows read in place. Trick: 8
+     * accumulators instead of 4x1's 4, enough independent chains to cover the FMA latency.
+     */
+    private static void kernel8x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
+                                  float[] c, int ci, int cs, boolean load) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (load) {
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + cs);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
+            c6 = FloatVector.fromArray(S, c, ci + 6 * cs);
+            c7 = FloatVector.fromArray(S, c, ci + 7 * cs);
+        } else {
+            c0 = FloatVector.zero(S);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+            c4 = c0;
+            c5 = c0;
+            c6 = c0;
+            c7 = c0;
+        }
+        int a4 = 4 * ars;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            int r = ai;
+            c0 = madd(FloatVector.broadcast(S, a[r]), b0, c0);
+            c1 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c3);
+            r += a4;
+            c4 = madd(FloatVector.broadcast(S, a[r]), b0, c4);
+            c5 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c5);
+            c6 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c6);
+            c7 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c7);
+            ai += acs;
+            bi += bs;
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + cs);
+        c2.intoArray(c, ci + 2 * cs);
+        c3.intoArray(c, ci + 3 * cs);
+        c4.intoArray(c, ci + 4 * cs);
+        c5.intoArray(c, ci + 5 * cs);
+        c6.intoArray(c, ci + 6 * cs);
+        c7.intoArray(c, ci + 7 * cs);
+    }
+
     // Without hardware FMA, fma() is emulated per lane and far slower than mul+add.
     private static FloatVector madd(FloatVector x, FloatVector y, FloatVector acc) {
         return FMA ? x.fma(y, acc) : x.mul(y).add(acc);
-    }
-
-    /** The scalar twin of {@link #madd(FloatVector, FloatVector, FloatVector)}: same rounding. */
-    private static float madd(float x, float y, float acc) {
-        return FMA ? Math.fma(x, y, acc) : x * y + acc;
     }
 
     /** The packed width of a last panel holding {@code cols} columns. */
@@ -447,18 +523,43 @@ final class VectorMatmul implements MatmulKernel {
                 + (Kernels.FAST_FMA ? "FMA" : "no FMA") + ", " + pool.threads() + " threads";
     }
 
+    /**
+     * The {@code mc × kc} block of A for the current (ic, pc) step. Full row tiles are read in
+     * place: packing A costs m·k copies, as much as the product itself when n is small (the
+     * MLP's n = 50, 10), and measured no faster for large n here. Only the last partial row
+     * tile is packed, zero-padded to MR rows.
+     */
+    private static final class Block {
+        float[] a;
+        int aOff;
+        int rs;
+        int cs;
+        int mc;
+        int kc;
+        float[] ap = new float[0];
+
+        void set(float[] a, int aOff, int rs, int cs, int mc, int kc) {
+            this.a = a;
+            this.aOff = aOff;
+            this.rs = rs;
+            this.cs = cs;
+            this.mc = mc;
+            this.kc = kc;
+            int full = mc / MR * MR;
+            if (full < mc) {
+                if (ap.length < kc * MR) {
+                    ap = new float[kc * MR];
+                }
+                packA(a, aOff + full * rs, rs, cs, mc - full, kc, ap);
+            }
+        }
+    }
+
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final class Scratch {
-        float[] a = new float[0];
         float[] b = new float[0];
         final float[] cTile = new float[MR * NR];
-
-        float[] aPanels(int size) {
-            if (a.length < size) {
-                a = new float[size];
-            }
-            return a;
-        }
+        final Block block = new Block();
 
         float[] bPanels(int size) {
             if (b.length < size) {
