@@ -217,7 +217,7 @@ final class VectorMatmul implements MatmulKernel {
                 int ai = blk.aOff + i0 * blk.rs;
                 int cTile = ci + i0 * cs;
                 if (cols == L) {
-                    kernel8x1(kc, blk.a, ai, blk.rs, blk.cs, bp, bi, bs, c, cTile, cs, load);
+                    kernel8x1(kc, blk.a, ai, blk.rs, blk.cs, bp, bi, bs, c, cTile, cs, load, blk.cs == 1 && bs == L);
                 } else {
                     // 8 rows × L columns is exactly the scratch tile's MR × NR floats.
                     float[] t = s.cTile;
@@ -227,7 +227,7 @@ final class VectorMatmul implements MatmulKernel {
                             System.arraycopy(c, cTile + r * cs, t, r * L, cols);
                         }
                     }
-                    kernel8x1(kc, blk.a, ai, blk.rs, blk.cs, bp, bi, bs, t, 0, L, load);
+                    kernel8x1(kc, blk.a, ai, blk.rs, blk.cs, bp, bi, bs, t, 0, L, load, blk.cs == 1 && bs == L);
                     for (int r = 0; r < 2 * MR; r++) {
                         System.arraycopy(t, r * L, c, cTile + r * cs, cols);
                     }
@@ -270,10 +270,25 @@ final class VectorMatmul implements MatmulKernel {
         }
     }
 
+    private static void kernel8x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
+                                  float[] c, int ci, int cs, boolean load, boolean unit) {
+        if (unit) {
+            kernel8x1Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
+        } else {
+            kernel8x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+        }
+    }
+
     private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs, int width,
                                float[] c, int ci, int cs, boolean load) {
         if (width == NR) {
-            kernel4x2(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+            if (acs == 1 && bs == NR) {
+                kernel4x2Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
+            } else {
+                kernel4x2(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+            }
+        } else if (acs == 1 && bs == L) {
+            kernel4x1Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
         } else {
             kernel4x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
         }
@@ -341,6 +356,7 @@ final class VectorMatmul implements MatmulKernel {
         c30.intoArray(c, r3);
         c31.intoArray(c, r3 + L);
     }
+
 
     /*
      * Micro-kernel 4 × 1 vector, for a last panel at most one vector wide. Trick: same register
@@ -424,6 +440,156 @@ final class VectorMatmul implements MatmulKernel {
             c7 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c7);
             ai += acs;
             bi += bs;
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + cs);
+        c2.intoArray(c, ci + 2 * cs);
+        c3.intoArray(c, ci + 3 * cs);
+        c4.intoArray(c, ci + 4 * cs);
+        c5.intoArray(c, ci + 5 * cs);
+        c6.intoArray(c, ci + 6 * cs);
+        c7.intoArray(c, ci + 7 * cs);
+    }
+
+    /*
+     * The same kernel for row-major A and packed B. Trick: every index is p times a constant
+     * plus an invariant, the form C2's range-check elimination needs, so the bounds checks
+     * of the loads leave the loop (worth ~30% here); the strided version keeps one per load.
+     */
+    private static void kernel4x2Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+                                  float[] c, int ci, int cs, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        int r0 = ci;
+        int r1 = ci + cs;
+        int r2 = ci + 2 * cs;
+        int r3 = ci + 3 * cs;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + L);
+        } else {
+            c00 = FloatVector.zero(S);
+            c01 = c00;
+            c10 = c00;
+            c11 = c00;
+            c20 = c00;
+            c21 = c00;
+            c30 = c00;
+            c31 = c00;
+        }
+        int a1 = ars;
+        int a2 = 2 * ars;
+        int a3 = 3 * ars;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * NR);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + p * NR + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai + p]);
+            c00 = madd(x, b0, c00);
+            c01 = madd(x, b1, c01);
+            x = FloatVector.broadcast(S, a[ai + a1 + p]);
+            c10 = madd(x, b0, c10);
+            c11 = madd(x, b1, c11);
+            x = FloatVector.broadcast(S, a[ai + a2 + p]);
+            c20 = madd(x, b0, c20);
+            c21 = madd(x, b1, c21);
+            x = FloatVector.broadcast(S, a[ai + a3 + p]);
+            c30 = madd(x, b0, c30);
+            c31 = madd(x, b1, c31);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+    }
+
+    /*
+     * The same 4 × 1 kernel for row-major A and packed B. Trick: every index is p times a constant
+     * plus an invariant, the form C2's range-check elimination needs, so the bounds checks
+     * of the loads leave the loop (worth ~30% here); the strided version keeps one per load.
+     */
+    private static void kernel4x1Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+                                  float[] c, int ci, int cs, boolean load) {
+        FloatVector c0, c1, c2, c3;
+        int r0 = ci;
+        int r1 = ci + cs;
+        int r2 = ci + 2 * cs;
+        int r3 = ci + 3 * cs;
+        if (load) {
+            c0 = FloatVector.fromArray(S, c, r0);
+            c1 = FloatVector.fromArray(S, c, r1);
+            c2 = FloatVector.fromArray(S, c, r2);
+            c3 = FloatVector.fromArray(S, c, r3);
+        } else {
+            c0 = FloatVector.zero(S);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+        }
+        int a1 = ars;
+        int a2 = 2 * ars;
+        int a3 = 3 * ars;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
+            c0 = madd(FloatVector.broadcast(S, a[ai + p]), b0, c0);
+            c1 = madd(FloatVector.broadcast(S, a[ai + a1 + p]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[ai + a2 + p]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[ai + a3 + p]), b0, c3);
+        }
+        c0.intoArray(c, r0);
+        c1.intoArray(c, r1);
+        c2.intoArray(c, r2);
+        c3.intoArray(c, r3);
+    }
+
+    /*
+     * The same 8 × 1 kernel for row-major A and packed B. Trick: every index is p times a constant
+     * plus an invariant, the form C2's range-check elimination needs, so the bounds checks
+     * of the loads leave the loop (worth ~30% here); the strided version keeps one per load.
+     */
+    private static void kernel8x1Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+                                  float[] c, int ci, int cs, boolean load) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (load) {
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + cs);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
+            c6 = FloatVector.fromArray(S, c, ci + 6 * cs);
+            c7 = FloatVector.fromArray(S, c, ci + 7 * cs);
+        } else {
+            c0 = FloatVector.zero(S);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+            c4 = c0;
+            c5 = c0;
+            c6 = c0;
+            c7 = c0;
+        }
+        int a4 = 4 * ars;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
+            int r = ai + p;
+            c0 = madd(FloatVector.broadcast(S, a[r]), b0, c0);
+            c1 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c3);
+            r += a4;
+            c4 = madd(FloatVector.broadcast(S, a[r]), b0, c4);
+            c5 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c5);
+            c6 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c6);
+            c7 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c7);
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + cs);

@@ -70,6 +70,25 @@ final class MatmulCase {
         return cOff + i * cRowStride + j;
     }
 
+    /**
+     * C computed the way the vector kernel promises, bit for bit: each element starts from C
+     * (or 0) and takes one multiply-add of A[i][p]·B[p][j] for p = 0..k-1 in order, fused when
+     * {@link Kernels#FAST_FMA}, else a multiply then an add.
+     */
+    float[] orderedChain() {
+        float[] expected = c0.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float acc = accumulate ? c0[cIndex(i, j)] : 0f;
+                for (int p = 0; p < k; p++) {
+                    acc = Kernels.FAST_FMA ? Math.fma(a(i, p), b(p, j), acc) : a(i, p) * b(p, j) + acc;
+                }
+                expected[cIndex(i, j)] = acc;
+            }
+        }
+        return expected;
+    }
+
     /** Runs the kernel on a fresh copy of C and returns that copy. */
     float[] run(MatmulKernel kernel) {
         float[] c = c0.clone();

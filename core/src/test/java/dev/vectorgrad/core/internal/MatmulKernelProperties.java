@@ -61,18 +61,29 @@ class MatmulKernelProperties {
             @ForAll @IntRange(min = 0, max = 2) int pad, @ForAll boolean accumulate, @ForAll long seed) {
         Assume.that((long) m * n * k <= MAX_WORK && (long) m * n <= 200_000);
         MatmulCase problem = new MatmulCase(m, n, k, transA, transB, pad, accumulate, seed);
-        float[] expected = problem.c0.clone();
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float acc = accumulate ? problem.c0[problem.cIndex(i, j)] : 0f;
-                for (int p = 0; p < k; p++) {
-                    acc = Kernels.FAST_FMA ? Math.fma(problem.a(i, p), problem.b(p, j), acc)
-                            : problem.a(i, p) * problem.b(p, j) + acc;
+        float[] expected = problem.orderedChain();
+        assertArrayEquals(expected, problem.run(vectorKernel(1)), problem.toString());
+    }
+
+    /**
+     * A fixed grid that reaches every kernel variant for sure: row counts giving 8-row pairs,
+     * a lone full 4-row tile and partial tiles, on both sides of the in-place-B limit (64) and
+     * of the row block (96); column counts giving full, one-vector and partial panels.
+     */
+    @Example
+    void everyKernelVariantKeepsTheOrderedChain() {
+        long seed = 11;
+        for (int m : new int[] {1, 5, 12, 100, 157}) {
+            for (int n : new int[] {LANES, 2 * LANES + 1, 3 * LANES + 1, 4 * LANES + 1}) {
+                for (int k : new int[] {3, VectorMatmul.KC + 1}) {
+                    for (int layout = 0; layout < 8; layout++) {
+                        MatmulCase problem = new MatmulCase(m, n, k, (layout & 1) != 0, (layout & 2) != 0, 1,
+                                (layout & 4) != 0, seed++);
+                        assertArrayEquals(problem.orderedChain(), problem.run(vectorKernel(1)), problem.toString());
+                    }
                 }
-                expected[problem.cIndex(i, j)] = acc;
             }
         }
-        assertArrayEquals(expected, problem.run(vectorKernel(1)), problem.toString());
     }
 
     @Provide
