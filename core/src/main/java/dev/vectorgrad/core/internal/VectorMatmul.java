@@ -212,12 +212,16 @@ final class VectorMatmul implements MatmulKernel {
         int i0 = 0;
         if (width == L) {
             // A one-vector panel with 4 rows has only 4 independent FMA chains, fewer than the
-            // FMA latency × throughput; take 8 rows at a time where they are read in place.
+            // FMA latency × throughput; take 8 rows at a time.
             for (; i0 + 2 * MR <= mc; i0 += 2 * MR) {
-                int ai = blk.aOff + i0 * blk.rs;
+                float[] a = blk.packed ? blk.ap : blk.a;
+                int ai = blk.packed ? i0 * kc : blk.aOff + i0 * blk.rs;
+                int ars = blk.packed ? 1 : blk.rs;
+                int acs = blk.packed ? MR : blk.cs;
+                int a4 = blk.packed ? MR * kc : MR * blk.rs;
                 int cTile = ci + i0 * cs;
                 if (cols == L) {
-                    kernel8x1(kc, blk.a, ai, blk.rs, blk.cs, bp, bi, bs, c, cTile, cs, load, blk.cs == 1 && bs == L);
+                    kernel8x1Any(kc, a, ai, ars, acs, a4, bp, bi, bs, c, cTile, cs, load);
                 } else {
                     // 8 rows × L columns is exactly the scratch tile's MR × NR floats.
                     float[] t = s.cTile;
@@ -227,7 +231,7 @@ final class VectorMatmul implements MatmulKernel {
                             System.arraycopy(c, cTile + r * cs, t, r * L, cols);
                         }
                     }
-                    kernel8x1(kc, blk.a, ai, blk.rs, blk.cs, bp, bi, bs, t, 0, L, load, blk.cs == 1 && bs == L);
+                    kernel8x1Any(kc, a, ai, ars, acs, a4, bp, bi, bs, t, 0, L, load);
                     for (int r = 0; r < 2 * MR; r++) {
                         System.arraycopy(t, r * L, c, cTile + r * cs, cols);
                     }
@@ -237,12 +241,13 @@ final class VectorMatmul implements MatmulKernel {
         for (; i0 < mc; i0 += MR) {
             int rows = Math.min(MR, mc - i0);
             int cTile = ci + i0 * cs;
-            if (rows == MR) {
+            if (blk.packed) {
+                tile(kc, blk.ap, i0 * kc, 1, MR, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
+            } else if (rows == MR) {
                 tile(kc, blk.a, blk.aOff + i0 * blk.rs, blk.rs, blk.cs, bp, bi, bs, width, c, cTile, cs, rows, cols,
                         load, s);
             } else {
-                tile(kc, blk.ap, 0, 1, MR, bp, bi, bs, width, c, cTile, cs, rows, cols,
-                        load, s);
+                tile(kc, blk.ap, 0, 1, MR, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
             }
         }
     }
@@ -270,25 +275,35 @@ final class VectorMatmul implements MatmulKernel {
         }
     }
 
-    private static void kernel8x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
-                                  float[] c, int ci, int cs, boolean load, boolean unit) {
-        if (unit) {
-            kernel8x1Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
+    /** Rows 4..7 start {@code a4} after rows 0..3: {@code 4*ars} in place, {@code 4*kc} packed. */
+    private static void kernel8x1Any(int kc, float[] a, int ai, int ars, int acs, int a4, float[] bp, int bi, int bs,
+                                     float[] c, int ci, int cs, boolean load) {
+        if (bs == L && acs == 1) {
+            kernel8x1Unit(kc, a, ai, ars, a4, bp, bi, c, ci, cs, load);
+        } else if (bs == L && acs == MR && ars == 1) {
+            kernel8x1Packed(kc, a, ai, a4, bp, bi, c, ci, cs, load);
         } else {
-            kernel8x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+            kernel8x1(kc, a, ai, ars, acs, a4, bp, bi, bs, c, ci, cs, load);
         }
     }
 
     private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs, int width,
                                float[] c, int ci, int cs, boolean load) {
+        // The constant-stride variants let C2 hoist the bounds checks; see kernel4x2Unit.
+        boolean bPacked = bs == width;
+        boolean aPacked = acs == MR && ars == 1;
         if (width == NR) {
-            if (acs == 1 && bs == NR) {
+            if (bPacked && acs == 1) {
                 kernel4x2Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
+            } else if (bPacked && aPacked) {
+                kernel4x2Packed(kc, a, ai, bp, bi, c, ci, cs, load);
             } else {
                 kernel4x2(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
             }
-        } else if (acs == 1 && bs == L) {
+        } else if (bPacked && acs == 1) {
             kernel4x1Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
+        } else if (bPacked && aPacked) {
+            kernel4x1Packed(kc, a, ai, bp, bi, c, ci, cs, load);
         } else {
             kernel4x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
         }
@@ -403,7 +418,7 @@ final class VectorMatmul implements MatmulKernel {
      * Micro-kernel 8 × 1 vector, for one-vector panels with rows read in place. Trick: 8
      * accumulators instead of 4x1's 4, enough independent chains to cover the FMA latency.
      */
-    private static void kernel8x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
+    private static void kernel8x1(int kc, float[] a, int ai, int ars, int acs, int a4, float[] bp, int bi, int bs,
                                   float[] c, int ci, int cs, boolean load) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
         if (load) {
@@ -425,7 +440,6 @@ final class VectorMatmul implements MatmulKernel {
             c6 = c0;
             c7 = c0;
         }
-        int a4 = 4 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             int r = ai;
@@ -555,7 +569,7 @@ final class VectorMatmul implements MatmulKernel {
      * plus an invariant, the form C2's range-check elimination needs, so the bounds checks
      * of the loads leave the loop (worth ~30% here); the strided version keeps one per load.
      */
-    private static void kernel8x1Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+    private static void kernel8x1Unit(int kc, float[] a, int ai, int ars, int a4, float[] bp, int bi,
                                   float[] c, int ci, int cs, boolean load) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
         if (load) {
@@ -577,7 +591,6 @@ final class VectorMatmul implements MatmulKernel {
             c6 = c0;
             c7 = c0;
         }
-        int a4 = 4 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
             int r = ai + p;
@@ -590,6 +603,146 @@ final class VectorMatmul implements MatmulKernel {
             c5 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c5);
             c6 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c6);
             c7 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c7);
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + cs);
+        c2.intoArray(c, ci + 2 * cs);
+        c3.intoArray(c, ci + 3 * cs);
+        c4.intoArray(c, ci + 4 * cs);
+        c5.intoArray(c, ci + 5 * cs);
+        c6.intoArray(c, ci + 6 * cs);
+        c7.intoArray(c, ci + 7 * cs);
+    }
+
+    /*
+     * The same 4 × 2 kernel for A packed into MR-row panels and packed B: constant strides
+     * again, for operands like {@code x.t()} that are packed rather than read column-wise.
+     */
+    private static void kernel4x2Packed(int kc, float[] a, int ai, float[] bp, int bi,
+                                  float[] c, int ci, int cs, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        int r0 = ci;
+        int r1 = ci + cs;
+        int r2 = ci + 2 * cs;
+        int r3 = ci + 3 * cs;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + L);
+        } else {
+            c00 = FloatVector.zero(S);
+            c01 = c00;
+            c10 = c00;
+            c11 = c00;
+            c20 = c00;
+            c21 = c00;
+            c30 = c00;
+            c31 = c00;
+        }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * NR);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + p * NR + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai + p * MR]);
+            c00 = madd(x, b0, c00);
+            c01 = madd(x, b1, c01);
+            x = FloatVector.broadcast(S, a[ai + p * MR + 1]);
+            c10 = madd(x, b0, c10);
+            c11 = madd(x, b1, c11);
+            x = FloatVector.broadcast(S, a[ai + p * MR + 2]);
+            c20 = madd(x, b0, c20);
+            c21 = madd(x, b1, c21);
+            x = FloatVector.broadcast(S, a[ai + p * MR + 3]);
+            c30 = madd(x, b0, c30);
+            c31 = madd(x, b1, c31);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+    }
+
+    /*
+     * The same 4 × 1 kernel for A packed into MR-row panels and packed B: constant strides
+     * again, for operands like {@code x.t()} that are packed rather than read column-wise.
+     */
+    private static void kernel4x1Packed(int kc, float[] a, int ai, float[] bp, int bi,
+                                  float[] c, int ci, int cs, boolean load) {
+        FloatVector c0, c1, c2, c3;
+        int r0 = ci;
+        int r1 = ci + cs;
+        int r2 = ci + 2 * cs;
+        int r3 = ci + 3 * cs;
+        if (load) {
+            c0 = FloatVector.fromArray(S, c, r0);
+            c1 = FloatVector.fromArray(S, c, r1);
+            c2 = FloatVector.fromArray(S, c, r2);
+            c3 = FloatVector.fromArray(S, c, r3);
+        } else {
+            c0 = FloatVector.zero(S);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+        }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
+            c0 = madd(FloatVector.broadcast(S, a[ai + p * MR]), b0, c0);
+            c1 = madd(FloatVector.broadcast(S, a[ai + p * MR + 1]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[ai + p * MR + 2]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[ai + p * MR + 3]), b0, c3);
+        }
+        c0.intoArray(c, r0);
+        c1.intoArray(c, r1);
+        c2.intoArray(c, r2);
+        c3.intoArray(c, r3);
+    }
+
+    /*
+     * The same 8 × 1 kernel for A packed into MR-row panels and packed B: constant strides
+     * again, for operands like {@code x.t()} that are packed rather than read column-wise.
+     */
+    private static void kernel8x1Packed(int kc, float[] a, int ai, int a4, float[] bp, int bi,
+                                  float[] c, int ci, int cs, boolean load) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (load) {
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + cs);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
+            c6 = FloatVector.fromArray(S, c, ci + 6 * cs);
+            c7 = FloatVector.fromArray(S, c, ci + 7 * cs);
+        } else {
+            c0 = FloatVector.zero(S);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+            c4 = c0;
+            c5 = c0;
+            c6 = c0;
+            c7 = c0;
+        }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
+            int r = ai + p * MR;
+            c0 = madd(FloatVector.broadcast(S, a[r]), b0, c0);
+            c1 = madd(FloatVector.broadcast(S, a[r + 1]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[r + 2]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[r + 3]), b0, c3);
+            r += a4;
+            c4 = madd(FloatVector.broadcast(S, a[r]), b0, c4);
+            c5 = madd(FloatVector.broadcast(S, a[r + 1]), b0, c5);
+            c6 = madd(FloatVector.broadcast(S, a[r + 2]), b0, c6);
+            c7 = madd(FloatVector.broadcast(S, a[r + 3]), b0, c7);
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + cs);
@@ -690,10 +843,11 @@ final class VectorMatmul implements MatmulKernel {
     }
 
     /**
-     * The {@code mc × kc} block of A for the current (ic, pc) step. Full row tiles are read in
-     * place: packing A costs m·k copies, as much as the product itself when n is small (the
-     * MLP's n = 50, 10), and measured no faster for large n here. Only the last partial row
-     * tile is packed, zero-padded to MR rows.
+     * The {@code mc × kc} block of A for the current (ic, pc) step. Row-major A is read in
+     * place by full row tiles: packing costs m·k copies, as much as the product itself when n
+     * is small (the MLP's n = 50, 10), and measured no faster for large n here; only the last
+     * partial row tile is packed, zero-padded to MR rows. Any other layout (a transposed view)
+     * is packed whole into MR-row panels, since reading it in place strides through memory.
      */
     private static final class Block {
         float[] a;
@@ -702,6 +856,7 @@ final class VectorMatmul implements MatmulKernel {
         int cs;
         int mc;
         int kc;
+        boolean packed;
         float[] ap = new float[0];
 
         void set(float[] a, int aOff, int rs, int cs, int mc, int kc) {
@@ -711,12 +866,22 @@ final class VectorMatmul implements MatmulKernel {
             this.cs = cs;
             this.mc = mc;
             this.kc = kc;
+            this.packed = cs != 1;
+            if (packed) {
+                ensure(kc * roundUp(mc, MR));
+                packA(a, aOff, rs, cs, mc, kc, ap);
+                return;
+            }
             int full = mc / MR * MR;
             if (full < mc) {
-                if (ap.length < kc * MR) {
-                    ap = new float[kc * MR];
-                }
+                ensure(kc * MR);
                 packA(a, aOff + full * rs, rs, cs, mc - full, kc, ap);
+            }
+        }
+
+        private void ensure(int size) {
+            if (ap.length < size) {
+                ap = new float[size];
             }
         }
     }
