@@ -45,6 +45,10 @@ final class VectorMatmul implements MatmulKernel {
     static final int NC = 4096;
     /** With at most this many rows (and B row-contiguous), B is read in place, not packed. */
     static final int DIRECT_MAX_M = 64;
+    /** Parts per thread of a split product, for balance when other processes share the cores. */
+    static final int TASKS_PER_THREAD = 4;
+    /** Fewest rows in a part of a row split (unless that leaves a thread idle). */
+    static final int MIN_TASK_ROWS = 64;
     /** Below this many flops a call stays on the calling thread: waking workers costs ~10-50 µs. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
 
@@ -113,13 +117,16 @@ final class VectorMatmul implements MatmulKernel {
                     c, cOff, cRowStride, accumulate);
             return;
         }
-        int maxTasks = (int) Math.min(threads, flops / PARALLEL_MIN_FLOPS);
+        // Up to TASKS_PER_THREAD parts per thread, claimed dynamically: a thread slowed down by
+        // another process then simply takes fewer parts. Each part packs its own B, so parts
+        // keep at least MIN_TASK_ROWS rows (packing then costs a few percent at most).
+        int maxTasks = (int) Math.min((long) threads * TASKS_PER_THREAD, flops / PARALLEL_MIN_FLOPS);
         int rowTiles = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
         // Split rows unless they are too few to feed every thread while columns are plenty:
         // each part is an independent sub-product, so no C element is shared.
-        if (rowTiles >= 2 * maxTasks || rowTiles >= colPanels) {
-            int tasks = Math.min(maxTasks, rowTiles);
+        if (rowTiles >= 2 * threads || rowTiles >= colPanels) {
+            int tasks = Math.max(1, Math.min(maxTasks, Math.max(Math.min(threads, rowTiles), m / MIN_TASK_ROWS)));
             pool.forEach(tasks, t -> {
                 int i0 = Math.min(m, (int) ((long) rowTiles * t / tasks) * MR);
                 int i1 = Math.min(m, (int) ((long) rowTiles * (t + 1) / tasks) * MR);
@@ -129,7 +136,7 @@ final class VectorMatmul implements MatmulKernel {
                 }
             });
         } else {
-            int tasks = Math.min(maxTasks, colPanels);
+            int tasks = Math.max(1, Math.min(maxTasks, colPanels));
             pool.forEach(tasks, t -> {
                 int j0 = Math.min(n, (int) ((long) colPanels * t / tasks) * NR);
                 int j1 = Math.min(n, (int) ((long) colPanels * (t + 1) / tasks) * NR);
