@@ -71,7 +71,8 @@ public final class Kernels {
         Parallel pool = Parallel.withThreads(threads);
         if (!VectorMatmul.supported()) {
             throw new UnsupportedOperationException("vectorMatmul: the platform's preferred vector width is "
-                    + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits; the Vector API matmul needs at least 128");
+                    + FloatVector.SPECIES_PREFERRED.vectorBitSize()
+                    + " bits; the Vector API matmul needs at least 128");
         }
         return VectorMatmul.create(pool);
     }

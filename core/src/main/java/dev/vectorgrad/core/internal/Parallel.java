@@ -78,7 +78,8 @@ public final class Parallel {
         try {
             threads = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(THREADS_PROPERTY + ": expected a positive integer, got '" + value + "'", e);
+            throw new IllegalArgumentException(
+                    THREADS_PROPERTY + ": expected a positive integer, got '" + value + "'", e);
         }
         if (threads < 1) {
             throw new IllegalArgumentException(THREADS_PROPERTY + ": expected a positive integer, got " + threads);

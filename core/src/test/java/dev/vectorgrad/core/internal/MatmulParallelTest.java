@@ -58,7 +58,8 @@ class MatmulParallelTest {
     void badThreadCountsAreRejectedWithTheirValue() {
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> Parallel.withThreads(0));
         assertTrue(zero.getMessage().contains("got 0"), zero.getMessage());
-        IllegalArgumentException word = assertThrows(IllegalArgumentException.class, () -> Parallel.parseThreads("two"));
+        IllegalArgumentException word = assertThrows(IllegalArgumentException.class,
+                () -> Parallel.parseThreads("two"));
         assertTrue(word.getMessage().contains(Parallel.THREADS_PROPERTY) && word.getMessage().contains("'two'"),
                 word.getMessage());
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
