@@ -67,7 +67,7 @@ class MatmulKernelProperties {
 
     /**
      * A fixed grid that reaches every kernel variant for sure: row counts giving 8-row pairs,
-     * a lone full 4-row tile and partial tiles, on both sides of the in-place-B limit (64) and
+     * a lone full 4-row tile and partial tiles, on both sides of the in-place-B limit (8) and
      * of the row block (96); column counts giving full, one-vector and partial panels.
      */
     @Example
