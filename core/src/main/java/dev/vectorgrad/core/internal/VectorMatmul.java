@@ -163,8 +163,11 @@ final class VectorMatmul implements MatmulKernel {
         boolean direct = bColStride == 1 && m <= DIRECT_MAX_M;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            // Equal inner blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16): a short last
+            // block would pay the C loads and stores of a whole pass for little work.
+            int kStep = ceilDiv(k, ceilDiv(k, KC));
+            for (int pc = 0; pc < k; pc += kStep) {
+                int kc = Math.min(kStep, k - pc);
                 boolean load = accumulate || pc > 0;
                 if (!direct) {
                     packB(b, bOff + pc * bRowStride + jc * bColStride, bRowStride, bColStride, kc, nc,
@@ -240,15 +243,10 @@ final class VectorMatmul implements MatmulKernel {
                     // 8 rows × L columns is exactly the scratch tile's MR × NR floats.
                     float[] t = s.cTile;
                     if (load) {
-                        Arrays.fill(t, 0f);
-                        for (int r = 0; r < 2 * MR; r++) {
-                            System.arraycopy(c, cTile + r * cs, t, r * L, cols);
-                        }
+                        copyRows(c, cTile, cs, t, 0, L, 2 * MR, cols);
                     }
                     kernel8x1Any(kc, a, ai, ars, acs, a4, bp, bi, bs, t, 0, L, load);
-                    for (int r = 0; r < 2 * MR; r++) {
-                        System.arraycopy(t, r * L, c, cTile + r * cs, cols);
-                    }
+                    copyRows(t, 0, L, c, cTile, cs, 2 * MR, cols);
                 }
             }
         }
@@ -278,14 +276,22 @@ final class VectorMatmul implements MatmulKernel {
         }
         float[] t = s.cTile;
         if (load) {
-            Arrays.fill(t, 0f);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(c, ci + r * cs, t, r * width, cols);
-            }
+            copyRows(c, ci, cs, t, 0, width, rows, cols);
         }
         kernel(kc, a, ai, ars, acs, bp, bi, bs, width, t, 0, width, load);
+        copyRows(t, 0, width, c, ci, cs, rows, cols);
+    }
+
+    /**
+     * Copies a {@code rows × cols} corner between C and the scratch tile. The tile's other
+     * lanes may hold anything: they meet only zero padding of A or B and are never stored.
+     * A plain loop, since the rows are a few floats and an arraycopy call costs more.
+     */
+    private static void copyRows(float[] src, int si, int ss, float[] dst, int di, int ds, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(t, r * width, c, ci + r * cs, cols);
+            for (int j = 0; j < cols; j++) {
+                dst[di + r * ds + j] = src[si + r * ss + j];
+            }
         }
     }
 
@@ -773,6 +779,10 @@ final class VectorMatmul implements MatmulKernel {
     /** The packed width of a last panel holding {@code cols} columns. */
     private static int panelWidth(int cols) {
         return cols <= L ? L : NR;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
     }
 
     private static int roundUp(int x, int multiple) {
