@@ -54,8 +54,12 @@ final class VectorMatmul implements MatmulKernel {
     static final int TASKS_PER_THREAD = 4;
     /** Fewest rows in a part of a row split (unless that leaves a thread idle). */
     static final int MIN_TASK_ROWS = 64;
-    /** Below this many flops a call stays on the calling thread: waking workers costs ~10-50 µs. */
-    static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /**
+     * Below this many flops (about 150 µs of work) a call stays on the calling thread: waking a
+     * worker costs tens of µs, more when other processes hold the cores. Measured on the
+     * shared 2-core box: (64,784,50), 5 Mflop, ran slower split in two than on one thread.
+     */
+    static final long PARALLEL_MIN_FLOPS = 1L << 23;
 
     /*
      * Read after S: when this class is initialised before Kernels, Kernels' initialiser

@@ -2,6 +2,7 @@ package dev.vectorgrad.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,9 @@ class MatmulKernelProperties {
     @Example
     void splitProductsAgreeWithScalar() {
         // Row split (m large) and column split (m small, n large), both above the thread threshold.
-        for (int[] shape : new int[][] {{200, 97, 784}, {5, 784, 1021}}) {
+        for (int[] shape : new int[][] {{200, 97, 784}, {5, 1021, 1021}}) {
+            assertTrue(2L * shape[0] * shape[1] * shape[2] >= VectorMatmul.PARALLEL_MIN_FLOPS,
+                    "the shape must be big enough to be split");
             MatmulCase problem = new MatmulCase(shape[0], shape[1], shape[2], false, true, 2, true, 42);
             problem.assertClose(problem.run(ScalarMatmul.INSTANCE), problem.run(vectorKernel(3)), "3 threads");
         }
