@@ -50,6 +50,30 @@ public final class Kernels {
 
     private Kernels() {}
 
+    /**
+     * TEMPORARY SHIM (bench branch only, to be replaced by the blocked-kernel factory): the
+     * Vector API matmul for a given thread count. This shim ignores {@code threads} and returns
+     * the single-threaded {@link #MATMUL}.
+     *
+     * @param threads the number of threads the kernel may use (at least 1)
+     * @return the SIMD matmul kernel
+     */
+    public static MatmulKernel vectorMatmul(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("vectorMatmul: expected threads >= 1, got " + threads);
+        }
+        return MATMUL;
+    }
+
+    /**
+     * TEMPORARY SHIM (bench branch only): the scalar twin of the matmul.
+     *
+     * @return the scalar matmul kernel
+     */
+    public static MatmulKernel scalarMatmul() {
+        return ScalarMatmul.INSTANCE;
+    }
+
     /** One line naming the kernels in use, for logs and benchmark reports. */
     public static String describe() {
         return ELEMENTWISE.describe() + "; " + MATMUL.describe();
