@@ -10,4 +10,6 @@ module dev.vectorgrad.core {
     requires jdk.management;
 
     exports dev.vectorgrad.core;
+    // The benchmarks time the kernels directly, without Tensor's checks and allocation.
+    exports dev.vectorgrad.core.internal to dev.vectorgrad.bench;
 }
