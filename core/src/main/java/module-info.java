@@ -4,6 +4,8 @@
  * <p>This is the only module that reads {@code jdk.incubator.vector}; no exported signature
  * mentions an incubator type, so consumers need the module flag only at run time.
  */
+// The bench module is built after core, so javac cannot see it when compiling this qualified export.
+@SuppressWarnings("module")
 module dev.vectorgrad.core {
     requires jdk.incubator.vector;
     requires java.management;
