@@ -167,7 +167,7 @@ public final class Report {
                 Optional<Double> vg = gbPerSecond(rows, op, size, n);
                 Optional<Double> scalar = gbPerSecond(rows, op + "Scalar", size, n);
                 Optional<Double> copy = gbPerSecond(rows, "arraycopy", size, n);
-                md.append("| ").append(op).append(" | ").append(size)
+                md.append("| ").append(op).append(" | ").append(floatsLabel(n))
                         .append(" | ").append(elementwiseCell(rows, op, size, n))
                         .append(" | ").append(elementwiseCell(rows, op + "Scalar", size, n))
                         .append(" | ").append(elementwiseCell(rows, "arraycopy", size, n))
@@ -177,6 +177,11 @@ public final class Report {
             }
         }
         return md.toString();
+    }
+
+    /** {@code 1 Mi} for 2^20 and its multiples, which the suite uses; the plain count otherwise. */
+    private static String floatsLabel(long n) {
+        return n % (1 << 20) == 0 ? (n >> 20) + " Mi" : Long.toString(n);
     }
 
     private static String elementwiseCell(List<Result> rows, String method, String size, long n) {

@@ -94,6 +94,7 @@ class ReportTest {
         String table = Report.fromJson(json).elementwiseTable();
         List<String> reluRow = cells(table.lines().filter(l -> l.startsWith("| relu |")).findFirst().orElseThrow());
         List<String> addRow = cells(table.lines().filter(l -> l.startsWith("| add |")).findFirst().orElseThrow());
+        assertEquals("1 Mi", reluRow.get(1));
         String gb = "%.1f";
         assertEquals(String.format(Locale.ROOT, gb, 8.0 * n / (relu * 1e-6) / 1e9), reluRow.get(2));
         assertEquals(String.format(Locale.ROOT, gb, 8.0 * n / (copy * 1e-6) / 1e9), reluRow.get(4));
