@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the benchmarks jar, runs the whole JMH suite and prints the Markdown tables.
 #
-#   bench/run.sh                        # everything, with the settings of the README
-#   bench/run.sh -p shape=64x784x50     # extra JMH options are appended (later ones win)
+#   bench/run.sh                                   # everything, with the settings of the README
+#   bench/run.sh MatmulBench -p shape=64x784x50    # extra arguments select (regex, -p)
+#   JMH_SETTINGS="-f 1 -wi 1 -i 1" bench/run.sh    # replaces the iteration settings
 #
 # Writes bench/results/<UTC time>/{results.json,jmh.log,table.md}.
 set -euo pipefail
@@ -11,6 +12,8 @@ cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:?no JDK 25 found: set JAVA_HOME}/bin/java"
 # The Vector API module for vectorgrad; native access for OpenBLAS (JavaCPP and the FFM calls).
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+# JMH refuses an option given twice, so the iteration settings are replaced as a whole.
+JMH_SETTINGS="${JMH_SETTINGS:--f 1 -wi 3 -i 5 -w 1s -r 1s}"
 OUT="bench/results/$(date -u +%Y-%m-%dT%H%MZ)"
 mkdir -p "$OUT"
 
@@ -23,6 +26,7 @@ trap 'rm -rf "$(dirname "$JAR")"' EXIT
 cp bench/target/benchmarks.jar "$JAR"
 
 echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-<unset>}; results in $OUT" >&2
-"$JAVA" "${FLAGS[@]}" -jar "$JAR" -f 1 -wi 3 -i 5 -w 1s -r 1s -rf json -rff "$OUT/results.json" "$@" \
+# shellcheck disable=SC2086 # JMH_SETTINGS is a list of words
+"$JAVA" "${FLAGS[@]}" -jar "$JAR" $JMH_SETTINGS -rf json -rff "$OUT/results.json" "$@" \
     | tee "$OUT/jmh.log"
 "$JAVA" "${FLAGS[@]}" -cp "$JAR" dev.vectorgrad.bench.Report "$OUT/results.json" | tee "$OUT/table.md"
