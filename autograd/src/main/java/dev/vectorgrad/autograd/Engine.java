@@ -116,7 +116,7 @@ final class Engine {
                     return;
                 }
                 Tensor target = inPlaceTarget(in);
-                if (target != null && target.dim() == 2) {
+                if (target != null && target.dim() == 2 && !target.sharesStorageWith(a) && !target.sharesStorageWith(b)) {
                     target.matmulInPlace(a, b, true);
                 } else {
                     accumulate(in, a.matmul(b), true);

@@ -22,7 +22,11 @@ import dev.vectorgrad.core.Tensor;
  * bigger ones on a seeded random subset of that size. One more check perturbs every element of
  * every input at once along a random direction {@code d} (element {@code j} moves by
  * {@code d_j * eps * max(1, |x_j|)}) and compares the directional derivative
- * {@code sum(dL/dx * d)}, so an error in an unsampled element still shows.
+ * {@code sum(dL/dx * d)}, Richardson-extrapolated from steps {@code h} and {@code h/2}
+ * because moving many inputs at once brings third-order cross terms that a central difference
+ * does not cancel. An error spread over unsampled elements still shows there (its
+ * tolerance is relative to the root of the sum of the squared terms, so it cannot single out
+ * one slightly wrong element among thousands: that is what the element checks are for).
  *
  * <p><b>Why these defaults.</b> The forward pass runs in float32, whose rounding error is about
  * {@code 6e-8} relative per operation; a difference quotient divides that noise by {@code 2h}.
@@ -282,32 +286,58 @@ public final class GradCheck {
 
         // Numeric along one random direction through all inputs at once: element j moves by
         // d_j * eps * max(1, |x_j|), the same relative step as above, with d_j standard normal
-        // (clipped to +-3 so that no element takes an outsized step).
-        float[][] plus = new float[base.length][];
-        float[][] minus = new float[base.length][];
-        double dirAnalytic = 0;
-        double dirAbs = 0;
+        // (clipped to +-3 so that no element takes an outsized step). Moving many inputs at once
+        // brings third-order cross terms (x * w1 * w2 in an MLP) that do not cancel in a central
+        // difference, so the quotient is taken at steps s and s/2 and Richardson-extrapolated.
+        double[][] dir = new double[base.length][];
         for (int k = 0; k < base.length; k++) {
+            dir[k] = new double[values[k].length];
+            for (int j = 0; j < dir[k].length; j++) {
+                dir[k][j] = Math.max(-3, Math.min(3, rng.nextGaussian()));
+            }
+        }
+        double[] full = directional(f, values, dir, 1.0, analytic, base, uf);
+        double[] half = directional(f, values, dir, 0.5, analytic, base, uf);
+        double dirNumeric = (4 * half[0] - full[0]) / 3;
+        double dirAnalytic = (4 * half[1] - full[1]) / 3;
+        // The terms' errors have random signs, like the terms themselves, so the relative
+        // tolerance scales with the root of the sum of squared terms (sum|terms| would let an
+        // error in half of a big tensor through). Richardson triples the float32 noise.
+        double dirScale = Math.max(Math.max(Math.abs(dirAnalytic), Math.abs(dirNumeric)), full[2]);
+        double dirTol = atol + rtol * dirScale + 3 * noisePerStep / (2 * eps);
+        Element directional = new Element(-1, new int[0], dirAnalytic, dirNumeric, dirTol);
+        passed &= directional.ok();
+        return new Report(passed, checked, maxAbs, maxRel, worst, directional);
+    }
+
+    /**
+     * The directional difference quotient at step {@code scale * eps}: {numeric, analytic, root
+     * of the sum of squared analytic terms}, all divided by {@code 2 * scale * eps} so that they
+     * read like derivatives along {@code dir}.
+     */
+    private double[] directional(Function<Var[], Var> f, float[][] values, double[][] dir, double scale,
+                                 double[][] analytic, Tensor[] base, double[] uf) {
+        float[][] plus = new float[values.length][];
+        float[][] minus = new float[values.length][];
+        double a = 0;
+        double sq = 0;
+        for (int k = 0; k < values.length; k++) {
             int n = values[k].length;
             plus[k] = new float[n];
             minus[k] = new float[n];
             for (int j = 0; j < n; j++) {
-                double d = Math.max(-3, Math.min(3, rng.nextGaussian()));
                 float x = values[k][j];
-                double h = eps * Math.max(1.0, Math.abs(x)) * d;
+                double h = scale * eps * Math.max(1.0, Math.abs(x)) * dir[k][j];
                 plus[k][j] = (float) (x + h);
                 minus[k][j] = (float) (x - h);
-                double delta = (double) plus[k][j] - minus[k][j];
-                dirAnalytic += analytic[k][j] * delta;
-                dirAbs += Math.abs(analytic[k][j] * delta);
+                double term = analytic[k][j] * ((double) plus[k][j] - minus[k][j]); // the step actually taken
+                a += term;
+                sq += term * term;
             }
         }
-        double dirNumeric = loss(f, plus, base, uf) - loss(f, minus, base, uf);
-        double twoT = 2 * eps; // reported per unit of eps, so the figures read like derivatives
-        double dirTol = atol + rtol * dirAbs / twoT + noisePerStep / twoT;
-        Element directional = new Element(-1, new int[0], dirAnalytic / twoT, dirNumeric / twoT, dirTol);
-        passed &= directional.ok();
-        return new Report(passed, checked, maxAbs, maxRel, worst, directional);
+        double n = loss(f, plus, base, uf) - loss(f, minus, base, uf);
+        double denom = 2 * scale * eps;
+        return new double[] {n / denom, a / denom, Math.sqrt(sq) / denom};
     }
 
     /** All indices when few, else a seeded random subset of {@code maxElements} distinct ones. */
@@ -332,7 +362,7 @@ public final class GradCheck {
     private static double loss(Function<Var[], Var> f, float[][] values, Tensor[] shapes, double[] u) {
         Var[] vs = new Var[values.length];
         for (int k = 0; k < values.length; k++) {
-            vs[k] = Var.constant(Tensor.of(values[k], shapes[k].shape()));
+            vs[k] = Var.constant(tensorOf(values[k], shapes[k].shape()));
         }
         Tensor out;
         try (NoGrad _ = NoGrad.enter()) {
@@ -348,6 +378,11 @@ public final class GradCheck {
             s += u[i] * o[i];
         }
         return s;
+    }
+
+    /** {@code Tensor.of} reads an empty shape as "1-d of all values"; a 0-d input must stay 0-d. */
+    private static Tensor tensorOf(float[] values, int[] shape) {
+        return shape.length == 0 ? Tensor.scalar(values[0]) : Tensor.of(values, shape);
     }
 
     private static double[] toDouble(Tensor t) {

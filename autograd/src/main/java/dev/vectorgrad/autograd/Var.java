@@ -239,6 +239,35 @@ public final class Var {
 
     private static final Tensor[] NONE = new Tensor[0];
 
+    /**
+     * Defines an op of your own, as PyTorch's {@code autograd.Function}: compute the output
+     * from the inputs' values with tensor ops, then call this to record it. When an input
+     * requires grad (and recording is on), the result remembers the inputs, the rule and the
+     * storage versions of {@code saved}; backward fails if any of those is modified in place in
+     * between. Check the rule with {@link GradCheck}.
+     *
+     * <pre>{@code
+     * Var cube(Var x) {
+     *     Tensor v = x.value();
+     *     return Var.custom("cube", v.pow(3f), new Var[] {x}, new Tensor[] {v},
+     *             (g, sink) -> sink.add(0, v.pow(2f).mul(3f).mul(g), true));
+     * }
+     * }</pre>
+     *
+     * @param op a name for error messages and {@link #opName()}
+     * @param output the op's result, computed from the inputs' values
+     * @param inputs the Vars the output depends on, in the order the rule refers to them
+     * @param saved the tensors the rule reads, guarded against in-place edits (may be empty)
+     * @param backward the rule that adds the inputs' gradients
+     * @return the recorded result (a plain constant when no input requires grad)
+     */
+    public static Var custom(String op, Tensor output, Var[] inputs, Tensor[] saved, BackwardFn backward) {
+        if (op == null || output == null || inputs == null || saved == null || backward == null) {
+            throw new IllegalArgumentException("custom: op, output, inputs, saved and backward must not be null");
+        }
+        return record(op, output, inputs.clone(), saved.clone(), backward);
+    }
+
     private Var unary(String op, Tensor out, Tensor[] saved, BackwardFn fn) {
         return record(op, out, new Var[] {this}, saved, fn);
     }
@@ -440,6 +469,16 @@ public final class Var {
     }
 
     /**
+     * Sums along one dim, removing it (the lesson's {@code out.g.sum(0)}).
+     *
+     * @param dim the dim, negative counting from the end
+     * @return the sums
+     */
+    public Var sum(int dim) {
+        return sum(dim, false);
+    }
+
+    /**
      * Sums along one dim.
      *
      * @param dim the dim, negative counting from the end
@@ -458,6 +497,16 @@ public final class Var {
         int[] in = value.shape();
         float scale = 1f / value.numel();
         return unary("mean", value.mean(), NONE, (g, sink) -> sink.add(0, g.mul(scale).expand(in), false));
+    }
+
+    /**
+     * Means along one dim, removing it.
+     *
+     * @param dim the dim, negative counting from the end
+     * @return the means
+     */
+    public Var mean(int dim) {
+        return mean(dim, false);
     }
 
     /**
@@ -486,31 +535,44 @@ public final class Var {
     public Var logSumExp(int dim, boolean keepdim) {
         Tensor x = value;
         int d = Shapes.normalizeDim("logSumExp", dim, x.dim());
-        Tensor lseKeep = stableLogSumExp(x, d);
+        Shifted s = Shifted.of(x, d);
+        Tensor lseKeep = s.logSum.add(s.max);
         Tensor out = keepdim ? lseKeep : lseKeep.squeeze(d);
-        return unary("logSumExp", out, new Tensor[] {x, lseKeep}, (g, sink) -> {
+        return unary("logSumExp", out, new Tensor[] {x}, (g, sink) -> {
             Tensor gk = keepdim ? g : g.unsqueeze(d);
-            sink.add(0, x.sub(lseKeep).exp().mulInPlace(gk), true);
+            sink.add(0, s.logSoftmax().exp().mulInPlace(gk), true);
         });
     }
 
-    /** log-sum-exp along {@code d} with keepdim; an all -inf (or +inf) slice uses 0 as its shift. */
-    private static Tensor stableLogSumExp(Tensor x, int d) {
-        Tensor m = x.max(d, true);
-        float[] mv = m.toArray();
-        boolean finite = true;
-        for (float v : mv) {
-            finite &= Float.isFinite(v);
-        }
-        if (!finite) {
-            for (int i = 0; i < mv.length; i++) {
-                if (Float.isInfinite(mv[i])) {
-                    mv[i] = 0f;
-                }
+    /**
+     * The pieces of a stable log-sum-exp along one dim: {@code shifted = x - max} (exact for
+     * elements near the max, by Sterbenz's lemma) and {@code logSum = log(sum(exp(shifted)))},
+     * a small number. Forming {@code shifted - logSum} rather than {@code x - lse} keeps the
+     * log-softmax accurate for logits of 1e4, where the float spacing is 1e-3.
+     */
+    private record Shifted(Tensor shifted, Tensor logSum, Tensor max) {
+        static Shifted of(Tensor x, int d) {
+            Tensor m = x.max(d, true);
+            float[] mv = m.toArray();
+            boolean finite = true;
+            for (float v : mv) {
+                finite &= Float.isFinite(v);
             }
-            m = Tensor.of(mv, m.shape());
+            if (!finite) { // an all -inf (or +inf) slice: shift by 0 instead of producing inf - inf
+                for (int i = 0; i < mv.length; i++) {
+                    if (Float.isInfinite(mv[i])) {
+                        mv[i] = 0f;
+                    }
+                }
+                m = Tensor.of(mv, m.shape());
+            }
+            Tensor shifted = x.sub(m);
+            return new Shifted(shifted, shifted.exp().sum(d, true).log(), m);
         }
-        return x.sub(m).exp().sum(d, true).log().addInPlace(m);
+
+        Tensor logSoftmax() {
+            return shifted.sub(logSum);
+        }
     }
 
     /**
@@ -523,7 +585,7 @@ public final class Var {
     public Var logSoftmax(int dim) {
         Tensor x = value;
         int d = Shapes.normalizeDim("logSoftmax", dim, x.dim());
-        Tensor out = x.sub(stableLogSumExp(x, d));
+        Tensor out = Shifted.of(x, d).logSoftmax();
         return unary("logSoftmax", out, new Tensor[] {out}, (g, sink) -> {
             // d/dx_j sum_i g_i (x_i - lse) = g_j - softmax_j * sum_i g_i
             sink.add(0, g.sub(out.exp().mulInPlace(g.sum(d, true))), true);

@@ -44,7 +44,7 @@ final class Gen {
         for (int i = 0; i < v.length; i++) {
             v[i] = Math.copySign(margin + Math.abs(v[i]), v[i] == 0f ? 1f : v[i]);
         }
-        return Tensor.of(v, shape);
+        return shape.length == 0 ? Tensor.scalar(v[0]) : Tensor.of(v, shape);
     }
 
     /** A shape that broadcasts to {@code full}: some leading dims dropped, some dims set to 1. */
