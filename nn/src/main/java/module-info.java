@@ -4,4 +4,6 @@ module dev.vectorgrad.nn {
     requires transitive dev.vectorgrad.autograd;
 
     exports dev.vectorgrad.nn;
+    exports dev.vectorgrad.nn.lesson;
+    exports dev.vectorgrad.nn.lesson.classes;
 }
