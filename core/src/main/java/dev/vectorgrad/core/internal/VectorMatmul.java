@@ -34,8 +34,8 @@ final class VectorMatmul implements MatmulKernel {
      */
     static final VectorSpecies<Float> S = pickSpecies(System.getProperty(Kernels.BIT_SIZE_PROPERTY));
     private static final int L = S.length();
-    /** Rows of the register tile: 4 rows × 2 vectors = 8 accumulators + 2 B vectors + 1 broadcast. */
-    static final int MR = 4;
+    /** Rows of the register tile: 6 rows × 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast. */
+    static final int MR = 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /** Inner-dimension block: an {@code KC × NR} panel of B stays in L1 while the rows stream by. */
@@ -231,39 +231,16 @@ final class VectorMatmul implements MatmulKernel {
         int mc = blk.mc;
         int kc = blk.kc;
         int i0 = 0;
-        if (width == L) {
-            // A one-vector panel with 4 rows has only 4 independent FMA chains, fewer than the
-            // FMA latency × throughput; take 8 rows at a time.
-            for (; i0 + 2 * MR <= mc; i0 += 2 * MR) {
-                float[] a = blk.packed ? blk.ap : blk.a;
-                int ai = blk.packed ? i0 * kc : blk.aOff + i0 * blk.rs;
-                int ars = blk.packed ? 1 : blk.rs;
-                int acs = blk.packed ? MR : blk.cs;
-                int a4 = blk.packed ? MR * kc : MR * blk.rs;
-                int cTile = ci + i0 * cs;
-                if (cols == L) {
-                    kernel8x1Any(kc, a, ai, ars, acs, a4, bp, bi, bs, c, cTile, cs, load);
-                } else {
-                    // 8 rows × L columns is exactly the scratch tile's MR × NR floats.
-                    float[] t = s.cTile;
-                    if (load) {
-                        copyRows(c, cTile, cs, t, 0, L, 2 * MR, cols);
-                    }
-                    kernel8x1Any(kc, a, ai, ars, acs, a4, bp, bi, bs, t, 0, L, load);
-                    copyRows(t, 0, L, c, cTile, cs, 2 * MR, cols);
-                }
-            }
-        }
         for (; i0 < mc; i0 += MR) {
             int rows = Math.min(MR, mc - i0);
             int cTile = ci + i0 * cs;
             if (blk.packed) {
-                tile(kc, blk.ap, i0 * kc, 1, MR, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
+                tile(kc, blk.ap, i0 * kc, kc, 1, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
             } else if (rows == MR) {
                 tile(kc, blk.a, blk.aOff + i0 * blk.rs, blk.rs, blk.cs, bp, bi, bs, width, c, cTile, cs, rows, cols,
                         load, s);
             } else {
-                tile(kc, blk.ap, 0, 1, MR, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
+                tile(kc, blk.ap, 0, kc, 1, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
             }
         }
     }
@@ -299,62 +276,47 @@ final class VectorMatmul implements MatmulKernel {
         }
     }
 
-    /** Rows 4..7 start {@code a4} after rows 0..3: {@code 4*ars} in place, {@code 4*kc} packed. */
-    private static void kernel8x1Any(int kc, float[] a, int ai, int ars, int acs, int a4, float[] bp, int bi, int bs,
-                                     float[] c, int ci, int cs, boolean load) {
-        if (bs == L && acs == 1) {
-            kernel8x1Unit(kc, a, ai, ars, a4, bp, bi, c, ci, cs, load);
-        } else if (bs == L && acs == MR && ars == 1) {
-            kernel8x1Packed(kc, a, ai, a4, bp, bi, c, ci, cs, load);
-        } else {
-            kernel8x1(kc, a, ai, ars, acs, a4, bp, bi, bs, c, ci, cs, load);
-        }
-    }
-
     private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs, int width,
                                float[] c, int ci, int cs, boolean load) {
-        // The constant-stride variants let C2 hoist the bounds checks; see kernel4x2Unit.
+        // The constant-stride variants let C2 hoist the bounds checks; see kernel6x2Unit.
         boolean bPacked = bs == width;
-        boolean aPacked = acs == MR && ars == 1;
         if (width == NR) {
             if (bPacked && acs == 1) {
-                kernel4x2Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
-            } else if (bPacked && aPacked) {
-                kernel4x2Packed(kc, a, ai, bp, bi, c, ci, cs, load);
+                kernel6x2Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
             } else {
-                kernel4x2(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+                kernel6x2(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
             }
         } else if (bPacked && acs == 1) {
-            kernel4x1Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
-        } else if (bPacked && aPacked) {
-            kernel4x1Packed(kc, a, ai, bp, bi, c, ci, cs, load);
+            kernel6x1Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
         } else {
-            kernel4x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+            kernel6x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
         }
     }
 
     /*
-     * Micro-kernel 4 × 2 vectors. Trick: the 8 accumulators live in registers for the whole kc
-     * loop; each step loads two vectors of B once and reuses them against four broadcast
-     * elements of A, so there are 8 multiply-adds per 6 loads and no store until the end.
-     * A is read with its own strides (packed panels are just strides 1 and MR).
+     * Micro-kernel 6 × 2 vectors (6 × 16 floats on AVX2, the tile of OpenBLAS and BLIS on
+     * Haswell and Zen). Trick: the 12 accumulators live in registers for the whole kc loop;
+     * each step loads two vectors of B once and reuses them against six broadcast elements of
+     * A, so there are 12 multiply-adds per 8 loads, enough independent chains to hide the FMA
+     * latency on both FMA pipes, and no store until the end (12 + 2 + 1 = 15 of the 16 ymm
+     * registers). A and B are read with their own strides (packed panels are just strides).
      */
-    private static void kernel4x2(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
+    private static void kernel6x2(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
                                   float[] c, int ci, int cs, boolean load) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load) {
-            c00 = FloatVector.fromArray(S, c, r0);
-            c01 = FloatVector.fromArray(S, c, r0 + L);
-            c10 = FloatVector.fromArray(S, c, r1);
-            c11 = FloatVector.fromArray(S, c, r1 + L);
-            c20 = FloatVector.fromArray(S, c, r2);
-            c21 = FloatVector.fromArray(S, c, r2 + L);
-            c30 = FloatVector.fromArray(S, c, r3);
-            c31 = FloatVector.fromArray(S, c, r3 + L);
+            c00 = FloatVector.fromArray(S, c, ci);
+            c01 = FloatVector.fromArray(S, c, ci + L);
+            c10 = FloatVector.fromArray(S, c, ci + cs);
+            c11 = FloatVector.fromArray(S, c, ci + cs + L);
+            c20 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c21 = FloatVector.fromArray(S, c, ci + 2 * cs + L);
+            c30 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c31 = FloatVector.fromArray(S, c, ci + 3 * cs + L);
+            c40 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c41 = FloatVector.fromArray(S, c, ci + 4 * cs + L);
+            c50 = FloatVector.fromArray(S, c, ci + 5 * cs);
+            c51 = FloatVector.fromArray(S, c, ci + 5 * cs + L);
         } else {
             c00 = FloatVector.zero(S);
             c01 = c00;
@@ -364,153 +326,70 @@ final class VectorMatmul implements MatmulKernel {
             c21 = c00;
             c30 = c00;
             c31 = c00;
+            c40 = c00;
+            c41 = c00;
+            c50 = c00;
+            c51 = c00;
         }
-        int a1 = ars;
-        int a2 = 2 * ars;
-        int a3 = 3 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = madd(x, b0, c00);
             c01 = madd(x, b1, c01);
-            x = FloatVector.broadcast(S, a[ai + a1]);
+            x = FloatVector.broadcast(S, a[ai + ars]);
             c10 = madd(x, b0, c10);
             c11 = madd(x, b1, c11);
-            x = FloatVector.broadcast(S, a[ai + a2]);
+            x = FloatVector.broadcast(S, a[ai + 2 * ars]);
             c20 = madd(x, b0, c20);
             c21 = madd(x, b1, c21);
-            x = FloatVector.broadcast(S, a[ai + a3]);
+            x = FloatVector.broadcast(S, a[ai + 3 * ars]);
             c30 = madd(x, b0, c30);
             c31 = madd(x, b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4 * ars]);
+            c40 = madd(x, b0, c40);
+            c41 = madd(x, b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5 * ars]);
+            c50 = madd(x, b0, c50);
+            c51 = madd(x, b1, c51);
             ai += acs;
             bi += bs;
         }
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
-    }
-
-
-    /*
-     * Micro-kernel 4 × 1 vector, for a last panel at most one vector wide. Trick: same register
-     * tile as kernel4x2 at half width, so a narrow edge (n = 10, 50, ...) wastes at most one
-     * vector of padding instead of two.
-     */
-    private static void kernel4x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, r0);
-            c1 = FloatVector.fromArray(S, c, r1);
-            c2 = FloatVector.fromArray(S, c, r2);
-            c3 = FloatVector.fromArray(S, c, r3);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-        }
-        int a1 = ars;
-        int a2 = 2 * ars;
-        int a3 = 3 * ars;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = madd(FloatVector.broadcast(S, a[ai]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[ai + a1]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[ai + a2]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[ai + a3]), b0, c3);
-            ai += acs;
-            bi += bs;
-        }
-        c0.intoArray(c, r0);
-        c1.intoArray(c, r1);
-        c2.intoArray(c, r2);
-        c3.intoArray(c, r3);
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + cs);
+        c11.intoArray(c, ci + cs + L);
+        c20.intoArray(c, ci + 2 * cs);
+        c21.intoArray(c, ci + 2 * cs + L);
+        c30.intoArray(c, ci + 3 * cs);
+        c31.intoArray(c, ci + 3 * cs + L);
+        c40.intoArray(c, ci + 4 * cs);
+        c41.intoArray(c, ci + 4 * cs + L);
+        c50.intoArray(c, ci + 5 * cs);
+        c51.intoArray(c, ci + 5 * cs + L);
     }
 
     /*
-     * Micro-kernel 8 × 1 vector, for one-vector panels with rows read in place. Trick: 8
-     * accumulators instead of 4x1's 4, enough independent chains to cover the FMA latency.
-     */
-    private static void kernel8x1(int kc, float[] a, int ai, int ars, int acs, int a4, float[] bp, int bi, int bs,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, ci);
-            c1 = FloatVector.fromArray(S, c, ci + cs);
-            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
-            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
-            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
-            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
-            c6 = FloatVector.fromArray(S, c, ci + 6 * cs);
-            c7 = FloatVector.fromArray(S, c, ci + 7 * cs);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-            c4 = c0;
-            c5 = c0;
-            c6 = c0;
-            c7 = c0;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            int r = ai;
-            c0 = madd(FloatVector.broadcast(S, a[r]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c3);
-            r += a4;
-            c4 = madd(FloatVector.broadcast(S, a[r]), b0, c4);
-            c5 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c5);
-            c6 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c6);
-            c7 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c7);
-            ai += acs;
-            bi += bs;
-        }
-        c0.intoArray(c, ci);
-        c1.intoArray(c, ci + cs);
-        c2.intoArray(c, ci + 2 * cs);
-        c3.intoArray(c, ci + 3 * cs);
-        c4.intoArray(c, ci + 4 * cs);
-        c5.intoArray(c, ci + 5 * cs);
-        c6.intoArray(c, ci + 6 * cs);
-        c7.intoArray(c, ci + 7 * cs);
-    }
-
-    /*
-     * The same 4 × 2 kernel for row-major A and packed B. Trick: every index is p times a
+     * The same 6 × 2 kernel for row-major A and packed B. Trick: every index is p times a
      * constant plus an invariant, the form C2's range-check elimination needs, so the bounds
-     * checks of the loads leave the loop (about 1.3x on 1024² here); the strided version keeps
-     * one check per load.
+     * checks of the loads leave the loop; the strided version keeps one check per load.
      */
-    private static void kernel4x2Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
+    private static void kernel6x2Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+                                      float[] c, int ci, int cs, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load) {
-            c00 = FloatVector.fromArray(S, c, r0);
-            c01 = FloatVector.fromArray(S, c, r0 + L);
-            c10 = FloatVector.fromArray(S, c, r1);
-            c11 = FloatVector.fromArray(S, c, r1 + L);
-            c20 = FloatVector.fromArray(S, c, r2);
-            c21 = FloatVector.fromArray(S, c, r2 + L);
-            c30 = FloatVector.fromArray(S, c, r3);
-            c31 = FloatVector.fromArray(S, c, r3 + L);
+            c00 = FloatVector.fromArray(S, c, ci);
+            c01 = FloatVector.fromArray(S, c, ci + L);
+            c10 = FloatVector.fromArray(S, c, ci + cs);
+            c11 = FloatVector.fromArray(S, c, ci + cs + L);
+            c20 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c21 = FloatVector.fromArray(S, c, ci + 2 * cs + L);
+            c30 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c31 = FloatVector.fromArray(S, c, ci + 3 * cs + L);
+            c40 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c41 = FloatVector.fromArray(S, c, ci + 4 * cs + L);
+            c50 = FloatVector.fromArray(S, c, ci + 5 * cs);
+            c51 = FloatVector.fromArray(S, c, ci + 5 * cs + L);
         } else {
             c00 = FloatVector.zero(S);
             c01 = c00;
@@ -520,110 +399,126 @@ final class VectorMatmul implements MatmulKernel {
             c21 = c00;
             c30 = c00;
             c31 = c00;
+            c40 = c00;
+            c41 = c00;
+            c50 = c00;
+            c51 = c00;
         }
-        int a1 = ars;
-        int a2 = 2 * ars;
-        int a3 = 3 * ars;
+        int a1 = ai + ars;
+        int a2 = ai + 2 * ars;
+        int a3 = ai + 3 * ars;
+        int a4 = ai + 4 * ars;
+        int a5 = ai + 5 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * NR);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + p * NR + L);
             FloatVector x = FloatVector.broadcast(S, a[ai + p]);
             c00 = madd(x, b0, c00);
             c01 = madd(x, b1, c01);
-            x = FloatVector.broadcast(S, a[ai + a1 + p]);
+            x = FloatVector.broadcast(S, a[a1 + p]);
             c10 = madd(x, b0, c10);
             c11 = madd(x, b1, c11);
-            x = FloatVector.broadcast(S, a[ai + a2 + p]);
+            x = FloatVector.broadcast(S, a[a2 + p]);
             c20 = madd(x, b0, c20);
             c21 = madd(x, b1, c21);
-            x = FloatVector.broadcast(S, a[ai + a3 + p]);
+            x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = madd(x, b0, c30);
             c31 = madd(x, b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = madd(x, b0, c40);
+            c41 = madd(x, b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = madd(x, b0, c50);
+            c51 = madd(x, b1, c51);
         }
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + cs);
+        c11.intoArray(c, ci + cs + L);
+        c20.intoArray(c, ci + 2 * cs);
+        c21.intoArray(c, ci + 2 * cs + L);
+        c30.intoArray(c, ci + 3 * cs);
+        c31.intoArray(c, ci + 3 * cs + L);
+        c40.intoArray(c, ci + 4 * cs);
+        c41.intoArray(c, ci + 4 * cs + L);
+        c50.intoArray(c, ci + 5 * cs);
+        c51.intoArray(c, ci + 5 * cs + L);
     }
 
     /*
-     * The same 4 × 1 kernel for row-major A and packed B; constant strides as in kernel4x2Unit.
+     * Micro-kernel 6 × 1 vector, for a last panel at most one vector wide. Trick: the same rows
+     * as kernel6x2 at half width, so a narrow edge (n = 10, 50, ...) wastes at most one vector
+     * of padding instead of two, with six independent chains.
      */
-    private static void kernel4x1Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+    private static void kernel6x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
                                   float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
+        FloatVector c0, c1, c2, c3, c4, c5;
         if (load) {
-            c0 = FloatVector.fromArray(S, c, r0);
-            c1 = FloatVector.fromArray(S, c, r1);
-            c2 = FloatVector.fromArray(S, c, r2);
-            c3 = FloatVector.fromArray(S, c, r3);
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + cs);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
         } else {
             c0 = FloatVector.zero(S);
             c1 = c0;
             c2 = c0;
             c3 = c0;
+            c4 = c0;
+            c5 = c0;
         }
-        int a1 = ars;
-        int a2 = 2 * ars;
-        int a3 = 3 * ars;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = madd(FloatVector.broadcast(S, a[ai]), b0, c0);
+            c1 = madd(FloatVector.broadcast(S, a[ai + ars]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[ai + 2 * ars]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[ai + 3 * ars]), b0, c3);
+            c4 = madd(FloatVector.broadcast(S, a[ai + 4 * ars]), b0, c4);
+            c5 = madd(FloatVector.broadcast(S, a[ai + 5 * ars]), b0, c5);
+            ai += acs;
+            bi += bs;
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + cs);
+        c2.intoArray(c, ci + 2 * cs);
+        c3.intoArray(c, ci + 3 * cs);
+        c4.intoArray(c, ci + 4 * cs);
+        c5.intoArray(c, ci + 5 * cs);
+    }
+
+    /* The same 6 × 1 kernel for row-major A and packed B; constant strides as in kernel6x2Unit. */
+    private static void kernel6x1Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+                                      float[] c, int ci, int cs, boolean load) {
+        FloatVector c0, c1, c2, c3, c4, c5;
+        if (load) {
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + cs);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
+        } else {
+            c0 = FloatVector.zero(S);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+            c4 = c0;
+            c5 = c0;
+        }
+        int a1 = ai + ars;
+        int a2 = ai + 2 * ars;
+        int a3 = ai + 3 * ars;
+        int a4 = ai + 4 * ars;
+        int a5 = ai + 5 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
             c0 = madd(FloatVector.broadcast(S, a[ai + p]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[ai + a1 + p]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[ai + a2 + p]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[ai + a3 + p]), b0, c3);
-        }
-        c0.intoArray(c, r0);
-        c1.intoArray(c, r1);
-        c2.intoArray(c, r2);
-        c3.intoArray(c, r3);
-    }
-
-    /*
-     * The same 8 × 1 kernel for row-major A and packed B; constant strides as in kernel4x2Unit.
-     */
-    private static void kernel8x1Unit(int kc, float[] a, int ai, int ars, int a4, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, ci);
-            c1 = FloatVector.fromArray(S, c, ci + cs);
-            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
-            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
-            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
-            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
-            c6 = FloatVector.fromArray(S, c, ci + 6 * cs);
-            c7 = FloatVector.fromArray(S, c, ci + 7 * cs);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-            c4 = c0;
-            c5 = c0;
-            c6 = c0;
-            c7 = c0;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
-            int r = ai + p;
-            c0 = madd(FloatVector.broadcast(S, a[r]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c3);
-            r += a4;
-            c4 = madd(FloatVector.broadcast(S, a[r]), b0, c4);
-            c5 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c5);
-            c6 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c6);
-            c7 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c7);
+            c1 = madd(FloatVector.broadcast(S, a[a1 + p]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[a2 + p]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[a3 + p]), b0, c3);
+            c4 = madd(FloatVector.broadcast(S, a[a4 + p]), b0, c4);
+            c5 = madd(FloatVector.broadcast(S, a[a5 + p]), b0, c5);
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + cs);
@@ -631,148 +526,6 @@ final class VectorMatmul implements MatmulKernel {
         c3.intoArray(c, ci + 3 * cs);
         c4.intoArray(c, ci + 4 * cs);
         c5.intoArray(c, ci + 5 * cs);
-        c6.intoArray(c, ci + 6 * cs);
-        c7.intoArray(c, ci + 7 * cs);
-    }
-
-    /*
-     * The same 4 × 2 kernel for A packed into MR-row panels and packed B: constant strides
-     * again, for operands like {@code x.t()} that are packed rather than read column-wise.
-     */
-    private static void kernel4x2Packed(int kc, float[] a, int ai, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
-        if (load) {
-            c00 = FloatVector.fromArray(S, c, r0);
-            c01 = FloatVector.fromArray(S, c, r0 + L);
-            c10 = FloatVector.fromArray(S, c, r1);
-            c11 = FloatVector.fromArray(S, c, r1 + L);
-            c20 = FloatVector.fromArray(S, c, r2);
-            c21 = FloatVector.fromArray(S, c, r2 + L);
-            c30 = FloatVector.fromArray(S, c, r3);
-            c31 = FloatVector.fromArray(S, c, r3 + L);
-        } else {
-            c00 = FloatVector.zero(S);
-            c01 = c00;
-            c10 = c00;
-            c11 = c00;
-            c20 = c00;
-            c21 = c00;
-            c30 = c00;
-            c31 = c00;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * NR);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + p * NR + L);
-            FloatVector x = FloatVector.broadcast(S, a[ai + p * MR]);
-            c00 = madd(x, b0, c00);
-            c01 = madd(x, b1, c01);
-            x = FloatVector.broadcast(S, a[ai + p * MR + 1]);
-            c10 = madd(x, b0, c10);
-            c11 = madd(x, b1, c11);
-            x = FloatVector.broadcast(S, a[ai + p * MR + 2]);
-            c20 = madd(x, b0, c20);
-            c21 = madd(x, b1, c21);
-            x = FloatVector.broadcast(S, a[ai + p * MR + 3]);
-            c30 = madd(x, b0, c30);
-            c31 = madd(x, b1, c31);
-        }
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
-    }
-
-    /*
-     * The same 4 × 1 kernel for A packed into MR-row panels and packed B: constant strides
-     * again, for operands like {@code x.t()} that are packed rather than read column-wise.
-     */
-    private static void kernel4x1Packed(int kc, float[] a, int ai, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, r0);
-            c1 = FloatVector.fromArray(S, c, r1);
-            c2 = FloatVector.fromArray(S, c, r2);
-            c3 = FloatVector.fromArray(S, c, r3);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
-            c0 = madd(FloatVector.broadcast(S, a[ai + p * MR]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[ai + p * MR + 1]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[ai + p * MR + 2]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[ai + p * MR + 3]), b0, c3);
-        }
-        c0.intoArray(c, r0);
-        c1.intoArray(c, r1);
-        c2.intoArray(c, r2);
-        c3.intoArray(c, r3);
-    }
-
-    /*
-     * The same 8 × 1 kernel for A packed into MR-row panels and packed B: constant strides
-     * again, for operands like {@code x.t()} that are packed rather than read column-wise.
-     */
-    private static void kernel8x1Packed(int kc, float[] a, int ai, int a4, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, ci);
-            c1 = FloatVector.fromArray(S, c, ci + cs);
-            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
-            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
-            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
-            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
-            c6 = FloatVector.fromArray(S, c, ci + 6 * cs);
-            c7 = FloatVector.fromArray(S, c, ci + 7 * cs);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-            c4 = c0;
-            c5 = c0;
-            c6 = c0;
-            c7 = c0;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
-            int r = ai + p * MR;
-            c0 = madd(FloatVector.broadcast(S, a[r]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[r + 1]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[r + 2]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[r + 3]), b0, c3);
-            r += a4;
-            c4 = madd(FloatVector.broadcast(S, a[r]), b0, c4);
-            c5 = madd(FloatVector.broadcast(S, a[r + 1]), b0, c5);
-            c6 = madd(FloatVector.broadcast(S, a[r + 2]), b0, c6);
-            c7 = madd(FloatVector.broadcast(S, a[r + 3]), b0, c7);
-        }
-        c0.intoArray(c, ci);
-        c1.intoArray(c, ci + cs);
-        c2.intoArray(c, ci + 2 * cs);
-        c3.intoArray(c, ci + 3 * cs);
-        c4.intoArray(c, ci + 4 * cs);
-        c5.intoArray(c, ci + 5 * cs);
-        c6.intoArray(c, ci + 6 * cs);
-        c7.intoArray(c, ci + 7 * cs);
     }
 
     // Without hardware FMA, fma() is emulated per lane and far slower than mul+add.
@@ -794,34 +547,24 @@ final class VectorMatmul implements MatmulKernel {
     }
 
     /**
-     * Packs {@code mc × kc} of A into MR-row panels, each stored p-major ({@code MR} consecutive
-     * floats per p) and zero-padded to MR rows, so the kernel reads A at unit stride.
+     * Copies {@code mc × kc} of A into {@code dst} row-major with row stride {@code kc}, zero-padded
+     * to whole MR-row tiles, so that the row-major kernels read it with constant strides.
      */
     static void packA(float[] a, int aOff, int rs, int cs, int mc, int kc, float[] dst) {
-        for (int i0 = 0; i0 < mc; i0 += MR) {
-            int rows = Math.min(MR, mc - i0);
-            int base = i0 * kc;
-            if (cs == 1) {
-                for (int r = 0; r < rows; r++) {
-                    int src = aOff + (i0 + r) * rs;
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * MR + r] = a[src + p];
-                    }
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + i0 * rs + p * cs;
-                    for (int r = 0; r < rows; r++) {
-                        dst[base + p * MR + r] = a[src + r * rs];
-                    }
-                }
+        if (cs == 1) {
+            for (int r = 0; r < mc; r++) {
+                System.arraycopy(a, aOff + r * rs, dst, r * kc, kc);
             }
-            for (int r = rows; r < MR; r++) {
-                for (int p = 0; p < kc; p++) {
-                    dst[base + p * MR + r] = 0f;
+        } else {
+            // p outer: a transposed view has rs == 1, so the inner loop reads consecutive floats
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + p * cs;
+                for (int r = 0; r < mc; r++) {
+                    dst[r * kc + p] = a[src + r * rs];
                 }
             }
         }
+        Arrays.fill(dst, mc * kc, roundUp(mc, MR) * kc, 0f);
     }
 
     /**
@@ -872,7 +615,7 @@ final class VectorMatmul implements MatmulKernel {
      * place by full row tiles: packing costs m·k copies, as much as the product itself when n
      * is small (the MLP's n = 50, 10), and measured no faster for large n here; only the last
      * partial row tile is packed, zero-padded to MR rows. Any other layout (a transposed view)
-     * is packed whole into MR-row panels, since reading it in place strides through memory.
+     * is copied whole into a row-major block, since reading it in place strides through memory.
      */
     private static final class Block {
         float[] a;
