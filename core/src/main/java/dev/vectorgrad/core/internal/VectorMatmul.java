@@ -57,8 +57,6 @@ final class VectorMatmul implements MatmulKernel {
     static final int DIRECT_MAX_M = 8;
     /** Parts per thread of a split product, for balance when other processes share the cores. */
     static final int TASKS_PER_THREAD = 4;
-    /** Fewest rows in a part of a row split (unless that leaves a thread idle). */
-    static final int MIN_TASK_ROWS = 64;
     /**
      * Below this many flops (about 150 µs of work) a call stays on the calling thread: waking a
      * worker costs tens of µs, more when other processes hold the cores. Measured on the
@@ -132,25 +130,16 @@ final class VectorMatmul implements MatmulKernel {
                     c, cOff, cRowStride, accumulate);
             return;
         }
-        // Up to TASKS_PER_THREAD parts per thread, claimed dynamically: a thread slowed down by
-        // another process then simply takes fewer parts. Each part packs its own B, so parts
-        // keep at least MIN_TASK_ROWS rows (packing then costs a few percent at most).
-        int maxTasks = (int) Math.min((long) threads * TASKS_PER_THREAD, flops / PARALLEL_MIN_FLOPS);
-        int rowTiles = (m + MR - 1) / MR;
-        int colPanels = (n + NR - 1) / NR;
+        int rowTiles = ceilDiv(m, MR);
+        int colPanels = ceilDiv(n, NR);
         // Split rows unless they are too few to feed every thread while columns are plenty:
-        // each part is an independent sub-product, so no C element is shared.
+        // each part writes its own rows or columns of C, so no C element is shared.
         if (rowTiles >= 2 * threads || rowTiles >= colPanels) {
-            int tasks = Math.max(1, Math.min(maxTasks, Math.max(Math.min(threads, rowTiles), m / MIN_TASK_ROWS)));
-            pool.forEach(tasks, t -> {
-                int i0 = Math.min(m, (int) ((long) rowTiles * t / tasks) * MR);
-                int i1 = Math.min(m, (int) ((long) rowTiles * (t + 1) / tasks) * MR);
-                if (i1 > i0) {
-                    serial(i1 - i0, n, k, a, aOff + i0 * aRowStride, aRowStride, aColStride,
-                            b, bOff, bRowStride, bColStride, c, cOff + i0 * cRowStride, cRowStride, accumulate);
-                }
-            });
+            splitRows(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                    c, cOff, cRowStride, accumulate);
         } else {
+            // Few rows: each part packs its own columns of B, which nobody else needs.
+            int maxTasks = (int) Math.min((long) threads * TASKS_PER_THREAD, flops / PARALLEL_MIN_FLOPS);
             int tasks = Math.max(1, Math.min(maxTasks, colPanels));
             pool.forEach(tasks, t -> {
                 int j0 = Math.min(n, (int) ((long) colPanels * t / tasks) * NR);
@@ -160,6 +149,57 @@ final class VectorMatmul implements MatmulKernel {
                             b, bOff + j0 * bColStride, bRowStride, bColStride, c, cOff + j0, cRowStride, accumulate);
                 }
             });
+        }
+    }
+
+    /**
+     * A product split by rows over the pool. Every (NC, KC) block of B is packed once, into the
+     * caller's buffer, with the packing itself split between the threads by panels; then the
+     * threads share that copy while each runs whole MR-row tiles of its own. Packing per part
+     * instead would cost every part a full copy of B. Parts are claimed dynamically, up to
+     * {@link #TASKS_PER_THREAD} per thread, so a thread slowed down by another process simply
+     * takes fewer of them.
+     */
+    private void splitRows(int m, int n, int k,
+                           float[] a, int aOff, int aRowStride, int aColStride,
+                           float[] b, int bOff, int bRowStride, int bColStride,
+                           float[] c, int cOff, int cRowStride, boolean accumulate) {
+        int threads = pool.threads();
+        int rowTiles = ceilDiv(m, MR);
+        int rowTasks = Math.min(rowTiles, threads * TASKS_PER_THREAD);
+        // The caller waits in forEach until every task is done, so its buffer is safe to share;
+        // the tasks it runs itself use only its Block and scratch tile, never this buffer.
+        Scratch owner = SCRATCH.get();
+        int kStep = ceilDiv(k, ceilDiv(k, KC));
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int panels = ceilDiv(nc, NR);
+            int packTasks = Math.min(panels, threads);
+            for (int pc = 0; pc < k; pc += kStep) {
+                int kc = Math.min(kStep, k - pc);
+                boolean load = accumulate || pc > 0;
+                float[] bp = owner.sharedPanels(kc * roundUp(nc, NR));
+                int bBlock = bOff + pc * bRowStride + jc * bColStride;
+                int jcf = jc;
+                int pcf = pc;
+                pool.forEach(packTasks, t -> {
+                    int j0 = (int) ((long) panels * t / packTasks) * NR;
+                    int j1 = Math.min(nc, (int) ((long) panels * (t + 1) / packTasks) * NR);
+                    packB(b, bBlock + j0 * bColStride, bRowStride, bColStride, kc, j1 - j0, bp, j0 * kc);
+                });
+                pool.forEach(rowTasks, t -> {
+                    int i0 = (int) ((long) rowTiles * t / rowTasks) * MR;
+                    int i1 = Math.min(m, (int) ((long) rowTiles * (t + 1) / rowTasks) * MR);
+                    Scratch s = SCRATCH.get();
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        int mc = Math.min(MC, i1 - ic);
+                        Block blk = s.block;
+                        blk.set(a, aOff + ic * aRowStride + pcf * aColStride, aRowStride, aColStride, mc, kc);
+                        blockPacked(blk, nc, bp, c, cOff + ic * cRowStride + jcf, cRowStride, load, s);
+                    }
+                    s.block.a = null;
+                });
+            }
         }
     }
 
@@ -180,7 +220,7 @@ final class VectorMatmul implements MatmulKernel {
                 boolean load = accumulate || pc > 0;
                 if (!direct) {
                     packB(b, bOff + pc * bRowStride + jc * bColStride, bRowStride, bColStride, kc, nc,
-                            s.bPanels(kc * roundUp(nc, NR)));
+                            s.bPanels(kc * roundUp(nc, NR)), 0);
                 }
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -225,7 +265,7 @@ final class VectorMatmul implements MatmulKernel {
             int cols = nc - j0;
             int width = panelWidth(cols);
             float[] edge = s.bPanels(blk.kc * width);
-            packB(b, bBlock + j0, bs, 1, blk.kc, cols, edge);
+            packB(b, bBlock + j0, bs, 1, blk.kc, cols, edge, 0);
             panel(blk, edge, 0, width, width, cols, c, cBlock + j0, cs, load, s);
         }
     }
@@ -574,13 +614,14 @@ final class VectorMatmul implements MatmulKernel {
 
     /**
      * Packs {@code kc × nc} of B into panels NR columns apart ({@code kc*NR} floats apart), each
-     * stored row by row; the last panel is {@link #panelWidth} wide and zero-padded.
+     * stored row by row from {@code dstOff} on; the last panel is {@link #panelWidth} wide and
+     * zero-padded.
      */
-    static void packB(float[] b, int bOff, int rs, int cs, int kc, int nc, float[] dst) {
+    static void packB(float[] b, int bOff, int rs, int cs, int kc, int nc, float[] dst, int dstOff) {
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int cols = Math.min(NR, nc - j0);
             int width = panelWidth(cols);
-            int base = j0 * kc;
+            int base = dstOff + j0 * kc;
             if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + p * rs + j0;
@@ -662,6 +703,7 @@ final class VectorMatmul implements MatmulKernel {
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final class Scratch {
         float[] b = new float[0];
+        float[] shared = new float[0];
         final float[] cTile = new float[MR * NR];
         final Block block = new Block();
 
@@ -670,6 +712,14 @@ final class VectorMatmul implements MatmulKernel {
                 b = new float[size];
             }
             return b;
+        }
+
+        /** B's block shared with the other threads of a row split (never {@link #b}). */
+        float[] sharedPanels(int size) {
+            if (shared.length < size) {
+                shared = new float[size];
+            }
+            return shared;
         }
     }
 }

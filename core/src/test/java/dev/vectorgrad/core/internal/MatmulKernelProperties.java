@@ -130,6 +130,12 @@ class MatmulKernelProperties {
         problem.assertClose(problem.run(ScalarMatmul.INSTANCE), problem.run(vectorKernel(1)), "n > NC");
         MatmulCase transposed = new MatmulCase(VectorMatmul.MC + 5, VectorMatmul.NC + 1, 2, true, true, 0, true, 8);
         transposed.assertClose(transposed.run(ScalarMatmul.INSTANCE), transposed.run(vectorKernel(2)), "n > NC");
+        // Split by rows over threads sharing each packed block of B, with two column blocks.
+        MatmulCase split = new MatmulCase(40, VectorMatmul.NC + 2 * LANES + 3, 32, false, false, 1, true, 9);
+        assertTrue(2L * 40 * split.n * 32 >= VectorMatmul.PARALLEL_MIN_FLOPS, "the shape must be big enough to be split");
+        float[] one = split.run(vectorKernel(1));
+        split.assertClose(split.run(ScalarMatmul.INSTANCE), one, "n > NC");
+        assertArrayEquals(one, split.run(vectorKernel(2)), "n > NC, 2 threads");
     }
 
     @Example
