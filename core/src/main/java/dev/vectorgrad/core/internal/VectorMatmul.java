@@ -55,6 +55,8 @@ final class VectorMatmul implements MatmulKernel {
      * Measured: packing already wins at m = 64 (about 50 vs 40 GFLOP/s on (64,784,50)).
      */
     static final int DIRECT_MAX_M = 8;
+    /** Most floats of B packed per round of a row split (16 MB). */
+    static final int SHARED_B_FLOATS = 1 << 22;
     /** Parts per thread of a split product, for balance when other processes share the cores. */
     static final int TASKS_PER_THREAD = 4;
     /**
@@ -175,29 +177,40 @@ final class VectorMatmul implements MatmulKernel {
             int nc = Math.min(NC, n - jc);
             int panels = ceilDiv(nc, NR);
             int packTasks = Math.min(panels, threads);
-            for (int pc = 0; pc < k; pc += kStep) {
-                int kc = Math.min(kStep, k - pc);
-                boolean load = accumulate || pc > 0;
-                float[] bp = owner.sharedPanels(kc * roundUp(nc, NR));
-                int bBlock = bOff + pc * bRowStride + jc * bColStride;
+            int blockSize = kStep * roundUp(nc, NR);
+            // Several inner blocks per round, so a round's two hand-overs between threads are
+            // paid once for them all rather than once per block.
+            int perRound = Math.max(1, SHARED_B_FLOATS / blockSize);
+            for (int pr = 0; pr < k; pr += perRound * kStep) {
+                int round0 = pr;
+                int round1 = (int) Math.min(k, pr + (long) perRound * kStep);
+                float[] bp = owner.sharedPanels(ceilDiv(round1 - round0, kStep) * blockSize);
                 int jcf = jc;
-                int pcf = pc;
                 pool.forEach(packTasks, t -> {
                     int j0 = (int) ((long) panels * t / packTasks) * NR;
                     int j1 = Math.min(nc, (int) ((long) panels * (t + 1) / packTasks) * NR);
-                    packB(b, bBlock + j0 * bColStride, bRowStride, bColStride, kc, j1 - j0, bp, j0 * kc);
+                    for (int pc = round0, q = 0; pc < round1; pc += kStep, q++) {
+                        int kc = Math.min(kStep, k - pc);
+                        packB(b, bOff + pc * bRowStride + (jcf + j0) * bColStride, bRowStride, bColStride, kc,
+                                j1 - j0, bp, q * blockSize + j0 * kc);
+                    }
                 });
                 pool.forEach(rowTasks, t -> {
                     int i0 = (int) ((long) rowTiles * t / rowTasks) * MR;
                     int i1 = Math.min(m, (int) ((long) rowTiles * (t + 1) / rowTasks) * MR);
                     Scratch s = SCRATCH.get();
+                    Block blk = s.block;
                     for (int ic = i0; ic < i1; ic += MC) {
                         int mc = Math.min(MC, i1 - ic);
-                        Block blk = s.block;
-                        blk.set(a, aOff + ic * aRowStride + pcf * aColStride, aRowStride, aColStride, mc, kc);
-                        blockPacked(blk, nc, bp, c, cOff + ic * cRowStride + jcf, cRowStride, load, s);
+                        // inner blocks in increasing order for every row: the same sums as serial()
+                        for (int pc = round0, q = 0; pc < round1; pc += kStep, q++) {
+                            int kc = Math.min(kStep, k - pc);
+                            blk.set(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc);
+                            blockPanels(blk, nc, bp, q * blockSize, c, cOff + ic * cRowStride + jcf, cRowStride,
+                                    accumulate || pc > 0, s);
+                        }
                     }
-                    s.block.a = null;
+                    blk.a = null;
                 });
             }
         }
@@ -242,12 +255,18 @@ final class VectorMatmul implements MatmulKernel {
     /** One packed block: every NR-wide panel of B against every MR-row panel of A. */
     private static void blockPacked(Block blk, int nc, float[] bp, float[] c, int cBlock, int cs, boolean load,
                                     Scratch s) {
+        blockPanels(blk, nc, bp, 0, c, cBlock, cs, load, s);
+    }
+
+    /** {@link #blockPacked} for a packed block starting at {@code bOff} of {@code bp}. */
+    private static void blockPanels(Block blk, int nc, float[] bp, int bOff, float[] c, int cBlock, int cs,
+                                    boolean load, Scratch s) {
         int kc = blk.kc;
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int cols = Math.min(NR, nc - j0);
             int width = panelWidth(cols);
             // panels are NR apart in columns and kc*NR apart in the buffer
-            panel(blk, bp, j0 * kc, width, width, cols, c, cBlock + j0, cs, load, s);
+            panel(blk, bp, bOff + j0 * kc, width, width, cols, c, cBlock + j0, cs, load, s);
         }
     }
 

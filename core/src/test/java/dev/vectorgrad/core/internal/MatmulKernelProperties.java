@@ -139,6 +139,21 @@ class MatmulKernelProperties {
     }
 
     @Example
+    void rowSplitOverSeveralRoundsOfPackedB() {
+        // k × n larger than one round's share of B, so the threads pack and hand over more than once
+        int m = 24;
+        int n = 4096;
+        int k = 1200;
+        // k = 1200 is three inner blocks of exactly KC; a round holds as many as fit in SHARED_B_FLOATS
+        long blocksPerRound = VectorMatmul.SHARED_B_FLOATS / ((long) VectorMatmul.KC * n);
+        assertTrue(k % VectorMatmul.KC == 0 && k > blocksPerRound * VectorMatmul.KC, "B must need more than one round");
+        MatmulCase problem = new MatmulCase(m, n, k, false, false, 0, true, 11);
+        float[] one = problem.run(vectorKernel(1));
+        problem.assertClose(problem.run(ScalarMatmul.INSTANCE), one, "several rounds");
+        assertArrayEquals(one, problem.run(vectorKernel(2)), "several rounds, 2 threads");
+    }
+
+    @Example
     void emptyInnerDimensionZeroesOrKeepsC() {
         MatmulCase overwrite = new MatmulCase(5, 9, 0, false, false, 1, false, 3);
         float[] c = overwrite.run(vectorKernel(1));
