@@ -34,12 +34,17 @@ final class VectorMatmul implements MatmulKernel {
      */
     static final VectorSpecies<Float> S = pickSpecies(System.getProperty(Kernels.BIT_SIZE_PROPERTY));
     private static final int L = S.length();
-    /** Rows of the register tile: 4 rows × 2 vectors = 8 accumulators + 2 B vectors + 1 broadcast. */
-    static final int MR = 4;
+    /** Rows of the register tile: 6 rows × 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast. */
+    static final int MR = 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
-    /** Inner-dimension block: an {@code KC × NR} panel of B stays in L1 while the rows stream by. */
-    static final int KC = 256;
+    /**
+     * Inner-dimension block: a {@code KC × NR} panel of B (25 KB) stays in L1 while the rows
+     * stream by. Larger than BLIS's 256 because each block costs a pass of loads and stores over
+     * C: measured on the MLP's k = 784 (two blocks of 392 instead of four of 196), (64,784,50)
+     * and (10000,784,50) ran about 15% faster.
+     */
+    static final int KC = 400;
     /** Row block: the {@code MC × KC} block of A stays in L2 while the panels of B pass. */
     static final int MC = 96;
     /** Column block: the packed {@code KC × NC} block of B stays in L3. */
@@ -50,10 +55,10 @@ final class VectorMatmul implements MatmulKernel {
      * Measured: packing already wins at m = 64 (about 50 vs 40 GFLOP/s on (64,784,50)).
      */
     static final int DIRECT_MAX_M = 8;
+    /** Most floats of B packed per round of a row split (16 MB). */
+    static final int SHARED_B_FLOATS = 1 << 22;
     /** Parts per thread of a split product, for balance when other processes share the cores. */
     static final int TASKS_PER_THREAD = 4;
-    /** Fewest rows in a part of a row split (unless that leaves a thread idle). */
-    static final int MIN_TASK_ROWS = 64;
     /**
      * Below this many flops (about 150 µs of work) a call stays on the calling thread: waking a
      * worker costs tens of µs, more when other processes hold the cores. Measured on the
@@ -127,25 +132,16 @@ final class VectorMatmul implements MatmulKernel {
                     c, cOff, cRowStride, accumulate);
             return;
         }
-        // Up to TASKS_PER_THREAD parts per thread, claimed dynamically: a thread slowed down by
-        // another process then simply takes fewer parts. Each part packs its own B, so parts
-        // keep at least MIN_TASK_ROWS rows (packing then costs a few percent at most).
-        int maxTasks = (int) Math.min((long) threads * TASKS_PER_THREAD, flops / PARALLEL_MIN_FLOPS);
-        int rowTiles = (m + MR - 1) / MR;
-        int colPanels = (n + NR - 1) / NR;
+        int rowTiles = ceilDiv(m, MR);
+        int colPanels = ceilDiv(n, NR);
         // Split rows unless they are too few to feed every thread while columns are plenty:
-        // each part is an independent sub-product, so no C element is shared.
+        // each part writes its own rows or columns of C, so no C element is shared.
         if (rowTiles >= 2 * threads || rowTiles >= colPanels) {
-            int tasks = Math.max(1, Math.min(maxTasks, Math.max(Math.min(threads, rowTiles), m / MIN_TASK_ROWS)));
-            pool.forEach(tasks, t -> {
-                int i0 = Math.min(m, (int) ((long) rowTiles * t / tasks) * MR);
-                int i1 = Math.min(m, (int) ((long) rowTiles * (t + 1) / tasks) * MR);
-                if (i1 > i0) {
-                    serial(i1 - i0, n, k, a, aOff + i0 * aRowStride, aRowStride, aColStride,
-                            b, bOff, bRowStride, bColStride, c, cOff + i0 * cRowStride, cRowStride, accumulate);
-                }
-            });
+            splitRows(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                    c, cOff, cRowStride, accumulate);
         } else {
+            // Few rows: each part packs its own columns of B, which nobody else needs.
+            int maxTasks = (int) Math.min((long) threads * TASKS_PER_THREAD, flops / PARALLEL_MIN_FLOPS);
             int tasks = Math.max(1, Math.min(maxTasks, colPanels));
             pool.forEach(tasks, t -> {
                 int j0 = Math.min(n, (int) ((long) colPanels * t / tasks) * NR);
@@ -155,6 +151,68 @@ final class VectorMatmul implements MatmulKernel {
                             b, bOff + j0 * bColStride, bRowStride, bColStride, c, cOff + j0, cRowStride, accumulate);
                 }
             });
+        }
+    }
+
+    /**
+     * A product split by rows over the pool. Every (NC, KC) block of B is packed once, into the
+     * caller's buffer, with the packing itself split between the threads by panels; then the
+     * threads share that copy while each runs whole MR-row tiles of its own. Packing per part
+     * instead would cost every part a full copy of B. Parts are claimed dynamically, up to
+     * {@link #TASKS_PER_THREAD} per thread, so a thread slowed down by another process simply
+     * takes fewer of them.
+     */
+    private void splitRows(int m, int n, int k,
+                           float[] a, int aOff, int aRowStride, int aColStride,
+                           float[] b, int bOff, int bRowStride, int bColStride,
+                           float[] c, int cOff, int cRowStride, boolean accumulate) {
+        int threads = pool.threads();
+        int rowTiles = ceilDiv(m, MR);
+        int rowTasks = Math.min(rowTiles, threads * TASKS_PER_THREAD);
+        // The caller waits in forEach until every task is done, so its buffer is safe to share;
+        // the tasks it runs itself use only its Block and scratch tile, never this buffer.
+        Scratch owner = SCRATCH.get();
+        int kStep = ceilDiv(k, ceilDiv(k, KC));
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int panels = ceilDiv(nc, NR);
+            int packTasks = Math.min(panels, threads);
+            int blockSize = kStep * roundUp(nc, NR);
+            // Several inner blocks per round, so a round's two hand-overs between threads are
+            // paid once for them all rather than once per block.
+            int perRound = Math.max(1, SHARED_B_FLOATS / blockSize);
+            for (int pr = 0; pr < k; pr += perRound * kStep) {
+                int round0 = pr;
+                int round1 = (int) Math.min(k, pr + (long) perRound * kStep);
+                float[] bp = owner.sharedPanels(ceilDiv(round1 - round0, kStep) * blockSize);
+                int jcf = jc;
+                pool.forEach(packTasks, t -> {
+                    int j0 = (int) ((long) panels * t / packTasks) * NR;
+                    int j1 = Math.min(nc, (int) ((long) panels * (t + 1) / packTasks) * NR);
+                    for (int pc = round0, q = 0; pc < round1; pc += kStep, q++) {
+                        int kc = Math.min(kStep, k - pc);
+                        packB(b, bOff + pc * bRowStride + (jcf + j0) * bColStride, bRowStride, bColStride, kc,
+                                j1 - j0, bp, q * blockSize + j0 * kc);
+                    }
+                });
+                pool.forEach(rowTasks, t -> {
+                    int i0 = (int) ((long) rowTiles * t / rowTasks) * MR;
+                    int i1 = Math.min(m, (int) ((long) rowTiles * (t + 1) / rowTasks) * MR);
+                    Scratch s = SCRATCH.get();
+                    Block blk = s.block;
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        int mc = Math.min(MC, i1 - ic);
+                        // inner blocks in increasing order for every row: the same sums as serial()
+                        for (int pc = round0, q = 0; pc < round1; pc += kStep, q++) {
+                            int kc = Math.min(kStep, k - pc);
+                            blk.set(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc);
+                            blockPanels(blk, nc, bp, q * blockSize, c, cOff + ic * cRowStride + jcf, cRowStride,
+                                    accumulate || pc > 0, s);
+                        }
+                    }
+                    blk.a = null;
+                });
+            }
         }
     }
 
@@ -175,7 +233,7 @@ final class VectorMatmul implements MatmulKernel {
                 boolean load = accumulate || pc > 0;
                 if (!direct) {
                     packB(b, bOff + pc * bRowStride + jc * bColStride, bRowStride, bColStride, kc, nc,
-                            s.bPanels(kc * roundUp(nc, NR)));
+                            s.bPanels(kc * roundUp(nc, NR)), 0);
                 }
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -197,12 +255,18 @@ final class VectorMatmul implements MatmulKernel {
     /** One packed block: every NR-wide panel of B against every MR-row panel of A. */
     private static void blockPacked(Block blk, int nc, float[] bp, float[] c, int cBlock, int cs, boolean load,
                                     Scratch s) {
+        blockPanels(blk, nc, bp, 0, c, cBlock, cs, load, s);
+    }
+
+    /** {@link #blockPacked} for a packed block starting at {@code bOff} of {@code bp}. */
+    private static void blockPanels(Block blk, int nc, float[] bp, int bOff, float[] c, int cBlock, int cs,
+                                    boolean load, Scratch s) {
         int kc = blk.kc;
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int cols = Math.min(NR, nc - j0);
             int width = panelWidth(cols);
             // panels are NR apart in columns and kc*NR apart in the buffer
-            panel(blk, bp, j0 * kc, width, width, cols, c, cBlock + j0, cs, load, s);
+            panel(blk, bp, bOff + j0 * kc, width, width, cols, c, cBlock + j0, cs, load, s);
         }
     }
 
@@ -220,7 +284,7 @@ final class VectorMatmul implements MatmulKernel {
             int cols = nc - j0;
             int width = panelWidth(cols);
             float[] edge = s.bPanels(blk.kc * width);
-            packB(b, bBlock + j0, bs, 1, blk.kc, cols, edge);
+            packB(b, bBlock + j0, bs, 1, blk.kc, cols, edge, 0);
             panel(blk, edge, 0, width, width, cols, c, cBlock + j0, cs, load, s);
         }
     }
@@ -231,39 +295,16 @@ final class VectorMatmul implements MatmulKernel {
         int mc = blk.mc;
         int kc = blk.kc;
         int i0 = 0;
-        if (width == L) {
-            // A one-vector panel with 4 rows has only 4 independent FMA chains, fewer than the
-            // FMA latency × throughput; take 8 rows at a time.
-            for (; i0 + 2 * MR <= mc; i0 += 2 * MR) {
-                float[] a = blk.packed ? blk.ap : blk.a;
-                int ai = blk.packed ? i0 * kc : blk.aOff + i0 * blk.rs;
-                int ars = blk.packed ? 1 : blk.rs;
-                int acs = blk.packed ? MR : blk.cs;
-                int a4 = blk.packed ? MR * kc : MR * blk.rs;
-                int cTile = ci + i0 * cs;
-                if (cols == L) {
-                    kernel8x1Any(kc, a, ai, ars, acs, a4, bp, bi, bs, c, cTile, cs, load);
-                } else {
-                    // 8 rows × L columns is exactly the scratch tile's MR × NR floats.
-                    float[] t = s.cTile;
-                    if (load) {
-                        copyRows(c, cTile, cs, t, 0, L, 2 * MR, cols);
-                    }
-                    kernel8x1Any(kc, a, ai, ars, acs, a4, bp, bi, bs, t, 0, L, load);
-                    copyRows(t, 0, L, c, cTile, cs, 2 * MR, cols);
-                }
-            }
-        }
         for (; i0 < mc; i0 += MR) {
             int rows = Math.min(MR, mc - i0);
             int cTile = ci + i0 * cs;
             if (blk.packed) {
-                tile(kc, blk.ap, i0 * kc, 1, MR, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
+                tile(kc, blk.ap, i0 * kc, kc, 1, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
             } else if (rows == MR) {
                 tile(kc, blk.a, blk.aOff + i0 * blk.rs, blk.rs, blk.cs, bp, bi, bs, width, c, cTile, cs, rows, cols,
                         load, s);
             } else {
-                tile(kc, blk.ap, 0, 1, MR, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
+                tile(kc, blk.ap, 0, kc, 1, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
             }
         }
     }
@@ -299,62 +340,47 @@ final class VectorMatmul implements MatmulKernel {
         }
     }
 
-    /** Rows 4..7 start {@code a4} after rows 0..3: {@code 4*ars} in place, {@code 4*kc} packed. */
-    private static void kernel8x1Any(int kc, float[] a, int ai, int ars, int acs, int a4, float[] bp, int bi, int bs,
-                                     float[] c, int ci, int cs, boolean load) {
-        if (bs == L && acs == 1) {
-            kernel8x1Unit(kc, a, ai, ars, a4, bp, bi, c, ci, cs, load);
-        } else if (bs == L && acs == MR && ars == 1) {
-            kernel8x1Packed(kc, a, ai, a4, bp, bi, c, ci, cs, load);
-        } else {
-            kernel8x1(kc, a, ai, ars, acs, a4, bp, bi, bs, c, ci, cs, load);
-        }
-    }
-
     private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs, int width,
                                float[] c, int ci, int cs, boolean load) {
-        // The constant-stride variants let C2 hoist the bounds checks; see kernel4x2Unit.
+        // The constant-stride variants let C2 hoist the bounds checks; see kernel6x2Unit.
         boolean bPacked = bs == width;
-        boolean aPacked = acs == MR && ars == 1;
         if (width == NR) {
             if (bPacked && acs == 1) {
-                kernel4x2Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
-            } else if (bPacked && aPacked) {
-                kernel4x2Packed(kc, a, ai, bp, bi, c, ci, cs, load);
+                kernel6x2Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
             } else {
-                kernel4x2(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+                kernel6x2(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
             }
         } else if (bPacked && acs == 1) {
-            kernel4x1Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
-        } else if (bPacked && aPacked) {
-            kernel4x1Packed(kc, a, ai, bp, bi, c, ci, cs, load);
+            kernel6x1Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
         } else {
-            kernel4x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+            kernel6x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
         }
     }
 
     /*
-     * Micro-kernel 4 × 2 vectors. Trick: the 8 accumulators live in registers for the whole kc
-     * loop; each step loads two vectors of B once and reuses them against four broadcast
-     * elements of A, so there are 8 multiply-adds per 6 loads and no store until the end.
-     * A is read with its own strides (packed panels are just strides 1 and MR).
+     * Micro-kernel 6 × 2 vectors (6 × 16 floats on AVX2, the tile of OpenBLAS and BLIS on
+     * Haswell and Zen). Trick: the 12 accumulators live in registers for the whole kc loop;
+     * each step loads two vectors of B once and reuses them against six broadcast elements of
+     * A, so there are 12 multiply-adds per 8 loads, enough independent chains to hide the FMA
+     * latency on both FMA pipes, and no store until the end (12 + 2 + 1 = 15 of the 16 ymm
+     * registers). A and B are read with their own strides (packed panels are just strides).
      */
-    private static void kernel4x2(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
+    private static void kernel6x2(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
                                   float[] c, int ci, int cs, boolean load) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load) {
-            c00 = FloatVector.fromArray(S, c, r0);
-            c01 = FloatVector.fromArray(S, c, r0 + L);
-            c10 = FloatVector.fromArray(S, c, r1);
-            c11 = FloatVector.fromArray(S, c, r1 + L);
-            c20 = FloatVector.fromArray(S, c, r2);
-            c21 = FloatVector.fromArray(S, c, r2 + L);
-            c30 = FloatVector.fromArray(S, c, r3);
-            c31 = FloatVector.fromArray(S, c, r3 + L);
+            c00 = FloatVector.fromArray(S, c, ci);
+            c01 = FloatVector.fromArray(S, c, ci + L);
+            c10 = FloatVector.fromArray(S, c, ci + cs);
+            c11 = FloatVector.fromArray(S, c, ci + cs + L);
+            c20 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c21 = FloatVector.fromArray(S, c, ci + 2 * cs + L);
+            c30 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c31 = FloatVector.fromArray(S, c, ci + 3 * cs + L);
+            c40 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c41 = FloatVector.fromArray(S, c, ci + 4 * cs + L);
+            c50 = FloatVector.fromArray(S, c, ci + 5 * cs);
+            c51 = FloatVector.fromArray(S, c, ci + 5 * cs + L);
         } else {
             c00 = FloatVector.zero(S);
             c01 = c00;
@@ -364,153 +390,70 @@ final class VectorMatmul implements MatmulKernel {
             c21 = c00;
             c30 = c00;
             c31 = c00;
+            c40 = c00;
+            c41 = c00;
+            c50 = c00;
+            c51 = c00;
         }
-        int a1 = ars;
-        int a2 = 2 * ars;
-        int a3 = 3 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = madd(x, b0, c00);
             c01 = madd(x, b1, c01);
-            x = FloatVector.broadcast(S, a[ai + a1]);
+            x = FloatVector.broadcast(S, a[ai + ars]);
             c10 = madd(x, b0, c10);
             c11 = madd(x, b1, c11);
-            x = FloatVector.broadcast(S, a[ai + a2]);
+            x = FloatVector.broadcast(S, a[ai + 2 * ars]);
             c20 = madd(x, b0, c20);
             c21 = madd(x, b1, c21);
-            x = FloatVector.broadcast(S, a[ai + a3]);
+            x = FloatVector.broadcast(S, a[ai + 3 * ars]);
             c30 = madd(x, b0, c30);
             c31 = madd(x, b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4 * ars]);
+            c40 = madd(x, b0, c40);
+            c41 = madd(x, b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5 * ars]);
+            c50 = madd(x, b0, c50);
+            c51 = madd(x, b1, c51);
             ai += acs;
             bi += bs;
         }
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
-    }
-
-
-    /*
-     * Micro-kernel 4 × 1 vector, for a last panel at most one vector wide. Trick: same register
-     * tile as kernel4x2 at half width, so a narrow edge (n = 10, 50, ...) wastes at most one
-     * vector of padding instead of two.
-     */
-    private static void kernel4x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, r0);
-            c1 = FloatVector.fromArray(S, c, r1);
-            c2 = FloatVector.fromArray(S, c, r2);
-            c3 = FloatVector.fromArray(S, c, r3);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-        }
-        int a1 = ars;
-        int a2 = 2 * ars;
-        int a3 = 3 * ars;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = madd(FloatVector.broadcast(S, a[ai]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[ai + a1]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[ai + a2]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[ai + a3]), b0, c3);
-            ai += acs;
-            bi += bs;
-        }
-        c0.intoArray(c, r0);
-        c1.intoArray(c, r1);
-        c2.intoArray(c, r2);
-        c3.intoArray(c, r3);
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + cs);
+        c11.intoArray(c, ci + cs + L);
+        c20.intoArray(c, ci + 2 * cs);
+        c21.intoArray(c, ci + 2 * cs + L);
+        c30.intoArray(c, ci + 3 * cs);
+        c31.intoArray(c, ci + 3 * cs + L);
+        c40.intoArray(c, ci + 4 * cs);
+        c41.intoArray(c, ci + 4 * cs + L);
+        c50.intoArray(c, ci + 5 * cs);
+        c51.intoArray(c, ci + 5 * cs + L);
     }
 
     /*
-     * Micro-kernel 8 × 1 vector, for one-vector panels with rows read in place. Trick: 8
-     * accumulators instead of 4x1's 4, enough independent chains to cover the FMA latency.
-     */
-    private static void kernel8x1(int kc, float[] a, int ai, int ars, int acs, int a4, float[] bp, int bi, int bs,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, ci);
-            c1 = FloatVector.fromArray(S, c, ci + cs);
-            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
-            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
-            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
-            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
-            c6 = FloatVector.fromArray(S, c, ci + 6 * cs);
-            c7 = FloatVector.fromArray(S, c, ci + 7 * cs);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-            c4 = c0;
-            c5 = c0;
-            c6 = c0;
-            c7 = c0;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            int r = ai;
-            c0 = madd(FloatVector.broadcast(S, a[r]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c3);
-            r += a4;
-            c4 = madd(FloatVector.broadcast(S, a[r]), b0, c4);
-            c5 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c5);
-            c6 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c6);
-            c7 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c7);
-            ai += acs;
-            bi += bs;
-        }
-        c0.intoArray(c, ci);
-        c1.intoArray(c, ci + cs);
-        c2.intoArray(c, ci + 2 * cs);
-        c3.intoArray(c, ci + 3 * cs);
-        c4.intoArray(c, ci + 4 * cs);
-        c5.intoArray(c, ci + 5 * cs);
-        c6.intoArray(c, ci + 6 * cs);
-        c7.intoArray(c, ci + 7 * cs);
-    }
-
-    /*
-     * The same 4 × 2 kernel for row-major A and packed B. Trick: every index is p times a
+     * The same 6 × 2 kernel for row-major A and packed B. Trick: every index is p times a
      * constant plus an invariant, the form C2's range-check elimination needs, so the bounds
-     * checks of the loads leave the loop (about 1.3x on 1024² here); the strided version keeps
-     * one check per load.
+     * checks of the loads leave the loop; the strided version keeps one check per load.
      */
-    private static void kernel4x2Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
+    private static void kernel6x2Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+                                      float[] c, int ci, int cs, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load) {
-            c00 = FloatVector.fromArray(S, c, r0);
-            c01 = FloatVector.fromArray(S, c, r0 + L);
-            c10 = FloatVector.fromArray(S, c, r1);
-            c11 = FloatVector.fromArray(S, c, r1 + L);
-            c20 = FloatVector.fromArray(S, c, r2);
-            c21 = FloatVector.fromArray(S, c, r2 + L);
-            c30 = FloatVector.fromArray(S, c, r3);
-            c31 = FloatVector.fromArray(S, c, r3 + L);
+            c00 = FloatVector.fromArray(S, c, ci);
+            c01 = FloatVector.fromArray(S, c, ci + L);
+            c10 = FloatVector.fromArray(S, c, ci + cs);
+            c11 = FloatVector.fromArray(S, c, ci + cs + L);
+            c20 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c21 = FloatVector.fromArray(S, c, ci + 2 * cs + L);
+            c30 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c31 = FloatVector.fromArray(S, c, ci + 3 * cs + L);
+            c40 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c41 = FloatVector.fromArray(S, c, ci + 4 * cs + L);
+            c50 = FloatVector.fromArray(S, c, ci + 5 * cs);
+            c51 = FloatVector.fromArray(S, c, ci + 5 * cs + L);
         } else {
             c00 = FloatVector.zero(S);
             c01 = c00;
@@ -520,110 +463,126 @@ final class VectorMatmul implements MatmulKernel {
             c21 = c00;
             c30 = c00;
             c31 = c00;
+            c40 = c00;
+            c41 = c00;
+            c50 = c00;
+            c51 = c00;
         }
-        int a1 = ars;
-        int a2 = 2 * ars;
-        int a3 = 3 * ars;
+        int a1 = ai + ars;
+        int a2 = ai + 2 * ars;
+        int a3 = ai + 3 * ars;
+        int a4 = ai + 4 * ars;
+        int a5 = ai + 5 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * NR);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + p * NR + L);
             FloatVector x = FloatVector.broadcast(S, a[ai + p]);
             c00 = madd(x, b0, c00);
             c01 = madd(x, b1, c01);
-            x = FloatVector.broadcast(S, a[ai + a1 + p]);
+            x = FloatVector.broadcast(S, a[a1 + p]);
             c10 = madd(x, b0, c10);
             c11 = madd(x, b1, c11);
-            x = FloatVector.broadcast(S, a[ai + a2 + p]);
+            x = FloatVector.broadcast(S, a[a2 + p]);
             c20 = madd(x, b0, c20);
             c21 = madd(x, b1, c21);
-            x = FloatVector.broadcast(S, a[ai + a3 + p]);
+            x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = madd(x, b0, c30);
             c31 = madd(x, b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = madd(x, b0, c40);
+            c41 = madd(x, b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = madd(x, b0, c50);
+            c51 = madd(x, b1, c51);
         }
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + cs);
+        c11.intoArray(c, ci + cs + L);
+        c20.intoArray(c, ci + 2 * cs);
+        c21.intoArray(c, ci + 2 * cs + L);
+        c30.intoArray(c, ci + 3 * cs);
+        c31.intoArray(c, ci + 3 * cs + L);
+        c40.intoArray(c, ci + 4 * cs);
+        c41.intoArray(c, ci + 4 * cs + L);
+        c50.intoArray(c, ci + 5 * cs);
+        c51.intoArray(c, ci + 5 * cs + L);
     }
 
     /*
-     * The same 4 × 1 kernel for row-major A and packed B; constant strides as in kernel4x2Unit.
+     * Micro-kernel 6 × 1 vector, for a last panel at most one vector wide. Trick: the same rows
+     * as kernel6x2 at half width, so a narrow edge (n = 10, 50, ...) wastes at most one vector
+     * of padding instead of two, with six independent chains.
      */
-    private static void kernel4x1Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+    private static void kernel6x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
                                   float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
+        FloatVector c0, c1, c2, c3, c4, c5;
         if (load) {
-            c0 = FloatVector.fromArray(S, c, r0);
-            c1 = FloatVector.fromArray(S, c, r1);
-            c2 = FloatVector.fromArray(S, c, r2);
-            c3 = FloatVector.fromArray(S, c, r3);
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + cs);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
         } else {
             c0 = FloatVector.zero(S);
             c1 = c0;
             c2 = c0;
             c3 = c0;
+            c4 = c0;
+            c5 = c0;
         }
-        int a1 = ars;
-        int a2 = 2 * ars;
-        int a3 = 3 * ars;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = madd(FloatVector.broadcast(S, a[ai]), b0, c0);
+            c1 = madd(FloatVector.broadcast(S, a[ai + ars]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[ai + 2 * ars]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[ai + 3 * ars]), b0, c3);
+            c4 = madd(FloatVector.broadcast(S, a[ai + 4 * ars]), b0, c4);
+            c5 = madd(FloatVector.broadcast(S, a[ai + 5 * ars]), b0, c5);
+            ai += acs;
+            bi += bs;
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + cs);
+        c2.intoArray(c, ci + 2 * cs);
+        c3.intoArray(c, ci + 3 * cs);
+        c4.intoArray(c, ci + 4 * cs);
+        c5.intoArray(c, ci + 5 * cs);
+    }
+
+    /* The same 6 × 1 kernel for row-major A and packed B; constant strides as in kernel6x2Unit. */
+    private static void kernel6x1Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+                                      float[] c, int ci, int cs, boolean load) {
+        FloatVector c0, c1, c2, c3, c4, c5;
+        if (load) {
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + cs);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
+        } else {
+            c0 = FloatVector.zero(S);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+            c4 = c0;
+            c5 = c0;
+        }
+        int a1 = ai + ars;
+        int a2 = ai + 2 * ars;
+        int a3 = ai + 3 * ars;
+        int a4 = ai + 4 * ars;
+        int a5 = ai + 5 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
             c0 = madd(FloatVector.broadcast(S, a[ai + p]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[ai + a1 + p]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[ai + a2 + p]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[ai + a3 + p]), b0, c3);
-        }
-        c0.intoArray(c, r0);
-        c1.intoArray(c, r1);
-        c2.intoArray(c, r2);
-        c3.intoArray(c, r3);
-    }
-
-    /*
-     * The same 8 × 1 kernel for row-major A and packed B; constant strides as in kernel4x2Unit.
-     */
-    private static void kernel8x1Unit(int kc, float[] a, int ai, int ars, int a4, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, ci);
-            c1 = FloatVector.fromArray(S, c, ci + cs);
-            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
-            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
-            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
-            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
-            c6 = FloatVector.fromArray(S, c, ci + 6 * cs);
-            c7 = FloatVector.fromArray(S, c, ci + 7 * cs);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-            c4 = c0;
-            c5 = c0;
-            c6 = c0;
-            c7 = c0;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
-            int r = ai + p;
-            c0 = madd(FloatVector.broadcast(S, a[r]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c3);
-            r += a4;
-            c4 = madd(FloatVector.broadcast(S, a[r]), b0, c4);
-            c5 = madd(FloatVector.broadcast(S, a[r + ars]), b0, c5);
-            c6 = madd(FloatVector.broadcast(S, a[r + 2 * ars]), b0, c6);
-            c7 = madd(FloatVector.broadcast(S, a[r + 3 * ars]), b0, c7);
+            c1 = madd(FloatVector.broadcast(S, a[a1 + p]), b0, c1);
+            c2 = madd(FloatVector.broadcast(S, a[a2 + p]), b0, c2);
+            c3 = madd(FloatVector.broadcast(S, a[a3 + p]), b0, c3);
+            c4 = madd(FloatVector.broadcast(S, a[a4 + p]), b0, c4);
+            c5 = madd(FloatVector.broadcast(S, a[a5 + p]), b0, c5);
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + cs);
@@ -631,148 +590,6 @@ final class VectorMatmul implements MatmulKernel {
         c3.intoArray(c, ci + 3 * cs);
         c4.intoArray(c, ci + 4 * cs);
         c5.intoArray(c, ci + 5 * cs);
-        c6.intoArray(c, ci + 6 * cs);
-        c7.intoArray(c, ci + 7 * cs);
-    }
-
-    /*
-     * The same 4 × 2 kernel for A packed into MR-row panels and packed B: constant strides
-     * again, for operands like {@code x.t()} that are packed rather than read column-wise.
-     */
-    private static void kernel4x2Packed(int kc, float[] a, int ai, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
-        if (load) {
-            c00 = FloatVector.fromArray(S, c, r0);
-            c01 = FloatVector.fromArray(S, c, r0 + L);
-            c10 = FloatVector.fromArray(S, c, r1);
-            c11 = FloatVector.fromArray(S, c, r1 + L);
-            c20 = FloatVector.fromArray(S, c, r2);
-            c21 = FloatVector.fromArray(S, c, r2 + L);
-            c30 = FloatVector.fromArray(S, c, r3);
-            c31 = FloatVector.fromArray(S, c, r3 + L);
-        } else {
-            c00 = FloatVector.zero(S);
-            c01 = c00;
-            c10 = c00;
-            c11 = c00;
-            c20 = c00;
-            c21 = c00;
-            c30 = c00;
-            c31 = c00;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * NR);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + p * NR + L);
-            FloatVector x = FloatVector.broadcast(S, a[ai + p * MR]);
-            c00 = madd(x, b0, c00);
-            c01 = madd(x, b1, c01);
-            x = FloatVector.broadcast(S, a[ai + p * MR + 1]);
-            c10 = madd(x, b0, c10);
-            c11 = madd(x, b1, c11);
-            x = FloatVector.broadcast(S, a[ai + p * MR + 2]);
-            c20 = madd(x, b0, c20);
-            c21 = madd(x, b1, c21);
-            x = FloatVector.broadcast(S, a[ai + p * MR + 3]);
-            c30 = madd(x, b0, c30);
-            c31 = madd(x, b1, c31);
-        }
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
-    }
-
-    /*
-     * The same 4 × 1 kernel for A packed into MR-row panels and packed B: constant strides
-     * again, for operands like {@code x.t()} that are packed rather than read column-wise.
-     */
-    private static void kernel4x1Packed(int kc, float[] a, int ai, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3;
-        int r0 = ci;
-        int r1 = ci + cs;
-        int r2 = ci + 2 * cs;
-        int r3 = ci + 3 * cs;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, r0);
-            c1 = FloatVector.fromArray(S, c, r1);
-            c2 = FloatVector.fromArray(S, c, r2);
-            c3 = FloatVector.fromArray(S, c, r3);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
-            c0 = madd(FloatVector.broadcast(S, a[ai + p * MR]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[ai + p * MR + 1]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[ai + p * MR + 2]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[ai + p * MR + 3]), b0, c3);
-        }
-        c0.intoArray(c, r0);
-        c1.intoArray(c, r1);
-        c2.intoArray(c, r2);
-        c3.intoArray(c, r3);
-    }
-
-    /*
-     * The same 8 × 1 kernel for A packed into MR-row panels and packed B: constant strides
-     * again, for operands like {@code x.t()} that are packed rather than read column-wise.
-     */
-    private static void kernel8x1Packed(int kc, float[] a, int ai, int a4, float[] bp, int bi,
-                                  float[] c, int ci, int cs, boolean load) {
-        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
-        if (load) {
-            c0 = FloatVector.fromArray(S, c, ci);
-            c1 = FloatVector.fromArray(S, c, ci + cs);
-            c2 = FloatVector.fromArray(S, c, ci + 2 * cs);
-            c3 = FloatVector.fromArray(S, c, ci + 3 * cs);
-            c4 = FloatVector.fromArray(S, c, ci + 4 * cs);
-            c5 = FloatVector.fromArray(S, c, ci + 5 * cs);
-            c6 = FloatVector.fromArray(S, c, ci + 6 * cs);
-            c7 = FloatVector.fromArray(S, c, ci + 7 * cs);
-        } else {
-            c0 = FloatVector.zero(S);
-            c1 = c0;
-            c2 = c0;
-            c3 = c0;
-            c4 = c0;
-            c5 = c0;
-            c6 = c0;
-            c7 = c0;
-        }
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
-            int r = ai + p * MR;
-            c0 = madd(FloatVector.broadcast(S, a[r]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[r + 1]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[r + 2]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[r + 3]), b0, c3);
-            r += a4;
-            c4 = madd(FloatVector.broadcast(S, a[r]), b0, c4);
-            c5 = madd(FloatVector.broadcast(S, a[r + 1]), b0, c5);
-            c6 = madd(FloatVector.broadcast(S, a[r + 2]), b0, c6);
-            c7 = madd(FloatVector.broadcast(S, a[r + 3]), b0, c7);
-        }
-        c0.intoArray(c, ci);
-        c1.intoArray(c, ci + cs);
-        c2.intoArray(c, ci + 2 * cs);
-        c3.intoArray(c, ci + 3 * cs);
-        c4.intoArray(c, ci + 4 * cs);
-        c5.intoArray(c, ci + 5 * cs);
-        c6.intoArray(c, ci + 6 * cs);
-        c7.intoArray(c, ci + 7 * cs);
     }
 
     // Without hardware FMA, fma() is emulated per lane and far slower than mul+add.
@@ -794,45 +611,36 @@ final class VectorMatmul implements MatmulKernel {
     }
 
     /**
-     * Packs {@code mc × kc} of A into MR-row panels, each stored p-major ({@code MR} consecutive
-     * floats per p) and zero-padded to MR rows, so the kernel reads A at unit stride.
+     * Copies {@code mc × kc} of A into {@code dst} row-major with row stride {@code kc}, zero-padded
+     * to whole MR-row tiles, so that the row-major kernels read it with constant strides.
      */
     static void packA(float[] a, int aOff, int rs, int cs, int mc, int kc, float[] dst) {
-        for (int i0 = 0; i0 < mc; i0 += MR) {
-            int rows = Math.min(MR, mc - i0);
-            int base = i0 * kc;
-            if (cs == 1) {
-                for (int r = 0; r < rows; r++) {
-                    int src = aOff + (i0 + r) * rs;
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * MR + r] = a[src + p];
-                    }
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + i0 * rs + p * cs;
-                    for (int r = 0; r < rows; r++) {
-                        dst[base + p * MR + r] = a[src + r * rs];
-                    }
-                }
+        if (cs == 1) {
+            for (int r = 0; r < mc; r++) {
+                System.arraycopy(a, aOff + r * rs, dst, r * kc, kc);
             }
-            for (int r = rows; r < MR; r++) {
-                for (int p = 0; p < kc; p++) {
-                    dst[base + p * MR + r] = 0f;
+        } else {
+            // p outer: a transposed view has rs == 1, so the inner loop reads consecutive floats
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + p * cs;
+                for (int r = 0; r < mc; r++) {
+                    dst[r * kc + p] = a[src + r * rs];
                 }
             }
         }
+        Arrays.fill(dst, mc * kc, roundUp(mc, MR) * kc, 0f);
     }
 
     /**
      * Packs {@code kc × nc} of B into panels NR columns apart ({@code kc*NR} floats apart), each
-     * stored row by row; the last panel is {@link #panelWidth} wide and zero-padded.
+     * stored row by row from {@code dstOff} on; the last panel is {@link #panelWidth} wide and
+     * zero-padded.
      */
-    static void packB(float[] b, int bOff, int rs, int cs, int kc, int nc, float[] dst) {
+    static void packB(float[] b, int bOff, int rs, int cs, int kc, int nc, float[] dst, int dstOff) {
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int cols = Math.min(NR, nc - j0);
             int width = panelWidth(cols);
-            int base = j0 * kc;
+            int base = dstOff + j0 * kc;
             if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + p * rs + j0;
@@ -872,7 +680,7 @@ final class VectorMatmul implements MatmulKernel {
      * place by full row tiles: packing costs m·k copies, as much as the product itself when n
      * is small (the MLP's n = 50, 10), and measured no faster for large n here; only the last
      * partial row tile is packed, zero-padded to MR rows. Any other layout (a transposed view)
-     * is packed whole into MR-row panels, since reading it in place strides through memory.
+     * is copied whole into a row-major block, since reading it in place strides through memory.
      */
     private static final class Block {
         float[] a;
@@ -914,6 +722,7 @@ final class VectorMatmul implements MatmulKernel {
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final class Scratch {
         float[] b = new float[0];
+        float[] shared = new float[0];
         final float[] cTile = new float[MR * NR];
         final Block block = new Block();
 
@@ -922,6 +731,14 @@ final class VectorMatmul implements MatmulKernel {
                 b = new float[size];
             }
             return b;
+        }
+
+        /** B's block shared with the other threads of a row split (never {@link #b}). */
+        float[] sharedPanels(int size) {
+            if (shared.length < size) {
+                shared = new float[size];
+            }
+            return shared;
         }
     }
 }

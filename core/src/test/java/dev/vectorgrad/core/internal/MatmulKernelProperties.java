@@ -130,6 +130,27 @@ class MatmulKernelProperties {
         problem.assertClose(problem.run(ScalarMatmul.INSTANCE), problem.run(vectorKernel(1)), "n > NC");
         MatmulCase transposed = new MatmulCase(VectorMatmul.MC + 5, VectorMatmul.NC + 1, 2, true, true, 0, true, 8);
         transposed.assertClose(transposed.run(ScalarMatmul.INSTANCE), transposed.run(vectorKernel(2)), "n > NC");
+        // Split by rows over threads sharing each packed block of B, with two column blocks.
+        MatmulCase split = new MatmulCase(40, VectorMatmul.NC + 2 * LANES + 3, 32, false, false, 1, true, 9);
+        assertTrue(2L * 40 * split.n * 32 >= VectorMatmul.PARALLEL_MIN_FLOPS, "the shape must be big enough to be split");
+        float[] one = split.run(vectorKernel(1));
+        split.assertClose(split.run(ScalarMatmul.INSTANCE), one, "n > NC");
+        assertArrayEquals(one, split.run(vectorKernel(2)), "n > NC, 2 threads");
+    }
+
+    @Example
+    void rowSplitOverSeveralRoundsOfPackedB() {
+        // k × n larger than one round's share of B, so the threads pack and hand over more than once
+        int m = 24;
+        int n = 4096;
+        int k = 1200;
+        // k = 1200 is three inner blocks of exactly KC; a round holds as many as fit in SHARED_B_FLOATS
+        long blocksPerRound = VectorMatmul.SHARED_B_FLOATS / ((long) VectorMatmul.KC * n);
+        assertTrue(k % VectorMatmul.KC == 0 && k > blocksPerRound * VectorMatmul.KC, "B must need more than one round");
+        MatmulCase problem = new MatmulCase(m, n, k, false, false, 0, true, 11);
+        float[] one = problem.run(vectorKernel(1));
+        problem.assertClose(problem.run(ScalarMatmul.INSTANCE), one, "several rounds");
+        assertArrayEquals(one, problem.run(vectorKernel(2)), "several rounds, 2 threads");
     }
 
     @Example
