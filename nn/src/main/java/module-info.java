@@ -4,4 +4,6 @@ module dev.vectorgrad.nn {
     requires transitive dev.vectorgrad.autograd;
 
     exports dev.vectorgrad.nn;
+    exports dev.vectorgrad.nn.optim;
+    exports dev.vectorgrad.nn.io;
 }
