@@ -4,6 +4,7 @@ module dev.vectorgrad.examples {
     requires dev.vectorgrad.autograd;
     requires dev.vectorgrad.nn;
     requires dev.vectorgrad.data;
+    requires java.desktop;
 
     exports dev.vectorgrad.examples;
 }

@@ -1,0 +1,90 @@
+package dev.vectorgrad.examples.train;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads IDX files of unsigned bytes (MNIST's format) straight into a byte array of the exact size,
+ * without the float copy the data module's general reader makes: the trainer keeps pixels as
+ * bytes to stay small. Gzip is recognised from its magic bytes.
+ */
+final class IdxBytes {
+
+    /** The decoded contents: dimensions and the bytes. */
+    record Contents(int[] dims, byte[] data) {}
+
+    private IdxBytes() {}
+
+    static Contents read(Path file, int expectedDims) throws IOException {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            raw.mark(2);
+            int b0 = raw.read();
+            int b1 = raw.read();
+            raw.reset();
+            InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+            DataInputStream data = new DataInputStream(in);
+            int magic;
+            try {
+                magic = data.readInt();
+            } catch (EOFException e) {
+                throw new IOException(file + ": too short for an IDX header");
+            }
+            int type = (magic >>> 8) & 0xff;
+            int rank = magic & 0xff;
+            if ((magic >>> 16) != 0 || type != 0x08) {
+                throw new IOException(file + ": not an IDX file of unsigned bytes (magic 0x"
+                        + Integer.toHexString(magic) + ", expected 0x0000080" + expectedDims + ")");
+            }
+            if (rank != expectedDims) {
+                throw new IOException(file + ": expected " + expectedDims + " dimensions, found " + rank);
+            }
+            int[] dims = new int[rank];
+            long total = 1;
+            for (int d = 0; d < rank; d++) {
+                dims[d] = data.readInt();
+                if (dims[d] < 0) {
+                    throw new IOException(file + ": negative size " + dims[d] + " in the header");
+                }
+                total *= dims[d];
+            }
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new IOException(file + ": " + total + " elements is too large");
+            }
+            byte[] bytes = new byte[(int) total];
+            int read = data.readNBytes(bytes, 0, bytes.length);
+            if (read != bytes.length) {
+                throw new IOException(file + ": truncated: header promises " + total + " bytes of data, found " + read);
+            }
+            return new Contents(dims, bytes);
+        }
+    }
+
+    /**
+     * Reads an images file and its labels file into training data.
+     *
+     * @param name what to call the data
+     * @param images the {@code *-images-idx3-ubyte[.gz]} file
+     * @param labels the {@code *-labels-idx1-ubyte[.gz]} file
+     * @return the data
+     * @throws IOException if a file is missing, malformed, or the two disagree on the count
+     */
+    static ImageData readSplit(String name, Path images, Path labels) throws IOException {
+        Contents x = read(images, 3);
+        Contents y = read(labels, 1);
+        int n = x.dims()[0];
+        if (y.dims()[0] != n) {
+            throw new IOException(images + " holds " + n + " images but " + labels + " holds " + y.dims()[0] + " labels");
+        }
+        int[] ys = new int[n];
+        for (int i = 0; i < n; i++) {
+            ys[i] = y.data()[i] & 0xff;
+        }
+        return ImageData.ofBytes(name, n, x.dims()[1] * x.dims()[2], x.data(), ys);
+    }
+}
