@@ -5,6 +5,7 @@ module dev.vectorgrad.examples {
     requires dev.vectorgrad.nn;
     requires dev.vectorgrad.data;
     requires java.desktop;
+    requires jdk.management;
 
     exports dev.vectorgrad.examples;
 }

@@ -86,6 +86,7 @@ public final class TrainCommand {
         }
         long t0 = System.nanoTime();
         Datasets.Loaded data = Datasets.load("train", p.get("dataset"));
+        long tLoaded = System.nanoTime();
         ImageData all = data.train();
         if (valid >= all.size()) {
             throw new UsageException("train: --valid " + valid + " leaves no training images out of " + all.size());
@@ -127,6 +128,7 @@ public final class TrainCommand {
             shuffle.shuffle(trainIdx);
             ProgressBar bar = new ProgressBar(err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), nTrain, live);
             long start = System.nanoTime();
+            long allocStart = AllocationMeter.bytes();
             double lossSum = 0;
             int steps = 0;
             for (int s = 0; s < nTrain; s += ws.rows) {
@@ -147,14 +149,22 @@ public final class TrainCommand {
                 if (firstBatch) {
                     firstBatch = false;
                     if (Boolean.getBoolean("vectorgrad.timeFirstBatch")) {
-                        err.printf(Locale.ROOT, "first batch trained %.3f s after the command started%n",
-                                (System.nanoTime() - t0) / 1e9);
+                        // Measured from the JVM's own start, so JVM start-up and class loading count too.
+                        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+                        err.printf(Locale.ROOT, "first batch trained %.3f s after the JVM started"
+                                        + " (training images loaded in %.3f s)%n",
+                                (System.currentTimeMillis() - jvmStart) / 1e3, (tLoaded - t0) / 1e9);
                     }
                 }
                 bar.update(s + w.rows, lossSum / steps);
             }
             double secs = (System.nanoTime() - start) / 1e9;
+            long allocated = AllocationMeter.bytes() - allocStart;
             bar.finish();
+            if (AllocationMeter.REPORT) {
+                err.printf(Locale.ROOT, "epoch %d: the training thread allocated %,d bytes in %d steps (%,.1f bytes/step)%n",
+                        epoch, allocated, steps, (double) allocated / steps);
+            }
             Evaluation v = valid > 0
                     ? Evaluation.run(trainer, evalWs, all, validIdx, 0, validIdx.length, mean, invStd, classes)
                     : new Evaluation(Double.NaN, Double.NaN, new long[0][0]);

@@ -1,0 +1,25 @@
+package dev.vectorgrad.examples.train;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * Bytes allocated by the current thread (HotSpot's per-thread counter), to show that a training
+ * step allocates next to nothing. Reported per epoch when {@code -Dvectorgrad.reportAllocation=true}.
+ */
+final class AllocationMeter {
+
+    static final boolean REPORT = Boolean.getBoolean("vectorgrad.reportAllocation");
+
+    private AllocationMeter() {}
+
+    /** @return the current thread's allocated bytes so far, or 0 if the JVM cannot tell */
+    static long bytes() {
+        if (!REPORT) {
+            return 0;
+        }
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean hot) {
+            return hot.getCurrentThreadAllocatedBytes();
+        }
+        return 0;
+    }
+}
