@@ -41,9 +41,10 @@ public final class TrainCommand {
                 .option("epochs", "N", "5", "passes over the training images")
                 .option("batch-size", "N", "64", "images per step")
                 .option("lr", "RATE", null, "learning rate (default 0.1 for sgd, 0.05 for momentum, 0.001 for adam)")
-                .option("optimizer", "sgd|momentum|adam", "momentum", "the update rule (momentum 0.9)")
+                .option("optimizer", "sgd|momentum|adam", "adam", "the update rule (momentum: SGD with momentum 0.9)")
                 .option("weight-decay", "W", "0", "decoupled weight decay (AdamW-style, for SGD too)")
-                .option("valid", "N", Integer.toString(DEFAULT_VALID), "training images held out for validation")
+                .option("schedule", "cosine|constant", "cosine", "learning rate over the run: cosine decay to 0, or fixed")
+                .option("valid", "N", null, "training images held out for validation (default: 10000, at most a sixth)")
                 .option("seed", "N", "42", "seed of the initialisation, the split and the shuffling")
                 .option("threads", "N", null, "threads for the matmul kernels (default: the core's choice)")
                 .option("out", "DIR", "runs/train", "where to write model.safetensors and training.png");
@@ -77,7 +78,8 @@ public final class TrainCommand {
         String optName = p.choice("optimizer", "sgd", "momentum", "adam");
         float lr = p.has("lr") ? p.floatValue("lr", Float.MIN_VALUE) : defaultLr(optName);
         float wd = p.floatValue("weight-decay", 0f);
-        int valid = p.intValue("valid", 0);
+        boolean cosine = p.choice("schedule", "cosine", "constant").equals("cosine");
+        int validAsked = p.has("valid") ? p.intValue("valid", 0) : -1;
         long seed = p.longValue("seed");
         Path outDir = Path.of(p.get("out"));
         if (p.has("threads")) {
@@ -88,6 +90,7 @@ public final class TrainCommand {
         Datasets.Loaded data = Datasets.load("train", p.get("dataset"));
         long tLoaded = System.nanoTime();
         ImageData all = data.train();
+        int valid = validAsked >= 0 ? validAsked : Math.min(DEFAULT_VALID, all.size() / 6);
         if (valid >= all.size()) {
             throw new UsageException("train: --valid " + valid + " leaves no training images out of " + all.size());
         }
@@ -113,8 +116,8 @@ public final class TrainCommand {
         };
         out.printf(Locale.ROOT, "data: %s: %,d train, %,d valid images of %d pixels, %d classes%n",
                 data.description(), nTrain, valid, all.features(), classes);
-        out.printf(Locale.ROOT, "model: MLP %s (%,d parameters), %s lr %s, weight decay %s, batch %d, seed %d%n",
-                mlp.describe(), mlp.parameterCount(), optName, lr, wd, batch, seed);
+        out.printf(Locale.ROOT, "model: MLP %s (%,d parameters), %s lr %s (%s), weight decay %s, batch %d, seed %d%n",
+                mlp.describe(), mlp.parameterCount(), optName, lr, cosine ? "cosine decay" : "constant", wd, batch, seed);
         MlpTrainer trainer = new MlpTrainer(mlp);
         MlpWorkspace ws = trainer.workspace(Math.min(batch, nTrain));
         int tail = nTrain % ws.rows;
@@ -124,6 +127,8 @@ public final class TrainCommand {
         List<EpochStats> history = new ArrayList<>();
         Rng shuffle = rng.split();
         boolean firstBatch = true;
+        long totalSteps = (long) epochs * ((nTrain + ws.rows - 1) / ws.rows);
+        long step = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             shuffle.shuffle(trainIdx);
             ProgressBar bar = new ProgressBar(err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), nTrain, live);
@@ -139,6 +144,11 @@ public final class TrainCommand {
                     w.labels[r] = all.label(i);
                 }
                 double loss = trainer.lossAndGradients(w);
+                if (cosine) {
+                    // Half a cosine from lr down to 0 over the whole run; floored so the rate stays > 0.
+                    opt.setLr((float) Math.max(lr * 0.5 * (1 + Math.cos(Math.PI * step / totalSteps)), lr * 1e-4));
+                }
+                step++;
                 opt.step();
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("train: the loss became " + loss + " at epoch " + epoch
