@@ -47,7 +47,7 @@ final class Datasets {
                     throw new UsageException(command + ": unknown dataset '" + spec
                             + "': expected mnist, fashion-mnist, synthetic, or the path of an IDX folder or mnist.pkl.gz");
                 }
-                yield idxFolder(p, p.toString());
+                yield idxFolder(p, "IDX files");
             }
         };
     }

@@ -80,14 +80,14 @@ class TrainCommandTest {
         Path data = tmp.resolve("bands");
         writeBands(data, 1200, 300, 1);
         Path out = tmp.resolve("run");
-        Run r = main("train", "--dataset", data.toString(), "--epochs", "2", "--valid", "200", "--hidden", "32,16",
+        Run r = main("train", "--dataset", data.toString(), "--epochs", "3", "--lr", "0.003", "--valid", "200", "--hidden", "32,16",
                 "--out", out.toString(), "--seed", "3");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.lastLine().matches("test accuracy: 0\\.\\d{4}|test accuracy: 1\\.0000"), r.lastLine());
         double acc = Double.parseDouble(r.lastLine().substring("test accuracy: ".length()));
         assertTrue(acc > 0.9, r.out());
-        assertTrue(r.out().contains("epoch 2/2  train loss"), r.out());
-        assertTrue(r.err().contains("epoch 1/2 ["), r.err());
+        assertTrue(r.out().contains("epoch 3/3  train loss"), r.out());
+        assertTrue(r.err().contains("epoch 1/3 ["), r.err());
 
         Path model = out.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(model);
