@@ -33,3 +33,11 @@ vg_find_jdk() {
   return 0
 }
 vg_find_jdk
+# Maven 3.9's Guice calls sun.misc.Unsafe, which JDK 24+ warns about on every run; the option
+# that silences it exists only from JDK 24 on, so add it only then.
+if [ -n "${JAVA_HOME-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(vg_java_feature "$JAVA_HOME/bin/java")" -ge 24 ]; then
+  case "${MAVEN_OPTS-}" in
+    *sun-misc-unsafe-memory-access*) ;;
+    *) MAVEN_OPTS="${MAVEN_OPTS-} --sun-misc-unsafe-memory-access=allow"; export MAVEN_OPTS ;;
+  esac
+fi

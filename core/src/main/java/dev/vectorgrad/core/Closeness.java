@@ -9,7 +9,8 @@ public final class Closeness {
     private Closeness() {}
 
     /**
-     * Whether {@code |a - b| <= atol + rtol * |b|} for every broadcast pair; NaNs are never close.
+     * Whether {@code a == b} or {@code |a - b| <= atol + rtol * |b|} for every broadcast pair;
+     * NaNs are never close, equal infinities are.
      *
      * @param a first tensor
      * @param b second tensor, broadcast against the first
@@ -22,12 +23,16 @@ public final class Closeness {
             throw new IllegalArgumentException("allClose: tolerances must not be negative, got rtol="
                     + rtol + ", atol=" + atol);
         }
+        Shapes.broadcast("allClose", a.shapeRef(), b.shapeRef());
         Tensor diff = a.sub(b).abs();
         Tensor bound = b.abs().mul((float) rtol).add((float) atol).expand(diff.shapeRef());
         float[] d = diff.toArray();
         float[] t = bound.contiguous().toArray();
+        // As torch.isclose: equal values (infinities too) are close; otherwise the difference
+        // must be finite, or an infinite bound (b = inf) would accept -inf against +inf.
+        float[] equal = a.eq(b).toArray();
         for (int i = 0; i < d.length; i++) {
-            if (!(d[i] <= t[i])) {
+            if (equal[i] == 0f && !(Float.isFinite(d[i]) && d[i] <= t[i])) {
                 return false;
             }
         }
@@ -42,6 +47,7 @@ public final class Closeness {
      * @return the largest absolute difference, 0 for empty tensors
      */
     public static float maxAbsDiff(Tensor a, Tensor b) {
+        Shapes.broadcast("maxAbsDiff", a.shapeRef(), b.shapeRef());
         Tensor diff = a.sub(b).abs();
         return diff.numel() == 0 ? 0f : diff.max().item();
     }
@@ -66,7 +72,8 @@ public final class Closeness {
         double worstDiff = -1;
         for (int i = 0; i < x.length; i++) {
             double d = Math.abs((double) x[i] - y[i]);
-            if (Double.isNaN(d) || d > worstDiff) {
+            // The first NaN counts as the worst; a later NaN must not move the reported index.
+            if (Double.isNaN(d) ? worstDiff != Double.POSITIVE_INFINITY : d > worstDiff) {
                 worstDiff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
                 worst = i;
             }

@@ -17,6 +17,13 @@ final class Matmul {
             throw new IllegalArgumentException("matmul: " + Shapes.str(a.shapeRef()) + " @ " + Shapes.str(b.shapeRef())
                     + ": expected operands of 1 to 3 dims");
         }
+        // Checked here, before a 1-d operand is unsqueezed, so the message shows the shapes given.
+        int innerA = a.size(-1);
+        int innerB = rb == 1 ? b.size(0) : b.size(-2);
+        if (innerA != innerB) {
+            throw new IllegalArgumentException("matmul: " + Shapes.str(a.shapeRef()) + " @ " + Shapes.str(b.shapeRef())
+                    + ": inner sizes " + innerA + " != " + innerB);
+        }
         if (ra == 1) { // row vector: [k] @ B -> drop the leading 1 afterwards
             return matmul(a.unsqueeze(0), b).squeeze(rb == 3 ? 1 : 0);
         }
@@ -88,6 +95,11 @@ final class Matmul {
     /** Calls the kernel on the last two dims of each operand, shifted by a batch offset. */
     private static void run(Tensor a, int aShift, Tensor b, int bShift, Tensor out, int outShift,
                             int m, int n, int k, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            // Nothing to write; and an empty output's row stride may point past its storage,
+            // which the kernels' row fill would reject.
+            return;
+        }
         int[] sa = a.stridesRef();
         int[] sb = b.stridesRef();
         int[] so = out.stridesRef();

@@ -14,11 +14,18 @@ final class Shapes {
 
     /** The number of elements, refusing negative sizes and totals beyond one Java array. */
     static int numel(String op, int[] shape) {
-        long n = 1;
         for (int s : shape) {
             if (s < 0) {
                 throw new IllegalArgumentException(op + ": shape " + str(shape) + " has a negative size");
             }
+        }
+        for (int s : shape) {
+            if (s == 0) {
+                return 0; // however large the other sizes, nothing is allocated
+            }
+        }
+        long n = 1;
+        for (int s : shape) {
             n *= s;
             if (n > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(op + ": shape " + str(shape)
@@ -46,6 +53,9 @@ final class Shapes {
 
     /** Same, for ops such as unsqueeze whose valid range is {@code [-rank', rank')} for another rank. */
     static int normalizeDim(String op, int dim, int[] shape, int rank) {
+        if (rank == 0) {
+            throw new IndexOutOfBoundsException(op + ": dim " + dim + " is out of range for a 0-d tensor, which has no dims");
+        }
         if (dim < -rank || dim >= rank) {
             throw new IndexOutOfBoundsException(op + ": dim " + dim + " is out of range for shape "
                     + str(shape) + " (expected a dim in [" + -rank + ", " + (rank - 1) + "])");

@@ -127,6 +127,10 @@ public final class Tensor {
             throw new IllegalArgumentException("arange: expected finite start/end and a non-zero step, got start="
                     + start + ", end=" + end + ", step=" + step);
         }
+        if (end != start && (end > start) != (step > 0)) {
+            throw new IllegalArgumentException("arange: a step of " + step + " never goes from start=" + start
+                    + " to end=" + end + "; the step's sign must match end - start");
+        }
         double count = Math.ceil(((double) end - start) / step);
         if (count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("arange: " + count + " elements do not fit in one tensor");
@@ -147,7 +151,7 @@ public final class Tensor {
      * @return a new contiguous tensor
      */
     public static Tensor of(float[] values, int... shape) {
-        return wrap(values.clone(), shape);
+        return wrap("of", values.clone(), shape);
     }
 
     /**
@@ -159,10 +163,14 @@ public final class Tensor {
      * @return a new contiguous tensor sharing {@code values}
      */
     public static Tensor wrap(float[] values, int... shape) {
+        return wrap("wrap", values, shape);
+    }
+
+    private static Tensor wrap(String op, float[] values, int[] shape) {
         int[] s = shape.length == 0 ? new int[] {values.length} : shape.clone();
-        int n = Shapes.numel("wrap", s);
+        int n = Shapes.numel(op, s);
         if (n != values.length) {
-            throw new IllegalArgumentException("wrap: shape " + Shapes.str(s) + " holds " + n
+            throw new IllegalArgumentException(op + ": shape " + Shapes.str(s) + " holds " + n
                     + " elements but " + values.length + " values were given");
         }
         return contiguousOver(values, s);
@@ -273,6 +281,9 @@ public final class Tensor {
 
     /** @return whether the elements lie in row-major order with no gaps */
     public boolean isContiguous() {
+        if (numel == 0) {
+            return true; // no element is out of place; PyTorch says the same
+        }
         int expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1 && strides[d] != expected) {
@@ -714,6 +725,10 @@ public final class Tensor {
                 }
                 s[d] = own;
             }
+            if (s[d] < 0) {
+                throw new IllegalArgumentException("expand: shape " + Shapes.str(shape) + " cannot expand to "
+                        + Shapes.str(newShape) + ": size " + s[d] + " at dim " + d + " is negative");
+            }
             if (own != s[d] && own != 1) {
                 throw new IllegalArgumentException("expand: shape " + Shapes.str(shape) + " cannot expand to "
                         + Shapes.str(newShape) + ": size " + own + " at dim " + d + " must be 1 or " + s[d]);
@@ -735,6 +750,9 @@ public final class Tensor {
 
     private Tensor contiguousCopy() {
         Tensor out = zeros(shape);
+        if (numel == 0) {
+            return out; // an empty view's offset may lie past the end of its storage
+        }
         if (isContiguous()) {
             System.arraycopy(storage.data, offset, out.storage.data, 0, numel);
         } else {
@@ -1106,7 +1124,7 @@ public final class Tensor {
      * @return this tensor
      */
     public Tensor addInPlace(Tensor other) {
-        return addScaledInPlace(1f, other);
+        return addScaled("addInPlace", 1f, other);
     }
 
     /**
@@ -1116,7 +1134,7 @@ public final class Tensor {
      * @return this tensor
      */
     public Tensor subInPlace(Tensor other) {
-        return addScaledInPlace(-1f, other);
+        return addScaled("subInPlace", -1f, other);
     }
 
     /**
@@ -1127,7 +1145,11 @@ public final class Tensor {
      * @return this tensor
      */
     public Tensor addScaledInPlace(float alpha, Tensor other) {
-        checkWritable("addScaledInPlace", other);
+        return addScaled("addScaledInPlace", alpha, other);
+    }
+
+    private Tensor addScaled(String op, float alpha, Tensor other) {
+        checkWritable(op, other);
         StridedLoop.addScaled(this, alpha, unaliased(other));
         storage.version++;
         return this;
@@ -1206,6 +1228,9 @@ public final class Tensor {
     }
 
     private Tensor reduceDim(ReduceOp op, String name, int dim, boolean keepdim) {
+        if (shape.length == 0) {
+            return reduceScalar(name, dim, item());
+        }
         int d = Shapes.normalizeDim(name, dim, shape);
         if (shape[d] == 0 && op != ReduceOp.SUM) {
             throw new IllegalArgumentException(name + ": dim " + d + " of shape " + Shapes.str(shape)
@@ -1213,6 +1238,15 @@ public final class Tensor {
         }
         float[] values = Reductions.reduce(op, contiguous(), d);
         return contiguousOver(values, reducedShape(d, keepdim));
+    }
+
+    /**
+     * A 0-d tensor reduced along "its" dim: PyTorch accepts dim 0 or -1 there and returns the
+     * value itself (index 0 for arg-reductions).
+     */
+    private static Tensor reduceScalar(String name, int dim, float value) {
+        Shapes.normalizeDim(name, dim, new int[0], 1);
+        return scalar(value);
     }
 
     private int[] reducedShape(int d, boolean keepdim) {
@@ -1273,8 +1307,11 @@ public final class Tensor {
      * @return a new tensor
      */
     public Tensor mean(int dim, boolean keepdim) {
-        Tensor s = sum(dim, keepdim);
+        if (shape.length == 0) {
+            return reduceScalar("mean", dim, item());
+        }
         int n = shape[Shapes.normalizeDim("mean", dim, shape)];
+        Tensor s = sum(dim, keepdim);
         return s.mulInPlace(1f / n);
     }
 
@@ -1355,6 +1392,9 @@ public final class Tensor {
 
     private Tensor argExtremeDim(boolean max, int dim, boolean keepdim) {
         String name = max ? "argmax" : "argmin";
+        if (shape.length == 0) {
+            return reduceScalar(name, dim, 0f);
+        }
         int d = Shapes.normalizeDim(name, dim, shape);
         if (shape[d] == 0) {
             throw new IllegalArgumentException(name + ": dim " + d + " of shape " + Shapes.str(shape) + " is empty");

@@ -64,9 +64,11 @@ final class TensorFormatter {
                     maxWidth = Math.max(maxWidth, fixed(v, p).length());
                 }
             }
-        }
-        if (options.sciMode() != null) {
-            sciMode = options.sciMode();
+            // Inside the branch, as in PyTorch: with no non-zero finite value the forced choice is
+            // ignored, so zeros print as "0." even with sciMode(true).
+            if (options.sciMode() != null) {
+                sciMode = options.sciMode();
+            }
         }
     }
 

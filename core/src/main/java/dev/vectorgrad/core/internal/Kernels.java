@@ -56,10 +56,29 @@ public final class Kernels {
     }
 
     private static VectorSpecies<Float> chooseSpecies() {
-        String requested = System.getProperty(BIT_SIZE_PROPERTY);
+        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        int bits = chooseBitSize(System.getProperty(BIT_SIZE_PROPERTY), preferred, c2Enabled());
+        if (bits == 0) {
+            return null;
+        }
+        return preferred == bits
+                ? FloatVector.SPECIES_PREFERRED
+                : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    /**
+     * The vector width to use, 0 for the scalar kernels: the pure decision, apart from the
+     * JVM it reads, so that tests can try every property value.
+     *
+     * @param requested the property value, null or blank for the preferred width
+     * @param preferredBits the platform's preferred vector width
+     * @param c2 whether the C2 compiler is on
+     * @return 0, 128, 256 or 512
+     */
+    static int chooseBitSize(String requested, int preferredBits, boolean c2) {
         int bits;
         if (requested == null || requested.isBlank()) {
-            bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+            bits = preferredBits;
         } else {
             try {
                 bits = Integer.parseInt(requested.trim());
@@ -67,20 +86,16 @@ public final class Kernels {
                 throw new IllegalArgumentException(BIT_SIZE_PROPERTY + ": expected 0, 64, 128, 256 or 512, got '"
                         + requested + "'", e);
             }
+            if (bits != 0 && bits != 64 && bits != 128 && bits != 256 && bits != 512) {
+                throw new IllegalArgumentException(BIT_SIZE_PROPERTY + ": expected 0, 64, 128, 256 or 512, got "
+                        + bits);
+            }
         }
-        if (bits == 0) {
-            return null;
-        }
-        if (bits != 64 && bits != 128 && bits != 256 && bits != 512) {
-            throw new IllegalArgumentException(BIT_SIZE_PROPERTY + ": expected 0, 64, 128, 256 or 512, got " + bits);
-        }
-        if (bits > FloatVector.SPECIES_PREFERRED.vectorBitSize() || bits < 128 || !c2Enabled()) {
+        if (bits > preferredBits || bits < 128 || !c2) {
             // Wider than the hardware, or too narrow to pay off, or no C2: plain loops win.
-            return null;
+            return 0;
         }
-        return FloatVector.SPECIES_PREFERRED.vectorBitSize() == bits
-                ? FloatVector.SPECIES_PREFERRED
-                : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+        return bits;
     }
 
     private static boolean c2Enabled() {

@@ -1,0 +1,307 @@
+package dev.vectorgrad.data;
+
+import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.data.download.DownloadException;
+import dev.vectorgrad.data.download.Downloader;
+import dev.vectorgrad.data.download.FileChecksum;
+import dev.vectorgrad.data.idx.Idx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Finds and loads MNIST and Fashion-MNIST. The resolution order:
+ * <ol>
+ *   <li>an explicit folder ({@link Options#withPath(Path)}); if given, it is the only place
+ *       looked at, and missing files there are an error;</li>
+ *   <li>{@code $VECTORGRAD_DATA/mnist} or {@code $VECTORGRAD_DATA/fashion-mnist}
+ *       ({@value #ENV_VAR});</li>
+ *   <li>the cache, {@code ~/.cache/vectorgrad/mnist} or {@code .../fashion-mnist};</li>
+ *   <li>for Fashion-MNIST, Debian's {@code dataset-fashion-mnist} package
+ *       ({@code /usr/share/datasets/fashion-mnist});</li>
+ *   <li>a download into the cache from the kind's mirrors, every file checked by SHA-256
+ *       (unless {@link Options#withDownload(boolean)} turned it off).</li>
+ * </ol>
+ * A folder counts if it holds the four IDX files, each either gzip-compressed
+ * ({@code train-images-idx3-ubyte.gz}) or not ({@code train-images-idx3-ubyte}).
+ */
+public final class MnistDatasets {
+    /** The environment variable naming a data root with {@code mnist/} and {@code fashion-mnist/} inside. */
+    public static final String ENV_VAR = "VECTORGRAD_DATA";
+
+    private MnistDatasets() {}
+
+    /**
+     * How to look for and fetch the files. Start from {@link #defaults()}.
+     *
+     * @param path explicit folder holding the four files, or null
+     * @param environment looks up environment variables (normally {@link System#getenv(String)})
+     * @param cacheRoot the cache root; files go to {@code cacheRoot/<kind folder>}
+     * @param debianRoot overrides {@link Kind#debianFolder()} for kinds that have one (tests), or null
+     * @param download whether to download when nothing local is found
+     * @param mirrors base URLs to download from, or null for {@link Kind#mirrors()}
+     * @param checksums expected checksums by file name, or null for {@link Kind#checksums()}
+     *     (set both with {@link #withMirror(URI, Map)} for a private mirror of other files)
+     * @param connectTimeout connection timeout
+     * @param readTimeout longest silence allowed while reading
+     * @param progress where to draw download progress, or null
+     */
+    public record Options(Path path, UnaryOperator<String> environment, Path cacheRoot, Path debianRoot,
+            boolean download, List<URI> mirrors, Map<String, FileChecksum> checksums,
+            Duration connectTimeout, Duration readTimeout, PrintStream progress) {
+
+        /** @return the defaults: no explicit path, real environment, {@code ~/.cache/vectorgrad}, download on, 30 s timeouts, progress to stderr */
+        public static Options defaults() {
+            return new Options(null, System::getenv, Path.of(System.getProperty("user.home"), ".cache", "vectorgrad"),
+                    null, true, null, null, Duration.ofSeconds(30), Duration.ofSeconds(30), System.err);
+        }
+
+        /**
+         * @param folder the folder holding the four files (the only place then looked at)
+         * @return changed options
+         */
+        public Options withPath(Path folder) {
+            return new Options(folder, environment, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, progress);
+        }
+
+        /**
+         * @param env environment lookup (tests pass a map's {@code get})
+         * @return changed options
+         */
+        public Options withEnvironment(UnaryOperator<String> env) {
+            return new Options(path, env, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, progress);
+        }
+
+        /**
+         * @param root the cache root
+         * @return changed options
+         */
+        public Options withCacheRoot(Path root) {
+            return new Options(path, environment, root, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, progress);
+        }
+
+        /**
+         * @param folder where to look for the Debian package's files instead of the kind's
+         * @return changed options
+         */
+        public Options withDebianFolder(Path folder) {
+            return new Options(path, environment, cacheRoot, folder, download, mirrors, checksums,
+                    connectTimeout, readTimeout, progress);
+        }
+
+        /**
+         * @param enabled false to never download (offline use)
+         * @return changed options
+         */
+        public Options withDownload(boolean enabled) {
+            return new Options(path, environment, cacheRoot, debianRoot, enabled, mirrors, checksums,
+                    connectTimeout, readTimeout, progress);
+        }
+
+        /**
+         * @param urls base URLs tried in order, checked against the kind's own checksums
+         * @return changed options
+         */
+        public Options withMirrors(List<URI> urls) {
+            return new Options(path, environment, cacheRoot, debianRoot, download, List.copyOf(urls), checksums,
+                    connectTimeout, readTimeout, progress);
+        }
+
+        /**
+         * A private mirror serving other files than the published ones (e.g. a synthetic set),
+         * with their own checksums.
+         *
+         * @param url base URL
+         * @param sums expected checksum of each of {@link Kind#FILES}
+         * @return changed options
+         */
+        public Options withMirror(URI url, Map<String, FileChecksum> sums) {
+            return new Options(path, environment, cacheRoot, debianRoot, download, List.of(url), Map.copyOf(sums),
+                    connectTimeout, readTimeout, progress);
+        }
+
+        /**
+         * @param connect connection timeout
+         * @param read longest silence allowed while reading
+         * @return changed options
+         */
+        public Options withTimeouts(Duration connect, Duration read) {
+            return new Options(path, environment, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connect, read, progress);
+        }
+
+        /**
+         * @param out where to draw download progress, or null for silence
+         * @return changed options
+         */
+        public Options withProgress(PrintStream out) {
+            return new Options(path, environment, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, out);
+        }
+    }
+
+    /**
+     * Finds (or downloads) and loads a dataset.
+     *
+     * @param kind MNIST or Fashion-MNIST
+     * @param options where to look
+     * @return train and test splits (images {@code [n, 784]} in [0, 1], labels {@code [n]}) and
+     *     the {@link Resolution}
+     * @throws DatasetUnavailableException if no source had the files (the message lists each place)
+     * @throws DataFormatException if the files found are malformed
+     * @throws IOException if reading fails
+     */
+    public static MnistData load(Kind kind, Options options) throws IOException {
+        Resolution r = resolve(kind, options);
+        Split train = readSplit(r.folder(), "train", "train");
+        Split test = readSplit(r.folder(), "t10k", "test");
+        return new MnistData(kind, train, test, r);
+    }
+
+    /**
+     * Reads a folder holding the four MNIST-named IDX files (any MNIST-format dataset).
+     *
+     * @param folder the folder
+     * @return train and test splits
+     * @throws DataFormatException if the files are malformed or missing
+     * @throws IOException if reading fails
+     */
+    public static Split[] readFolder(Path folder) throws IOException {
+        return new Split[] {readSplit(folder, "train", "train"), readSplit(folder, "t10k", "test")};
+    }
+
+    private static Split readSplit(Path folder, String prefix, String name) throws IOException {
+        Path images = find(folder, prefix + "-images-idx3-ubyte.gz");
+        Path labels = find(folder, prefix + "-labels-idx1-ubyte.gz");
+        if (images == null || labels == null) {
+            throw new DataFormatException(folder.toString(), "missing " + prefix + " images or labels");
+        }
+        Tensor x = Idx.readImages(images);
+        Tensor y = Idx.readLabels(labels);
+        return Split.of(name, x, y, images + " and " + labels);
+    }
+
+    /** The file, or its uncompressed twin, or null. */
+    private static Path find(Path folder, String gzName) {
+        Path gz = folder.resolve(gzName);
+        if (Files.isRegularFile(gz)) {
+            return gz;
+        }
+        Path plain = folder.resolve(gzName.substring(0, gzName.length() - 3));
+        return Files.isRegularFile(plain) ? plain : null;
+    }
+
+    /** A sentence saying what a folder lacks, or null if it holds all four files. */
+    private static String missing(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return "no such folder";
+        }
+        List<String> absent = new ArrayList<>();
+        for (String f : Kind.FILES) {
+            if (find(folder, f) == null) {
+                absent.add(f);
+            }
+        }
+        return absent.isEmpty() ? null : "missing " + String.join(", ", absent);
+    }
+
+    /**
+     * Runs the resolution order without reading the files (downloading them if it gets that far).
+     *
+     * @param kind MNIST or Fashion-MNIST
+     * @param options where to look
+     * @return where the files are
+     * @throws DatasetUnavailableException if no source had them
+     * @throws IOException if the cache cannot be written
+     */
+    public static Resolution resolve(Kind kind, Options options) throws IOException {
+        List<String> looked = new ArrayList<>();
+        if (options.path() != null) {
+            String m = missing(options.path());
+            looked.add("explicit path " + options.path() + ": " + (m == null ? "found" : m));
+            if (m == null) {
+                return new Resolution(kind, Resolution.Source.EXPLICIT_PATH, options.path(), looked);
+            }
+            throw unavailable(kind, options, looked, null);
+        }
+        String env = options.environment().apply(ENV_VAR);
+        if (env != null && !env.isBlank()) {
+            Path p = Path.of(env).resolve(kind.folder());
+            String m = missing(p);
+            looked.add("$" + ENV_VAR + "/" + kind.folder() + " = " + p + ": " + (m == null ? "found" : m));
+            if (m == null) {
+                return new Resolution(kind, Resolution.Source.ENVIRONMENT, p, looked);
+            }
+        } else {
+            looked.add("$" + ENV_VAR + ": not set");
+        }
+        Path cache = options.cacheRoot().resolve(kind.folder());
+        String cm = missing(cache);
+        looked.add("cache " + cache + ": " + (cm == null ? "found" : cm));
+        if (cm == null) {
+            return new Resolution(kind, Resolution.Source.CACHE, cache, looked);
+        }
+        Path deb = kind.debianFolder() == null ? null : options.debianRoot() != null ? options.debianRoot() : kind.debianFolder();
+        if (deb != null) {
+            String dm = missing(deb);
+            looked.add("Debian package folder " + deb + ": " + (dm == null ? "found" : dm));
+            if (dm == null) {
+                return new Resolution(kind, Resolution.Source.DEBIAN_PACKAGE, deb, looked);
+            }
+        }
+        if (!options.download()) {
+            looked.add("download: disabled");
+            throw unavailable(kind, options, looked, null);
+        }
+        List<URI> mirrors = options.mirrors() != null ? options.mirrors() : kind.mirrors();
+        Map<String, FileChecksum> sums = options.checksums() != null ? options.checksums() : kind.checksums();
+        Downloader d = new Downloader(options.connectTimeout(), options.readTimeout(), options.progress());
+        for (String f : Kind.FILES) {
+            if (Files.isRegularFile(cache.resolve(f))) {
+                continue; // verified when it was downloaded
+            }
+            FileChecksum sum = sums.get(f);
+            if (sum == null) {
+                looked.add("download " + f + ": no checksum known, refused");
+                throw unavailable(kind, options, looked, null);
+            }
+            try {
+                d.fetch(mirrors, f, sum, cache.resolve(f));
+            } catch (DownloadException e) {
+                for (String a : e.attempts()) {
+                    looked.add("download " + a);
+                }
+                throw unavailable(kind, options, looked, e);
+            }
+        }
+        looked.add("download into " + cache + ": done");
+        return new Resolution(kind, Resolution.Source.DOWNLOAD, cache, looked);
+    }
+
+    private static DatasetUnavailableException unavailable(Kind kind, Options options, List<String> looked, Throwable cause) {
+        String nl = System.lineSeparator();
+        StringBuilder sb = new StringBuilder(kind.displayName()).append(" not found. Looked at, in order:").append(nl);
+        for (String l : looked) {
+            sb.append("  - ").append(l).append(nl);
+        }
+        sb.append("To provide the files by hand, put ").append(String.join(", ", Kind.FILES))
+                .append(" (gzip or not) into one folder and either pass it as the explicit path, or set ")
+                .append(ENV_VAR).append(" to a folder containing ").append(kind.folder()).append("/, or copy them into ")
+                .append(options.cacheRoot().resolve(kind.folder())).append('.');
+        if (kind == Kind.FASHION_MNIST) {
+            sb.append(" On Debian or Ubuntu: apt-get install dataset-fashion-mnist.");
+        }
+        sb.append(" Offline, SyntheticDigits.writeIdx(folder, ...) writes a synthetic stand-in in the same format.");
+        return new DatasetUnavailableException(sb.toString(), cause);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Checked downloads: mirrors tried in order, SHA-256 verified, written to a temporary file and
+ * renamed only when complete ({@link dev.vectorgrad.data.download.Downloader}).
+ */
+package dev.vectorgrad.data.download;
