@@ -50,7 +50,7 @@ public final class EvaluateCommand {
         }
         int[] hidden = p.intList("hidden");
         SafeTensorsFile saved = SafeTensors.load(file);
-        Datasets.Loaded data = Datasets.load("evaluate", p.get("dataset"));
+        Datasets.Loaded data = Datasets.load("evaluate", p.get("dataset"), System.err);
         ImageData test = data.awaitTest();
         int classes = classesOf(saved.tensors(), hidden.length, file);
         int[] sizes = new int[hidden.length + 2];

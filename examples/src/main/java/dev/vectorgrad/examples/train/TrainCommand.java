@@ -87,7 +87,7 @@ public final class TrainCommand {
             System.setProperty("vectorgrad.threads", Integer.toString(p.intValue("threads", 1)));
         }
         long t0 = System.nanoTime();
-        Datasets.Loaded data = Datasets.load("train", p.get("dataset"));
+        Datasets.Loaded data = Datasets.load("train", p.get("dataset"), err);
         long tLoaded = System.nanoTime();
         ImageData all = data.train();
         int valid = validAsked >= 0 ? validAsked : Math.min(DEFAULT_VALID, all.size() / 6);
