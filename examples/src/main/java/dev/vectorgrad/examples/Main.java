@@ -1,6 +1,7 @@
 package dev.vectorgrad.examples;
 
 import dev.vectorgrad.examples.cli.HelpRequested;
+import dev.vectorgrad.examples.cli.Messages;
 import dev.vectorgrad.examples.cli.UsageException;
 import dev.vectorgrad.examples.train.EvaluateCommand;
 import dev.vectorgrad.examples.train.TrainCommand;
@@ -66,13 +67,13 @@ public final class Main {
             out.print(h.getMessage());
             return 0;
         } catch (UsageException e) {
-            err.println("vectorgrad: " + oneLine(e.getMessage()));
+            err.println("vectorgrad: " + Messages.oneLine(e.getMessage()));
             if (debug) {
                 e.printStackTrace(err);
             }
             return 2;
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-            String msg = oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+            String msg = Messages.oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
             err.println("vectorgrad " + command + ": " + msg
                     + (debug ? "" : " (--debug shows the stack trace)"));
             if (debug) {
@@ -80,10 +81,5 @@ public final class Main {
             }
             return 1;
         }
-    }
-
-    /** Joins a multi-line message (a list of places looked at, say) into the one line an error gets. */
-    static String oneLine(String message) {
-        return message.strip().replaceAll("[ \\t]*\\R[ \\t]*(- )?", "; ").replace(":;", ":");
     }
 }
