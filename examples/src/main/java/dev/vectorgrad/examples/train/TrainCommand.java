@@ -41,7 +41,7 @@ public final class TrainCommand {
                 .option("epochs", "N", "5", "passes over the training images")
                 .option("batch-size", "N", "64", "images per step")
                 .option("lr", "RATE", null, "learning rate (default 0.1 for sgd, 0.05 for momentum, 0.001 for adam)")
-                .option("optimizer", "sgd|momentum|adam", "adam", "the update rule (momentum: SGD with momentum 0.9)")
+                .option("optimizer", "sgd|momentum|adam", "momentum", "the update rule (momentum: SGD with momentum 0.9)")
                 .option("weight-decay", "W", "0", "decoupled weight decay (AdamW-style, for SGD too)")
                 .option("schedule", "cosine|constant", "cosine", "learning rate over the run: cosine decay to 0, or fixed")
                 .option("valid", "N", null, "training images held out for validation (default: 10000, at most a sixth)")

@@ -1,0 +1,6 @@
+package dev.vectorgrad.nn;
+
+/** Local build placeholder (not committed). */
+public final class LocalPlaceholder {
+    private LocalPlaceholder() {}
+}
