@@ -1,0 +1,110 @@
+package dev.vectorgrad.autograd;
+
+import java.util.Arrays;
+
+import dev.vectorgrad.core.Tensor;
+
+/**
+ * Loss functions on {@link Var}s, as {@code torch.nn.functional}: mean squared error,
+ * negative log-likelihood and cross-entropy. Each returns a 0-d Var to call
+ * {@link Var#backward()} on. Shapes are never broadcast silently: a target of the wrong shape
+ * or count is an {@link IllegalArgumentException} that says what was expected.
+ */
+public final class Losses {
+
+    private Losses() {}
+
+    /**
+     * Mean squared error {@code mean((input - target)^2)}, as {@code F.mse_loss(input, target)}
+     * with the shapes required to be equal. The lesson's model outputs shape [n, 1] and its
+     * targets have shape [n]: pass {@code targ.unsqueeze(1)} (its {@code targ[:, None]}), since
+     * broadcasting [n, 1] against [n] would silently compare every output with every target.
+     * The gradient with respect to {@code input} is {@code 2 (input - target) / numel}.
+     *
+     * @param input the predictions
+     * @param target the targets, of exactly the input's shape
+     * @return the 0-d loss
+     */
+    public static Var mse(Var input, Var target) {
+        if (!Arrays.equals(input.shape(), target.shape())) {
+            throw new IllegalArgumentException("mse: input of shape " + Shapes.str(input.shape())
+                    + " and target of shape " + Shapes.str(target.shape()) + " differ; the shapes must be equal"
+                    + " (for predictions [n, 1] and targets [n] pass target.unsqueeze(1), the lesson's targ[:, None])");
+        }
+        return input.sub(target).pow(2f).mean();
+    }
+
+    /**
+     * {@link #mse(Var, Var)} against a target that needs no gradient.
+     *
+     * @param input the predictions
+     * @param target the targets, of exactly the input's shape
+     * @return the 0-d loss
+     */
+    public static Var mse(Var input, Tensor target) {
+        return mse(input, Var.constant(target));
+    }
+
+    /**
+     * Negative log-likelihood: {@code -mean(logProbs[i, targets[i]])}, as {@code F.nll_loss}.
+     *
+     * @param logProbs log-probabilities of shape [n, classes] (e.g. from {@link Var#logSoftmax})
+     * @param targets n class indices in {@code [0, classes)}
+     * @return the 0-d loss
+     */
+    public static Var nll(Var logProbs, int[] targets) {
+        checkLogits("nll", logProbs);
+        return logProbs.gather("nll", targets.clone()).mean().neg();
+    }
+
+    /**
+     * {@link #nll(Var, int[])} with the targets as a 1-d tensor of whole numbers (the lesson's
+     * {@code y_train}).
+     *
+     * @param logProbs log-probabilities of shape [n, classes]
+     * @param targets a 1-d tensor of n class indices
+     * @return the 0-d loss
+     */
+    public static Var nll(Var logProbs, Tensor targets) {
+        checkLogits("nll", logProbs);
+        return nll(logProbs, Targets.toIndices("nll", targets, logProbs.size(0), logProbs.size(1)));
+    }
+
+    /**
+     * Cross-entropy of raw scores, {@code nll(logSoftmax(logits, 1), targets)}, as
+     * {@code F.cross_entropy}. The log-softmax subtracts each row's maximum first, so logits of
+     * magnitude 1e4 give finite losses and gradients.
+     *
+     * @param logits scores of shape [n, classes]
+     * @param targets n class indices in {@code [0, classes)}
+     * @return the 0-d loss
+     */
+    public static Var crossEntropy(Var logits, int[] targets) {
+        checkLogits("crossEntropy", logits);
+        Targets.check("crossEntropy", targets, logits.size(0), logits.size(1));
+        return nll(logits.logSoftmax(1), targets);
+    }
+
+    /**
+     * {@link #crossEntropy(Var, int[])} with the targets as a 1-d tensor of whole numbers.
+     *
+     * @param logits scores of shape [n, classes]
+     * @param targets a 1-d tensor of n class indices
+     * @return the 0-d loss
+     */
+    public static Var crossEntropy(Var logits, Tensor targets) {
+        checkLogits("crossEntropy", logits);
+        return crossEntropy(logits, Targets.toIndices("crossEntropy", targets, logits.size(0), logits.size(1)));
+    }
+
+    private static void checkLogits(String op, Var x) {
+        if (x.dim() != 2) {
+            throw new IllegalArgumentException(op + ": expected input of shape [n, classes], got "
+                    + Shapes.str(x.shape()));
+        }
+        if (x.size(0) == 0 || x.size(1) == 0) {
+            throw new IllegalArgumentException(op + ": input of shape " + Shapes.str(x.shape())
+                    + " has no rows or no classes; the mean over nothing is undefined");
+        }
+    }
+}

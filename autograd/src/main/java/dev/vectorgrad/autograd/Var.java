@@ -1,0 +1,808 @@
+package dev.vectorgrad.autograd;
+
+import java.util.Arrays;
+
+import dev.vectorgrad.core.Tensor;
+
+/**
+ * A tensor that takes part in automatic differentiation: PyTorch's tensor with
+ * {@code requires_grad}, micrograd's {@code Value} over whole tensors.
+ *
+ * <p>Every op on a {@code Var} returns a new {@code Var} whose value is computed at once with
+ * the matching {@link Tensor} op. When an input requires grad (and no {@link NoGrad} scope is
+ * active) the result also remembers its inputs, the tensors its gradient needs and a backward
+ * rule that <em>adds</em> into the inputs' gradients. {@link #backward()} sorts that graph and
+ * runs the rules in reverse.
+ *
+ * <p>Gradients of leaves ({@link #param(Tensor)}) accumulate ({@code +=}) into the wrapped
+ * tensor's {@link Tensor#grad()}: the same home the lesson's hand-written backward passes fill,
+ * so {@code w.grad()} and {@code w.value().grad()} are one thing. Call {@link #zeroGrad()}
+ * between steps. Gradients of intermediate results are not kept.
+ *
+ * <p>Elementwise ops broadcast as NumPy does; the backward rule sums the gradient back to each
+ * input's shape. If a tensor saved for backward is modified in place before {@code backward()},
+ * backward fails naming the op and the shape (the storage's {@link Tensor#version()} changed).
+ * Second-order gradients are not supported: backward rules run on plain tensors.
+ *
+ * <p>Not thread-safe; build and differentiate each graph on one thread.
+ */
+public final class Var {
+
+    private final Tensor value;
+    private final boolean requiresGrad;
+    private final Node node;
+
+    private Var(Tensor value, boolean requiresGrad, Node node) {
+        if (value == null) {
+            throw new IllegalArgumentException("Var: the value must not be null");
+        }
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+        this.node = node;
+    }
+
+    // ------------------------------------------------------------------ leaves
+
+    /**
+     * A leaf that requires grad: a parameter or an input to differentiate with respect to, as
+     * {@code t.requires_grad_()}. Its gradient accumulates into {@code t.grad()}.
+     *
+     * @param t the tensor, wrapped without a copy
+     * @return the leaf
+     */
+    public static Var param(Tensor t) {
+        return new Var(t, true, null);
+    }
+
+    /**
+     * A leaf that does not require grad (data, targets, constants).
+     *
+     * @param t the tensor, wrapped without a copy
+     * @return the leaf
+     */
+    public static Var constant(Tensor t) {
+        return new Var(t, false, null);
+    }
+
+    /**
+     * A constant leaf holding a 0-d tensor.
+     *
+     * @param v the value
+     * @return the leaf
+     */
+    public static Var scalar(float v) {
+        return constant(Tensor.scalar(v));
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** @return the wrapped tensor (not a copy) */
+    public Tensor value() {
+        return value;
+    }
+
+    /** @return the gradient accumulated into this Var's tensor ({@code value().grad()}), or null */
+    public Tensor grad() {
+        return value.grad();
+    }
+
+    /** @return whether gradients flow to or through this Var */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** @return whether this Var was created directly ({@link #param}, {@link #constant}) rather than by an op */
+    public boolean isLeaf() {
+        return node == null;
+    }
+
+    /** @return the name of the op that computed this Var ("matmul", "add", ...), or null for a leaf or an unrecorded result */
+    public String opName() {
+        return node == null ? null : node.op;
+    }
+
+    /** @return a copy of the value's shape */
+    public int[] shape() {
+        return value.shape();
+    }
+
+    /**
+     * @param dim a dim, negative counting from the end
+     * @return the size of that dim
+     */
+    public int size(int dim) {
+        return value.size(dim);
+    }
+
+    /** @return the number of dims */
+    public int dim() {
+        return value.dim();
+    }
+
+    /** @return the number of elements */
+    public int numel() {
+        return value.numel();
+    }
+
+    /** @return the only element of a one-element value */
+    public float item() {
+        return value.item();
+    }
+
+    /**
+     * Sets the gradient in this Var's tensor to zero (in place when it exists, keeping its
+     * memory for the next step). A no-op when there is no gradient yet.
+     */
+    public void zeroGrad() {
+        Tensor g = value.grad();
+        if (g == null) {
+            return;
+        }
+        if (g.isContiguous()) {
+            g.zeroInPlace();
+        } else {
+            value.setGrad(Tensor.zerosLike(value));
+        }
+    }
+
+    /** @return a constant leaf sharing this Var's tensor, cut off from the graph ({@code x.detach()}) */
+    public Var detach() {
+        return constant(value);
+    }
+
+    // ------------------------------------------------------------------ backward
+
+    /**
+     * Backpropagates from this one-element Var (a loss), seeding its gradient with 1, then
+     * releases the graph.
+     */
+    public void backward() {
+        backward(null, false);
+    }
+
+    /**
+     * Backpropagates from this one-element Var, seeding with 1.
+     *
+     * @param retainGraph keep the graph so that another backward can run through it
+     */
+    public void backward(boolean retainGraph) {
+        backward(null, retainGraph);
+    }
+
+    /**
+     * Backpropagates the upstream gradient {@code gradient} (of this Var's exact shape), then
+     * releases the graph.
+     *
+     * @param gradient d(something)/d(this), or null to seed 1 for a one-element Var
+     */
+    public void backward(Tensor gradient) {
+        backward(gradient, false);
+    }
+
+    /**
+     * Backpropagates the upstream gradient {@code gradient}: every leaf that requires grad and
+     * that this Var depends on gets the vector-Jacobian product added into its {@code grad()}.
+     *
+     * @param gradient d(something)/d(this), of this Var's exact shape; null seeds 1 and then
+     *                 this Var must have one element
+     * @param retainGraph keep the graph so that another backward can run through it; otherwise
+     *                    the saved tensors are dropped and a second backward fails
+     */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward: this Var of shape " + Shapes.str(value.shape())
+                    + " does not require grad: no input of its computation was a param, or it was computed"
+                    + " inside a NoGrad scope");
+        }
+        Tensor seed;
+        if (gradient == null) {
+            if (value.numel() != 1) {
+                throw new IllegalArgumentException("backward: a gradient can be seeded with 1 only for a"
+                        + " one-element output, but this output has shape " + Shapes.str(value.shape())
+                        + "; pass backward(gradient) with a gradient of that shape, or reduce it first (sum(), mean())");
+            }
+            seed = Tensor.onesLike(value);
+        } else {
+            if (!Arrays.equals(gradient.shape(), value.shape())) {
+                throw new IllegalArgumentException("backward: gradient of shape " + Shapes.str(gradient.shape())
+                        + " for an output of shape " + Shapes.str(value.shape()) + ": shapes must be equal");
+            }
+            seed = gradient;
+        }
+        Engine.run(this, seed, retainGraph);
+    }
+
+    Node node() {
+        return node;
+    }
+
+    // ------------------------------------------------------------------ recording
+
+    /**
+     * Wraps an op's result: recorded with its backward rule and saved tensors when an input
+     * requires grad and recording is on, else a plain constant.
+     */
+    private static Var record(String op, Tensor out, Var[] inputs, Tensor[] saved, BackwardFn fn) {
+        boolean any = false;
+        for (Var v : inputs) {
+            any |= v.requiresGrad;
+        }
+        if (!any || !NoGrad.isGradEnabled()) {
+            return new Var(out, false, null);
+        }
+        SavedTensor[] s = new SavedTensor[saved.length];
+        for (int i = 0; i < saved.length; i++) {
+            s[i] = SavedTensor.of(saved[i]);
+        }
+        return new Var(out, true, new Node(op, inputs, fn, s, out.shape()));
+    }
+
+    private static final Tensor[] NONE = new Tensor[0];
+
+    /**
+     * Defines an op of your own, as PyTorch's {@code autograd.Function}: compute the output
+     * from the inputs' values with tensor ops, then call this to record it. When an input
+     * requires grad (and recording is on), the result remembers the inputs, the rule and the
+     * storage versions of {@code saved}; backward fails if any of those is modified in place in
+     * between. Check the rule with {@link GradCheck}.
+     *
+     * <pre>{@code
+     * Var cube(Var x) {
+     *     Tensor v = x.value();
+     *     return Var.custom("cube", v.pow(3f), new Var[] {x}, new Tensor[] {v},
+     *             (g, sink) -> sink.add(0, v.pow(2f).mul(3f).mul(g), true));
+     * }
+     * }</pre>
+     *
+     * @param op a name for error messages and {@link #opName()}
+     * @param output the op's result, computed from the inputs' values
+     * @param inputs the Vars the output depends on, in the order the rule refers to them
+     * @param saved the tensors the rule reads, guarded against in-place edits (may be empty)
+     * @param backward the rule that adds the inputs' gradients
+     * @return the recorded result (a plain constant when no input requires grad)
+     */
+    public static Var custom(String op, Tensor output, Var[] inputs, Tensor[] saved, BackwardFn backward) {
+        if (op == null || output == null || inputs == null || saved == null || backward == null) {
+            throw new IllegalArgumentException("custom: op, output, inputs, saved and backward must not be null");
+        }
+        return record(op, output, inputs.clone(), saved.clone(), backward);
+    }
+
+    private Var unary(String op, Tensor out, Tensor[] saved, BackwardFn fn) {
+        return record(op, out, new Var[] {this}, saved, fn);
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    /**
+     * {@code this + other} with broadcasting.
+     *
+     * @param other the addend
+     * @return the sum
+     */
+    public Var add(Var other) {
+        return record("add", value.add(other.value), new Var[] {this, other}, NONE, (g, sink) -> {
+            sink.add(0, g, false);
+            sink.add(1, g, false);
+        });
+    }
+
+    /**
+     * {@code this + s}.
+     *
+     * @param s the addend
+     * @return the sum
+     */
+    public Var add(float s) {
+        return unary("add", value.add(s), NONE, (g, sink) -> sink.add(0, g, false));
+    }
+
+    /**
+     * {@code this - other} with broadcasting.
+     *
+     * @param other the subtrahend
+     * @return the difference
+     */
+    public Var sub(Var other) {
+        return record("sub", value.sub(other.value), new Var[] {this, other}, NONE, (g, sink) -> {
+            sink.add(0, g, false);
+            if (sink.needs(1)) {
+                sink.add(1, g.neg(), true);
+            }
+        });
+    }
+
+    /**
+     * {@code this - s}.
+     *
+     * @param s the subtrahend
+     * @return the difference
+     */
+    public Var sub(float s) {
+        return unary("sub", value.sub(s), NONE, (g, sink) -> sink.add(0, g, false));
+    }
+
+    /**
+     * {@code s - this}.
+     *
+     * @param s the minuend
+     * @return the difference
+     */
+    public Var rsub(float s) {
+        return unary("rsub", value.rsub(s), NONE, (g, sink) -> sink.add(0, g.neg(), true));
+    }
+
+    /**
+     * {@code this * other} elementwise with broadcasting.
+     *
+     * @param other the factor
+     * @return the product
+     */
+    public Var mul(Var other) {
+        Tensor a = value;
+        Tensor b = other.value;
+        return record("mul", a.mul(b), new Var[] {this, other}, new Tensor[] {a, b}, (g, sink) -> {
+            if (sink.needs(0)) {
+                sink.add(0, g.mul(b), true);
+            }
+            if (sink.needs(1)) {
+                sink.add(1, g.mul(a), true);
+            }
+        });
+    }
+
+    /**
+     * {@code this * s}.
+     *
+     * @param s the factor
+     * @return the product
+     */
+    public Var mul(float s) {
+        return unary("mul", value.mul(s), NONE, (g, sink) -> sink.add(0, g.mul(s), true));
+    }
+
+    /**
+     * {@code this / other} elementwise with broadcasting.
+     *
+     * @param other the divisor
+     * @return the quotient
+     */
+    public Var div(Var other) {
+        Tensor a = value;
+        Tensor b = other.value;
+        return record("div", a.div(b), new Var[] {this, other}, new Tensor[] {a, b}, (g, sink) -> {
+            Tensor gOverB = g.div(b);
+            if (sink.needs(1)) {
+                // d(a/b)/db = -a/b^2, computed as -(g/b) * a/b so that no b^2 can overflow
+                sink.add(1, gOverB.mul(a).div(b).neg(), true);
+            }
+            if (sink.needs(0)) {
+                sink.add(0, gOverB, true);
+            }
+        });
+    }
+
+    /**
+     * {@code this / s}.
+     *
+     * @param s the divisor
+     * @return the quotient
+     */
+    public Var div(float s) {
+        return unary("div", value.div(s), NONE, (g, sink) -> sink.add(0, g.div(s), true));
+    }
+
+    /**
+     * {@code s / this}.
+     *
+     * @param s the dividend
+     * @return the quotient
+     */
+    public Var rdiv(float s) {
+        Tensor x = value;
+        Tensor out = x.rdiv(s);
+        return unary("rdiv", out, new Tensor[] {x, out}, (g, sink) -> sink.add(0, g.mul(out).div(x).neg(), true));
+    }
+
+    /** @return {@code -this} */
+    public Var neg() {
+        return unary("neg", value.neg(), NONE, (g, sink) -> sink.add(0, g.neg(), true));
+    }
+
+    /**
+     * {@code this ^ p} elementwise.
+     *
+     * @param p the exponent
+     * @return the power
+     */
+    public Var pow(float p) {
+        Tensor x = value;
+        return unary("pow", x.pow(p), new Tensor[] {x}, (g, sink) -> {
+            Tensor d = p == 2f ? x.mul(2f) : x.pow(p - 1f).mul(p);
+            sink.add(0, d.mulInPlace(g), true);
+        });
+    }
+
+    /** @return {@code e^this} elementwise */
+    public Var exp() {
+        Tensor out = value.exp();
+        return unary("exp", out, new Tensor[] {out}, (g, sink) -> sink.add(0, g.mul(out), true));
+    }
+
+    /** @return the natural logarithm elementwise */
+    public Var log() {
+        Tensor x = value;
+        return unary("log", x.log(), new Tensor[] {x}, (g, sink) -> sink.add(0, g.div(x), true));
+    }
+
+    /**
+     * {@code max(this, 0)} elementwise. The gradient is 1 where the input is above 0 and 0
+     * elsewhere, including at exactly 0, as PyTorch's relu.
+     *
+     * @return the rectified values
+     */
+    public Var relu() {
+        Tensor x = value;
+        return unary("relu", x.relu(), new Tensor[] {x}, (g, sink) -> sink.add(0, x.gt(0f).mulInPlace(g), true));
+    }
+
+    /**
+     * {@code max(this, min)} elementwise, the lesson's {@code clamp_min}. As PyTorch's
+     * {@code clamp_min}, the gradient is 1 where the input is at or above {@code min} (so at
+     * exactly {@code min} it differs from {@link #relu()}).
+     *
+     * @param min the lower bound
+     * @return the clamped values
+     */
+    public Var clampMin(float min) {
+        Tensor x = value;
+        return unary("clampMin", x.clampMin(min), new Tensor[] {x},
+                (g, sink) -> sink.add(0, x.ge(min).mulInPlace(g), true));
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** @return the sum of all elements, 0-d */
+    public Var sum() {
+        int[] in = value.shape();
+        return unary("sum", value.sum(), NONE, (g, sink) -> sink.add(0, g.expand(in), false));
+    }
+
+    /**
+     * Sums along one dim, removing it (the lesson's {@code out.g.sum(0)}).
+     *
+     * @param dim the dim, negative counting from the end
+     * @return the sums
+     */
+    public Var sum(int dim) {
+        return sum(dim, false);
+    }
+
+    /**
+     * Sums along one dim.
+     *
+     * @param dim the dim, negative counting from the end
+     * @param keepdim keep the dim with size 1
+     * @return the sums
+     */
+    public Var sum(int dim, boolean keepdim) {
+        int[] in = value.shape();
+        int d = Shapes.normalizeDim("sum", dim, in.length);
+        return unary("sum", value.sum(d, keepdim), NONE,
+                (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).expand(in), false));
+    }
+
+    /** @return the mean of all elements, 0-d */
+    public Var mean() {
+        int[] in = value.shape();
+        float scale = 1f / value.numel();
+        return unary("mean", value.mean(), NONE, (g, sink) -> sink.add(0, g.mul(scale).expand(in), false));
+    }
+
+    /**
+     * Means along one dim, removing it.
+     *
+     * @param dim the dim, negative counting from the end
+     * @return the means
+     */
+    public Var mean(int dim) {
+        return mean(dim, false);
+    }
+
+    /**
+     * Means along one dim.
+     *
+     * @param dim the dim, negative counting from the end
+     * @param keepdim keep the dim with size 1
+     * @return the means
+     */
+    public Var mean(int dim, boolean keepdim) {
+        int[] in = value.shape();
+        int d = Shapes.normalizeDim("mean", dim, in.length);
+        float scale = 1f / in[d];
+        return unary("mean", value.mean(d, keepdim), NONE,
+                (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).mul(scale).expand(in), false));
+    }
+
+    /**
+     * {@code log(sum(exp(this), dim))}, computed stably by subtracting the largest value of each
+     * slice first, so logits of 1e4 give no overflow. Its gradient is the softmax along {@code dim}.
+     *
+     * @param dim the dim, negative counting from the end
+     * @param keepdim keep the dim with size 1
+     * @return the log-sum-exp
+     */
+    public Var logSumExp(int dim, boolean keepdim) {
+        Tensor x = value;
+        int d = Shapes.normalizeDim("logSumExp", dim, x.dim());
+        Shifted s = Shifted.of(x, d);
+        Tensor lseKeep = s.logSum.add(s.max);
+        Tensor out = keepdim ? lseKeep : lseKeep.squeeze(d);
+        return unary("logSumExp", out, new Tensor[] {x}, (g, sink) -> {
+            Tensor gk = keepdim ? g : g.unsqueeze(d);
+            sink.add(0, s.logSoftmax().exp().mulInPlace(gk), true);
+        });
+    }
+
+    /**
+     * The pieces of a stable log-sum-exp along one dim: {@code shifted = x - max} (exact for
+     * elements near the max, by Sterbenz's lemma) and {@code logSum = log(sum(exp(shifted)))},
+     * a small number. Forming {@code shifted - logSum} rather than {@code x - lse} keeps the
+     * log-softmax accurate for logits of 1e4, where the float spacing is 1e-3.
+     */
+    private record Shifted(Tensor shifted, Tensor logSum, Tensor max) {
+        static Shifted of(Tensor x, int d) {
+            Tensor m = x.max(d, true);
+            float[] mv = m.toArray();
+            boolean finite = true;
+            for (float v : mv) {
+                finite &= Float.isFinite(v);
+            }
+            if (!finite) { // an all -inf (or +inf) slice: shift by 0 instead of producing inf - inf
+                for (int i = 0; i < mv.length; i++) {
+                    if (Float.isInfinite(mv[i])) {
+                        mv[i] = 0f;
+                    }
+                }
+                m = Tensor.of(mv, m.shape());
+            }
+            Tensor shifted = x.sub(m);
+            return new Shifted(shifted, shifted.exp().sum(d, true).log(), m);
+        }
+
+        Tensor logSoftmax() {
+            return shifted.sub(logSum);
+        }
+    }
+
+    /**
+     * {@code this - logSumExp(this, dim)}: log-probabilities along {@code dim}, stable for large
+     * logits.
+     *
+     * @param dim the dim, negative counting from the end
+     * @return the log-softmax, same shape
+     */
+    public Var logSoftmax(int dim) {
+        Tensor x = value;
+        int d = Shapes.normalizeDim("logSoftmax", dim, x.dim());
+        Tensor out = Shifted.of(x, d).logSoftmax();
+        return unary("logSoftmax", out, new Tensor[] {out}, (g, sink) -> {
+            // d/dx_j sum_i g_i (x_i - lse) = g_j - softmax_j * sum_i g_i
+            sink.add(0, g.sub(out.exp().mulInPlace(g.sum(d, true))), true);
+        });
+    }
+
+    /**
+     * Softmax along {@code dim}, as {@code logSoftmax(dim).exp()}.
+     *
+     * @param dim the dim, negative counting from the end
+     * @return probabilities, same shape
+     */
+    public Var softmax(int dim) {
+        return logSoftmax(dim).exp();
+    }
+
+    // ------------------------------------------------------------------ shape
+
+    /**
+     * The same elements in another shape ({@link Tensor#reshape}).
+     *
+     * @param shape the sizes, one may be -1
+     * @return the reshaped Var
+     */
+    public Var reshape(int... shape) {
+        int[] in = value.shape();
+        return unary("reshape", value.reshape(shape), NONE, (g, sink) -> sink.add(0, g.reshape(in), false));
+    }
+
+    /** @return this Var as 1-d */
+    public Var flatten() {
+        return reshape(value.numel());
+    }
+
+    /** @return the transpose of a 2-d Var */
+    public Var t() {
+        return unary("t", value.t(), NONE, (g, sink) -> sink.add(0, g.t(), false));
+    }
+
+    /**
+     * Swaps two dims.
+     *
+     * @param dim0 first dim
+     * @param dim1 second dim
+     * @return the transposed Var
+     */
+    public Var transpose(int dim0, int dim1) {
+        return unary("transpose", value.transpose(dim0, dim1), NONE,
+                (g, sink) -> sink.add(0, g.transpose(dim0, dim1), false));
+    }
+
+    /** @return this Var without its size-1 dims */
+    public Var squeeze() {
+        int[] in = value.shape();
+        return unary("squeeze", value.squeeze(), NONE, (g, sink) -> sink.add(0, g.reshape(in), false));
+    }
+
+    /**
+     * Removes one dim if its size is 1.
+     *
+     * @param dim the dim
+     * @return the squeezed Var
+     */
+    public Var squeeze(int dim) {
+        int[] in = value.shape();
+        return unary("squeeze", value.squeeze(dim), NONE, (g, sink) -> sink.add(0, g.reshape(in), false));
+    }
+
+    /**
+     * Inserts a size-1 dim ({@code x[:, None]} is {@code unsqueeze(1)}).
+     *
+     * @param dim where the new dim goes
+     * @return the unsqueezed Var
+     */
+    public Var unsqueeze(int dim) {
+        int[] in = value.shape();
+        return unary("unsqueeze", value.unsqueeze(dim), NONE, (g, sink) -> sink.add(0, g.reshape(in), false));
+    }
+
+    /**
+     * This Var broadcast to a larger shape; the gradient is summed back.
+     *
+     * @param shape the target shape, -1 keeping a size
+     * @return the expanded Var
+     */
+    public Var expand(int... shape) {
+        return unary("expand", value.expand(shape), NONE, (g, sink) -> sink.add(0, g, false));
+    }
+
+    /**
+     * The elements {@code start <= i < end} along one dim ({@code x[start:end]}).
+     *
+     * @param dim the dim
+     * @param start first index, negative counting from the end
+     * @param end exclusive end, negative counting from the end
+     * @return the slice
+     */
+    public Var slice(int dim, int start, int end) {
+        int[] in = value.shape();
+        return unary("slice", value.slice(dim, start, end), NONE, (g, sink) -> {
+            Tensor z = Tensor.zeros(in);
+            z.slice(dim, start, end).copyFrom(g);
+            sink.add(0, z, true);
+        });
+    }
+
+    /**
+     * One index along one dim, removing that dim ({@code x[i]} for dim 0).
+     *
+     * @param dim the dim
+     * @param index the index, negative counting from the end
+     * @return the selected Var
+     */
+    public Var select(int dim, int index) {
+        int[] in = value.shape();
+        return unary("select", value.select(dim, index), NONE, (g, sink) -> {
+            Tensor z = Tensor.zeros(in);
+            z.select(dim, index).copyFrom(g);
+            sink.add(0, z, true);
+        });
+    }
+
+    /**
+     * For a 2-d Var of shape [n, c], the element {@code indices[i]} of each row {@code i}, as a
+     * Var of shape [n] ({@code x[range(n), indices]}): how the negative log-likelihood picks the
+     * log-probability of each sample's class.
+     *
+     * @param indices one column index per row, each in {@code [0, c)}
+     * @return the picked elements
+     */
+    public Var gatherColumns(int[] indices) {
+        return gather("gatherColumns", indices.clone());
+    }
+
+    /**
+     * {@link #gatherColumns(int[])} with the indices held in a 1-d tensor of whole numbers.
+     *
+     * @param indices a 1-d tensor of n whole numbers in {@code [0, c)}
+     * @return the picked elements
+     */
+    public Var gatherColumns(Tensor indices) {
+        if (value.dim() != 2) {
+            throw new IllegalArgumentException("gatherColumns: expected a 2-d [rows, columns] input, got shape "
+                    + Shapes.str(value.shape()));
+        }
+        return gather("gatherColumns", Targets.toIndices("gatherColumns", indices, value.size(0), value.size(1)));
+    }
+
+    Var gather(String op, int[] idx) {
+        if (value.dim() != 2) {
+            throw new IllegalArgumentException(op + ": expected a 2-d [rows, columns] input, got shape "
+                    + Shapes.str(value.shape()));
+        }
+        int n = value.size(0);
+        int c = value.size(1);
+        Targets.check(op, idx, n, c);
+        float[] picked = new float[n];
+        for (int i = 0; i < n; i++) {
+            picked[i] = value.get(i, idx[i]);
+        }
+        return unary(op, Tensor.wrap(picked, n), NONE, (g, sink) -> {
+            float[] z = new float[n * c];
+            Tensor gc = g.contiguous();
+            for (int i = 0; i < n; i++) {
+                z[i * c + idx[i]] = gc.get(i);
+            }
+            sink.add(0, Tensor.wrap(z, n, c), true);
+        });
+    }
+
+    // ------------------------------------------------------------------ matmul
+
+    /**
+     * Matrix product {@code this @ other}: 2-d by 2-d, 1-d operands as row / column vectors,
+     * and batched 3-d forms, as {@link Tensor#matmul}. Backward: {@code dA = g @ B^T},
+     * {@code dB = A^T @ g} (summed over a shared batch), read from transposed views without
+     * copies and accumulated in place into existing gradients where possible.
+     *
+     * @param other the right operand
+     * @return the product
+     */
+    public Var matmul(Var other) {
+        int ra = value.dim();
+        int rb = other.value.dim();
+        if (ra == 1 && rb >= 1) {
+            Var r = unsqueeze(0).matmul(other);
+            return r.squeeze(rb == 3 ? 1 : 0);
+        }
+        if (rb == 1 && ra >= 1) {
+            return matmul(other.unsqueeze(1)).squeeze(-1);
+        }
+        Tensor a = value;
+        Tensor b = other.value;
+        Tensor out = a.matmul(b);
+        return record("matmul", out, new Var[] {this, other}, new Tensor[] {a, b}, (g, sink) -> {
+            if (ra == 2 && rb == 2) {
+                if (sink.needs(0)) {
+                    sink.addMatmul(0, g, b.t());
+                }
+                if (sink.needs(1)) {
+                    sink.addMatmul(1, a.t(), g);
+                }
+                return;
+            }
+            if (sink.needs(0)) {
+                sink.add(0, g.matmul(b.transpose(-2, -1)), true);
+            }
+            if (sink.needs(1)) {
+                sink.add(1, a.transpose(-2, -1).matmul(g), true);
+            }
+        });
+    }
+
+    /** @return e.g. {@code Var[50] grad_fn=matmul} followed by the value */
+    @Override
+    public String toString() {
+        String kind = node != null ? " grad_fn=" + node.op : requiresGrad ? " requires_grad" : "";
+        return "Var" + Shapes.str(value.shape()) + kind + "\n" + value;
+    }
+}
