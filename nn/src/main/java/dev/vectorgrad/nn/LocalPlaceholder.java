@@ -1,6 +1,0 @@
-package dev.vectorgrad.nn;
-
-/** Local build placeholder (not committed). */
-public final class LocalPlaceholder {
-    private LocalPlaceholder() {}
-}
