@@ -163,6 +163,17 @@ public final class MlpTrainer {
         return loss;
     }
 
+    /**
+     * Runs a few steps of a small network on zeros, so that the kernels' classes load and the JIT
+     * starts compiling the hot loops while the caller is still reading the data.
+     */
+    static void warmUp() {
+        Mlp m = Mlp.zeros(new int[] {784, 50, 10});
+        MlpTrainer t = new MlpTrainer(m);
+        MlpWorkspace ws = t.workspace(8);
+        t.lossAndGradients(ws);
+    }
+
     /** @return the index of the largest logit of row {@code i} */
     int predicted(MlpWorkspace ws, int i) {
         int last = sizes.length - 1;

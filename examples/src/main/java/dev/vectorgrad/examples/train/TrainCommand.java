@@ -87,6 +87,11 @@ public final class TrainCommand {
             System.setProperty("vectorgrad.threads", Integer.toString(p.intValue("threads", 1)));
         }
         long t0 = System.nanoTime();
+        // Kernel start-up (the Vector API's classes) and the first JIT compilations overlap the
+        // data loading instead of delaying the first batch.
+        if (!Boolean.getBoolean("vectorgrad.noWarmUp")) {
+            Thread.ofPlatform().daemon().name("vectorgrad-warm-up").start(MlpTrainer::warmUp);
+        }
         Datasets.Loaded data = Datasets.load("train", p.get("dataset"), err);
         long tLoaded = System.nanoTime();
         ImageData all = data.train();
