@@ -42,13 +42,45 @@ public final class Kernels {
             MATMUL = ScalarMatmul.INSTANCE;
         } else {
             ELEMENTWISE = new VectorKernels(species, FAST_FMA);
-            MATMUL = VectorMatmul.create(species, FAST_FMA);
+            MATMUL = VectorMatmul.create(Parallel.shared());
         }
         System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
                 "vectorgrad kernels: {0}; {1}", ELEMENTWISE.describe(), MATMUL.describe());
     }
 
     private Kernels() {}
+
+    /**
+     * Whether {@link #vectorMatmul(int)} can be built here: the platform's vector width is at
+     * least 128 bits. It may be true while {@link #MATMUL} is scalar (property set to 0).
+     */
+    public static boolean vectorMatmulSupported() {
+        return VectorMatmul.supported();
+    }
+
+    /**
+     * The Vector API matmul spreading large products over exactly {@code threads} threads (the
+     * caller included), whatever {@link #BIT_SIZE_PROPERTY} and {@link Parallel#THREADS_PROPERTY}
+     * say; for benchmarks and tests that compare thread counts in one JVM. The width is the one
+     * {@link #BIT_SIZE_PROPERTY} asks for when available, else the platform's preferred one.
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws UnsupportedOperationException if {@link #vectorMatmulSupported()} is false
+     */
+    public static MatmulKernel vectorMatmul(int threads) {
+        Parallel pool = Parallel.withThreads(threads);
+        if (!VectorMatmul.supported()) {
+            throw new UnsupportedOperationException("vectorMatmul: the platform's preferred vector width is "
+                    + FloatVector.SPECIES_PREFERRED.vectorBitSize()
+                    + " bits; the Vector API matmul needs at least 128");
+        }
+        return VectorMatmul.create(pool);
+    }
+
+    /** The scalar reference matmul, the oracle of the vector kernel's tests. */
+    public static MatmulKernel scalarMatmul() {
+        return ScalarMatmul.INSTANCE;
+    }
 
     /** One line naming the kernels in use, for logs and benchmark reports. */
     public static String describe() {

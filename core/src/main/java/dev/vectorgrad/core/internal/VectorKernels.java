@@ -12,14 +12,19 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels implements FloatKernels {
 
-    private final VectorSpecies<Float> species;
-    private final int lanes;
+    // A static final species is a JIT constant; one read from an instance field is not, and
+    // then C2 may fail to intrinsify the vector operations (boxing every vector on the heap).
+    private static final VectorSpecies<Float> species = VectorMatmul.S;
+    private static final int lanes = species.length();
+
     private final boolean fastFma;
     private final ScalarKernels tail = ScalarKernels.INSTANCE;
 
     VectorKernels(VectorSpecies<Float> species, boolean fastFma) {
-        this.species = species;
-        this.lanes = species.length();
+        if (!species.equals(VectorKernels.species)) {
+            throw new IllegalArgumentException("VectorKernels: the species is fixed at start-up to "
+                    + VectorKernels.species + " (vectorgrad.vectorBitSize), got " + species);
+        }
         this.fastFma = fastFma;
     }
 

@@ -1,0 +1,163 @@
+package dev.vectorgrad.bench;
+
+import java.util.Locale;
+
+import dev.vectorgrad.core.internal.Kernels;
+import dev.vectorgrad.core.internal.MatmulKernel;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+
+/**
+ * One contender of the matmul benchmark, holding its own copies of A and B in the layout it
+ * likes best and a preallocated C, so that {@link #multiply()} does the product and nothing else.
+ */
+public sealed interface MatmulImpl extends AutoCloseable {
+
+    /** Every implementation name the benchmark's {@code impl} parameter accepts. */
+    String[] NAMES = {"vectorgrad-1t", "vectorgrad-2t", "scalar", "openblas-1t", "openblas-2t", "ejml"};
+
+    /** Computes C = A·B into the preallocated C. */
+    void multiply();
+
+    /** @return a row-major copy of C, for checking (not for the measured loop) */
+    float[] result();
+
+    /** Releases native memory, if any. */
+    @Override
+    void close();
+
+    /**
+     * Builds a contender.
+     *
+     * @param name one of {@link #NAMES}
+     * @param shape the product's sizes
+     * @param a A in row-major order, m·k floats (copied)
+     * @param b B in row-major order, k·n floats (copied)
+     * @return the contender, ready to multiply
+     */
+    static MatmulImpl create(String name, MatmulShape shape, float[] a, float[] b) {
+        if (a.length != shape.m() * shape.k() || b.length != shape.k() * shape.n()) {
+            throw new IllegalArgumentException("matmul " + name + ": expected A of " + shape.m() * shape.k()
+                    + " and B of " + shape.k() * shape.n() + " floats for " + shape + ", got "
+                    + a.length + " and " + b.length);
+        }
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "vectorgrad-1t" -> new Kernel(Kernels.vectorMatmul(1), shape, a, b);
+            case "vectorgrad-2t" -> new Kernel(Kernels.vectorMatmul(2), shape, a, b);
+            case "scalar" -> new Kernel(Kernels.scalarMatmul(), shape, a, b);
+            case "openblas-1t" -> new OpenBlasSgemm(1, shape, a, b);
+            case "openblas-2t" -> new OpenBlasSgemm(2, shape, a, b);
+            case "ejml" -> new Ejml(shape, a, b);
+            default -> throw new IllegalArgumentException("matmul: expected an implementation among "
+                    + String.join(", ", NAMES) + ", got '" + name + "'");
+        };
+    }
+
+    /** A vectorgrad kernel called directly on row-major arrays, as {@code Tensor.matmul} does. */
+    final class Kernel implements MatmulImpl {
+        private final MatmulKernel kernel;
+        private final int m;
+        private final int k;
+        private final int n;
+        private final float[] a;
+        private final float[] b;
+        private final float[] c;
+
+        Kernel(MatmulKernel kernel, MatmulShape shape, float[] a, float[] b) {
+            this.kernel = kernel;
+            this.m = shape.m();
+            this.k = shape.k();
+            this.n = shape.n();
+            this.a = a.clone();
+            this.b = b.clone();
+            this.c = new float[m * n];
+        }
+
+        @Override
+        public void multiply() {
+            kernel.matmul(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n, false);
+        }
+
+        @Override
+        public float[] result() {
+            return c.clone();
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /**
+     * OpenBLAS {@code cblas_sgemm} on off-heap buffers: JavaCPP would copy heap arrays in and out
+     * on every call, which would charge OpenBLAS for work vectorgrad does not do.
+     */
+    final class OpenBlasSgemm implements MatmulImpl {
+        private static final int ROW_MAJOR = openblas_nolapack.CblasRowMajor;
+        private static final int NO_TRANS = openblas_nolapack.CblasNoTrans;
+
+        private final int m;
+        private final int k;
+        private final int n;
+        private final FloatPointer a;
+        private final FloatPointer b;
+        private final FloatPointer c;
+
+        OpenBlasSgemm(int threads, MatmulShape shape, float[] a, float[] b) {
+            OpenBlas.setNumThreads(threads);
+            this.m = shape.m();
+            this.k = shape.k();
+            this.n = shape.n();
+            this.a = new FloatPointer(a);
+            this.b = new FloatPointer(b);
+            this.c = new FloatPointer((long) m * n);
+        }
+
+        @Override
+        public void multiply() {
+            openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k,
+                    1f, a, k, b, n, 0f, c, n);
+        }
+
+        @Override
+        public float[] result() {
+            float[] out = new float[m * n];
+            c.get(out);
+            return out;
+        }
+
+        @Override
+        public void close() {
+            a.close();
+            b.close();
+            c.close();
+        }
+    }
+
+    /** EJML's single-threaded dense row-major product. */
+    final class Ejml implements MatmulImpl {
+        private final FMatrixRMaj a;
+        private final FMatrixRMaj b;
+        private final FMatrixRMaj c;
+
+        Ejml(MatmulShape shape, float[] a, float[] b) {
+            this.a = new FMatrixRMaj(shape.m(), shape.k(), true, a);
+            this.b = new FMatrixRMaj(shape.k(), shape.n(), true, b);
+            this.c = new FMatrixRMaj(shape.m(), shape.n());
+        }
+
+        @Override
+        public void multiply() {
+            CommonOps_FDRM.mult(a, b, c);
+        }
+
+        @Override
+        public float[] result() {
+            return c.data.clone();
+        }
+
+        @Override
+        public void close() {}
+    }
+}

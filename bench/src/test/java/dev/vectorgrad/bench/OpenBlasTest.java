@@ -1,0 +1,33 @@
+package dev.vectorgrad.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class OpenBlasTest {
+
+    @Test
+    void pinsTheThreadCountThroughTheForeignFunctionApi() {
+        OpenBlas.setNumThreads(1);
+        assertEquals(1, OpenBlas.numThreads());
+        OpenBlas.setNumThreads(2);
+        int two = OpenBlas.numThreads();
+        assertTrue(two >= 1 && two <= 2, "threads after asking for 2: " + two); // capped at the cores OpenBLAS saw
+        OpenBlas.setNumThreads(1);
+        assertEquals(1, OpenBlas.numThreads());
+    }
+
+    @Test
+    void reportsItsBuildAndCoreType() {
+        assertFalse(OpenBlas.coreName().isBlank());
+        assertTrue(OpenBlas.config().contains("OpenBLAS"), OpenBlas.config());
+    }
+
+    @Test
+    void rejectsNonPositiveThreadCounts() {
+        assertThrows(IllegalArgumentException.class, () -> OpenBlas.setNumThreads(0));
+    }
+}

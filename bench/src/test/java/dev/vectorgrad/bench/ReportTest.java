@@ -1,0 +1,147 @@
+package dev.vectorgrad.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Feeds the report JSON in JMH's layout, written here, and checks the derived figures. */
+class ReportTest {
+
+    private static String run(String benchmark, String params, double score, String error, String unit) {
+        return String.format(Locale.ROOT, """
+                {
+                    "jmhVersion" : "1.37",
+                    "benchmark" : "dev.vectorgrad.bench.%s",
+                    "mode" : "avgt",
+                    "threads" : 1,
+                    "forks" : 1,
+                    "jvmArgs" : [ "--add-modules=jdk.incubator.vector" ],
+                    "jdkVersion" : "25", "vmName" : "OpenJDK 64-Bit Server VM", "vmVersion" : "25",
+                    "warmupIterations" : 3, "warmupTime" : "1 s",
+                    "measurementIterations" : 5, "measurementTime" : "1 s",
+                    "params" : { %s },
+                    "primaryMetric" : {
+                        "score" : %s, "scoreError" : %s, "scoreConfidence" : [ 0, 0 ],
+                        "scorePercentiles" : { "0.0" : 1.0 }, "scoreUnit" : "%s", "rawData" : [ [ 1.0 ] ]
+                    },
+                    "secondaryMetrics" : { }
+                }""", benchmark, params, Double.toString(score), error, unit);
+    }
+
+    private static String matmul(String impl, String shape, double microseconds, double errorMicroseconds) {
+        return run("MatmulBench.matmul", "\"shape\" : \"" + shape + "\", \"impl\" : \"" + impl + "\"",
+                microseconds, Double.toString(errorMicroseconds), "us/op");
+    }
+
+    private static String array(List<String> runs) {
+        return "[\n" + String.join(",\n", runs) + "\n]\n";
+    }
+
+    private static String f2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    @Test
+    void matmulRowsGiveGflopsAndRatiosFromTheTimes() {
+        double flops = 2.0 * 64 * 784 * 50;
+        double vg1 = 150, vg2 = 90, ob1 = 100, ob2 = 60, ejml = 400, scalar = 900;
+        String json = array(List.of(
+                matmul("vectorgrad-1t", "64x784x50", vg1, 3),
+                matmul("vectorgrad-2t", "64x784x50", vg2, 2),
+                matmul("scalar", "64x784x50", scalar, 10),
+                matmul("openblas-1t", "64x784x50", ob1, 1),
+                matmul("openblas-2t", "64x784x50", ob2, 1),
+                matmul("ejml", "64x784x50", ejml, 5)));
+        String table = Report.fromJson(json).matmulTable();
+        String row = table.lines().filter(l -> l.startsWith("| 64x784x50 ")).findFirst().orElseThrow();
+        List<String> cells = cells(row);
+        assertEquals(f2(flops / (vg1 * 1e-6) / 1e9) + " ± " + f2(flops / (vg1 * 1e-6) / 1e9 * 3 / vg1), cells.get(1));
+        assertTrue(cells.get(4).startsWith(f2(flops / (ob1 * 1e-6) / 1e9) + " ± "), cells.get(4));
+        assertEquals(f2(ob1 / vg1) + "×", cells.get(7), "vg 1t / OpenBLAS 1t");
+        assertEquals(f2(vg1 / vg2) + "×", cells.get(8), "vg 2t / vg 1t");
+        assertEquals(f2(ob1 / ob2) + "×", cells.get(9), "OpenBLAS 2t / 1t");
+        assertEquals(f2(ejml / vg1) + "×", cells.get(10), "vg 1t / EJML");
+    }
+
+    @Test
+    void missingContendersShowADashInsteadOfAFigure() {
+        String json = array(List.of(matmul("vectorgrad-1t", "1024x1024x1024", 1e5, 10)));
+        List<String> cells = cells(Report.fromJson(json).matmulTable().lines()
+                .filter(l -> l.startsWith("| 1024x1024x1024")).findFirst().orElseThrow());
+        assertEquals("—", cells.get(3), "scalar twin not run");
+        assertEquals("—", cells.get(7), "no OpenBLAS, no ratio");
+    }
+
+    @Test
+    void elementwiseCountsEveryByteReadAndWritten() {
+        int n = 1 << 20;
+        double relu = 800, add = 1500, copy = 700, reluScalar = 2000;
+        String p = "\"size\" : \"" + n + "\"";
+        String json = array(List.of(
+                run("ElementwiseBench.relu", p, relu, "\"NaN\"", "us/op"),
+                run("ElementwiseBench.reluScalar", p, reluScalar, "\"NaN\"", "us/op"),
+                run("ElementwiseBench.add", p, add, "\"NaN\"", "us/op"),
+                run("ElementwiseBench.arraycopy", p, copy, "\"NaN\"", "us/op")));
+        String table = Report.fromJson(json).elementwiseTable();
+        List<String> reluRow = cells(table.lines().filter(l -> l.startsWith("| relu |")).findFirst().orElseThrow());
+        List<String> addRow = cells(table.lines().filter(l -> l.startsWith("| add |")).findFirst().orElseThrow());
+        assertEquals("1 Mi", reluRow.get(1));
+        String gb = "%.1f";
+        assertEquals(String.format(Locale.ROOT, gb, 8.0 * n / (relu * 1e-6) / 1e9), reluRow.get(2));
+        assertEquals(String.format(Locale.ROOT, gb, 8.0 * n / (copy * 1e-6) / 1e9), reluRow.get(4));
+        assertEquals(f2(copy / relu) + "×", reluRow.get(5), "same bytes: ratio of times");
+        assertEquals(f2(reluScalar / relu) + "×", reluRow.get(6));
+        assertEquals(String.format(Locale.ROOT, gb, 12.0 * n / (add * 1e-6) / 1e9), addRow.get(2));
+        assertEquals(f2((12.0 / add) / (8.0 / copy)) + "×", addRow.get(5), "add moves 12 B per element");
+        assertEquals("—", addRow.get(3), "scalar add not run");
+    }
+
+    @Test
+    void convertsThroughputAndOtherTimeUnitsToSeconds() {
+        String json = array(List.of(
+                run("ElementwiseBench.relu", "\"size\" : \"8\"", 2.0, "0.5", "ops/ms"),
+                run("ElementwiseBench.add", "\"size\" : \"8\"", 250.0, "5", "ns/op")));
+        List<Report.Result> results = Report.fromJson(json).results();
+        assertEquals(0.5e-3, results.get(0).seconds(), 1e-15);
+        assertEquals(0.5e-3 * 0.5 / 2.0, results.get(0).errorSeconds(), 1e-15);
+        assertEquals(250e-9, results.get(1).seconds(), 1e-18);
+        assertEquals("ElementwiseBench.relu", results.get(0).benchmark());
+        assertEquals("8", results.get(0).params().get("size"));
+    }
+
+    @Test
+    void rejectsFilesThatAreNotJmhResults() {
+        assertThrows(IllegalArgumentException.class, () -> Report.fromJson("{}"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Report.fromJson(
+                array(List.of(run("MatmulBench.matmul", "", 1.0, "1", "furlongs")))));
+        assertTrue(e.getMessage().contains("furlongs"), e.getMessage());
+    }
+
+    @Test
+    void environmentNamesTheSettingsOfTheRun(@TempDir Path dir) throws Exception {
+        String json = array(List.of(matmul("ejml", "2x2x2", 1, 0)));
+        Path file = dir.resolve("results.json");
+        Files.writeString(file, json);
+        String env = Report.environment(json, file);
+        assertTrue(env.contains("warm-up 3 × 1 s, measurement 5 × 1 s"), env);
+        assertTrue(env.contains("OPENBLAS_CORETYPE"), env);
+        assertTrue(env.contains("core type picked"), env);
+    }
+
+    private static List<String> cells(String row) {
+        List<String> cells = new ArrayList<>();
+        for (String cell : row.substring(1, row.length() - 1).split("\\|")) {
+            cells.add(cell.trim());
+        }
+        return cells;
+    }
+}
