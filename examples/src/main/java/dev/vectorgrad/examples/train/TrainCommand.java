@@ -185,8 +185,11 @@ public final class TrainCommand {
                     : new Evaluation(Double.NaN, Double.NaN, new long[0][0]);
             EpochStats st = new EpochStats(epoch, lossSum / steps, v.loss(), v.accuracy(), secs, nTrain / secs);
             history.add(st);
-            out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  valid loss %.4f  valid accuracy %.4f  time %.3f s (%,.0f samples/s)%n",
-                    epoch, epochs, st.trainLoss(), st.validLoss(), st.validAccuracy(), secs, st.samplesPerSecond());
+            String validPart = valid > 0
+                    ? String.format(Locale.ROOT, "  valid loss %.4f  valid accuracy %.4f", st.validLoss(), st.validAccuracy())
+                    : "";
+            out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f%s  time %.3f s (%,.0f samples/s)%n",
+                    epoch, epochs, st.trainLoss(), validPart, secs, st.samplesPerSecond());
         }
         ImageData test = data.awaitTest();
         if (test.features() != all.features()) {

@@ -72,15 +72,23 @@ public final class TrainingPlot {
                 valid[i] = s.validLoss();
                 acc[i] = s.validAccuracy();
             }
+            // Without a validation split its values are NaN: they are left out of ranges and lines.
             double maxLoss = 0;
             for (int i = 0; i < n; i++) {
-                maxLoss = Math.max(maxLoss, Math.max(train[i], valid[i]));
+                maxLoss = Math.max(maxLoss, Double.isFinite(train[i]) ? train[i] : 0);
+                maxLoss = Math.max(maxLoss, Double.isFinite(valid[i]) ? valid[i] : 0);
             }
             double minAcc = 1;
             double maxAcc = 0;
             for (double a : acc) {
-                minAcc = Math.min(minAcc, a);
-                maxAcc = Math.max(maxAcc, a);
+                if (Double.isFinite(a)) {
+                    minAcc = Math.min(minAcc, a);
+                    maxAcc = Math.max(maxAcc, a);
+                }
+            }
+            if (minAcc > maxAcc) {
+                minAcc = 0;
+                maxAcc = 1;
             }
             Panel loss = new Panel(70, 50, 400, 300, 0.5, Math.max(n, 1) + 0.5, 0, niceCeil(maxLoss));
             loss.axes(g, "cross-entropy loss", "epoch");
@@ -181,16 +189,22 @@ public final class TrainingPlot {
             g.setColor(c);
             g.setStroke(new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             Path2D.Double p = new Path2D.Double();
+            boolean pen = false;
             for (int i = 0; i < xs.length; i++) {
-                if (i == 0) {
+                if (!Double.isFinite(ys[i])) {
+                    pen = false;
+                } else if (!pen) {
                     p.moveTo(px(xs[i]), py(ys[i]));
+                    pen = true;
                 } else {
                     p.lineTo(px(xs[i]), py(ys[i]));
                 }
             }
             g.draw(p);
             for (int i = 0; i < xs.length; i++) {
-                g.fillOval(px(xs[i]) - 4, py(ys[i]) - 4, 8, 8);
+                if (Double.isFinite(ys[i])) {
+                    g.fillOval(px(xs[i]) - 4, py(ys[i]) - 4, 8, 8);
+                }
             }
             g.setStroke(old);
         }
