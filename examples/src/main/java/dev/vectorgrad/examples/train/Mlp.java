@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
 /**
  * A multilayer perceptron {@code Linear -> ReLU -> ... -> Linear} producing class logits, with its
  * parameters in arrays it owns (wrapped, not copied, by the tensors that optimisers and the
- * safetensors writer see). Weights are {@code [in, out]}, as in the lesson's {@code x@w+b}.
+ * safetensors writer see). Weights are {@code [out, in]}, PyTorch's {@code nn.Linear} layout
+ * ({@code y = x @ W^T + b}): the weight gradient {@code dy^T @ x} then comes out of the matmul
+ * kernel in its fast layout, and the input gradient {@code dy @ W} reads W row by row.
  *
  * <p>Saved under PyTorch's names for {@code nn.Sequential(Linear, ReLU, Linear, ...)}:
  * {@code layers.<2i>.weight} of shape {@code [out, in]} and {@code layers.<2i>.bias}.
@@ -44,9 +46,9 @@ public final class Mlp {
             b[l] = new float[out];
             wGrad[l] = new float[in * out];
             bGrad[l] = new float[out];
-            weights[l] = Tensor.wrap(w[l], in, out);
+            weights[l] = Tensor.wrap(w[l], out, in);
             biases[l] = Tensor.wrap(b[l], out);
-            weights[l].setGrad(Tensor.wrap(wGrad[l], in, out));
+            weights[l].setGrad(Tensor.wrap(wGrad[l], out, in));
             biases[l].setGrad(Tensor.wrap(bGrad[l], out));
         }
     }
@@ -117,7 +119,7 @@ public final class Mlp {
 
     /**
      * @param layer the layer
-     * @return its weight {@code [in, out]} (shares this network's array; its grad is set)
+     * @return its weight {@code [out, in]} (shares this network's array; its grad is set)
      */
     public Tensor weight(int layer) {
         return weights[layer];
@@ -141,11 +143,11 @@ public final class Mlp {
         return ps;
     }
 
-    /** @return the parameters under PyTorch's names and layouts (weights as {@code [out, in]} views) */
+    /** @return the parameters under PyTorch's names and layouts (sharing this network's arrays) */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (int l = 0; l < layers(); l++) {
-            m.put("layers." + 2 * l + ".weight", weights[l].t());
+            m.put("layers." + 2 * l + ".weight", weights[l]);
             m.put("layers." + 2 * l + ".bias", biases[l]);
         }
         return m;
@@ -175,7 +177,7 @@ public final class Mlp {
                         + " and " + bName + " is " + Arrays.toString(bt.shape()) + ", but a " + describe()
                         + " network needs " + Arrays.toString(wantW) + " and " + Arrays.toString(wantB));
             }
-            weights[l].t().copyFrom(wt);
+            weights[l].copyFrom(wt);
             biases[l].copyFrom(bt);
         }
         int expected = 2 * layers();

@@ -7,8 +7,8 @@ import dev.vectorgrad.core.Tensor;
  * hand-derived backward pass into the gradients stored beside the parameters
  * ({@link Tensor#grad()}), all in preallocated buffers.
  *
- * <p>Backward, for a layer {@code y = x@W + b} with upstream gradient {@code dy}:
- * {@code dW = x^T @ dy}, {@code db = sum_rows(dy)}, {@code dx = dy @ W^T}, then the ReLU mask
+ * <p>Backward, for a layer {@code y = x @ W^T + b} (W is {@code [out, in]}) with upstream
+ * gradient {@code dy}: {@code dW = dy^T @ x}, {@code db = sum_rows(dy)}, {@code dx = dy @ W}, then the ReLU mask
  * {@code dx *= (x > 0)} (x is the ReLU's output, positive exactly where its input was). The
  * loss gradient is fused: {@code d logits = (softmax - onehot) / rows}.
  *
@@ -18,6 +18,8 @@ public final class MlpTrainer {
 
     private final Mlp mlp;
     private final int[] sizes;
+    /** {@code W^T} of each layer as a view, the right operand of the forward product. */
+    private final Tensor[] weightTransposed;
 
     /**
      * @param mlp the network whose gradients this trainer writes
@@ -25,6 +27,10 @@ public final class MlpTrainer {
     public MlpTrainer(Mlp mlp) {
         this.mlp = mlp;
         this.sizes = mlp.sizes();
+        this.weightTransposed = new Tensor[mlp.layers()];
+        for (int l = 0; l < mlp.layers(); l++) {
+            weightTransposed[l] = mlp.weight(l).t();
+        }
     }
 
     /**
@@ -41,7 +47,7 @@ public final class MlpTrainer {
     void forward(MlpWorkspace ws) {
         int layers = mlp.layers();
         for (int l = 0; l < layers; l++) {
-            ws.actT[l + 1].matmulInPlace(ws.actT[l], mlp.weight(l), false);
+            ws.actT[l + 1].matmulInPlace(ws.actT[l], weightTransposed[l], false);
             addBias(ws.act[l + 1], mlp.b[l], ws.rows, sizes[l + 1], l < layers - 1);
         }
     }
@@ -121,13 +127,10 @@ public final class MlpTrainer {
         for (int l = mlp.layers() - 1; l >= 0; l--) {
             int out = sizes[l + 1];
             Tensor dy = ws.gradT[l + 1];
-            mlp.weight(l).grad().matmulInPlace(ws.actTransposed[l], dy, false);
+            mlp.weight(l).grad().matmulInPlace(ws.gradTransposed[l + 1], ws.actT[l], false);
             sumRows(ws.grad[l + 1], ws.rows, out, mlp.bGrad[l]);
             if (l > 0) {
-                // dx = dy @ W^T, with W^T as a contiguous copy: the matmul kernel reads its right
-                // operand row by row, and a transposed view would send it down the strided path.
-                ws.wTransposedT[l].copyFrom(mlp.weight(l).t());
-                ws.gradT[l].matmulInPlace(dy, ws.wTransposedT[l], false);
+                ws.gradT[l].matmulInPlace(dy, mlp.weight(l), false);
                 reluMask(ws.grad[l], ws.act[l]);
             }
         }

@@ -16,13 +16,11 @@ final class MlpWorkspace {
     /** act[0] is the input batch; act[l+1] is layer l's output (after ReLU for hidden layers, logits last). */
     final float[][] act;
     final Tensor[] actT;
-    final Tensor[] actTransposed;
     /** grad[l] is the loss gradient with respect to act[l], for l >= 1. */
     final float[][] grad;
     final Tensor[] gradT;
-    /** Per-layer transposed copies of the weights, refreshed before each backward pass (see below). */
-    final float[][] wTransposed;
-    final Tensor[] wTransposedT;
+    /** Transposed views of gradT, the left operand of the weight gradient {@code dy^T @ x}. */
+    final Tensor[] gradTransposed;
     final int[] labels;
 
     MlpWorkspace(int[] sizes, int rows) {
@@ -30,23 +28,17 @@ final class MlpWorkspace {
         int n = sizes.length;
         act = new float[n][];
         actT = new Tensor[n];
-        actTransposed = new Tensor[n];
         grad = new float[n][];
         gradT = new Tensor[n];
-        wTransposed = new float[n - 1][];
-        wTransposedT = new Tensor[n - 1];
+        gradTransposed = new Tensor[n];
         for (int l = 0; l < n; l++) {
             act[l] = new float[rows * sizes[l]];
             actT[l] = Tensor.wrap(act[l], rows, sizes[l]);
-            actTransposed[l] = actT[l].t();
             if (l >= 1) {
                 grad[l] = new float[rows * sizes[l]];
                 gradT[l] = Tensor.wrap(grad[l], rows, sizes[l]);
+                gradTransposed[l] = gradT[l].t();
             }
-        }
-        for (int l = 1; l < n - 1; l++) {
-            wTransposed[l] = new float[sizes[l] * sizes[l + 1]];
-            wTransposedT[l] = Tensor.wrap(wTransposed[l], sizes[l + 1], sizes[l]);
         }
         labels = new int[rows];
     }

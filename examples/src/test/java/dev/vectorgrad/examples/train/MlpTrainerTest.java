@@ -23,7 +23,7 @@ class MlpTrainerTest {
                 for (int j = 0; j < out; j++) {
                     double s = b[l][j];
                     for (int p = 0; p < in; p++) {
-                        s += act[r * in + p] * w[l][p * out + j];
+                        s += act[r * in + p] * w[l][j * in + p];
                     }
                     next[r * out + j] = l < sizes.length - 2 ? Math.max(s, 0) : s;
                 }
