@@ -21,7 +21,70 @@ final class IdxBytes {
 
     private IdxBytes() {}
 
+    /**
+     * Reads an IDX file; a gzip file is decompressed once into {@link #RAW_CACHE} (named by the
+     * file's name, size and modification time), and later reads take that copy, since inflating
+     * 26 MB is most of the time before the first training step. Any failure to use the cache
+     * falls back to reading the original.
+     */
     static Contents read(Path file, int expectedDims) throws IOException {
+        Path cached = cachedCopy(file);
+        if (cached != null && Files.isRegularFile(cached)) {
+            try {
+                return decode(cached, expectedDims);
+            } catch (IOException e) {
+                Files.deleteIfExists(cached); // damaged copy: use the original below
+            }
+        }
+        Contents c = decode(file, expectedDims);
+        if (cached != null && isGzip(file)) {
+            writeCache(cached, c);
+        }
+        return c;
+    }
+
+    /** Where decompressed copies live; {@code -Dvectorgrad.rawCache=none} turns the cache off. */
+    static final String RAW_CACHE = System.getProperty("vectorgrad.rawCache",
+            Path.of(System.getProperty("user.home"), ".cache", "vectorgrad", "raw").toString());
+
+    private static Path cachedCopy(Path file) {
+        if (RAW_CACHE.equals("none")) {
+            return null;
+        }
+        try {
+            String name = file.getFileName().toString().replaceFirst("\\.gz$", "");
+            return Path.of(RAW_CACHE, name + "-" + Files.size(file) + "-" + Files.getLastModifiedTime(file).toMillis());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
+    private static void writeCache(Path cached, Contents c) {
+        try {
+            Files.createDirectories(cached.getParent());
+            Path tmp = Files.createTempFile(cached.getParent(), cached.getFileName().toString(), ".part");
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(
+                    new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+                out.writeInt(0x0800 | c.dims().length);
+                for (int d : c.dims()) {
+                    out.writeInt(d);
+                }
+                out.write(c.data());
+            }
+            Files.move(tmp, cached, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            // A read-only home or a full disk only costs the speed-up.
+        }
+    }
+
+    private static Contents decode(Path file, int expectedDims) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             raw.mark(2);
             int b0 = raw.read();

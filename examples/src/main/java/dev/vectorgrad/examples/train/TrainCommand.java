@@ -105,7 +105,9 @@ public final class TrainCommand {
         int nTrain = all.size() - valid;
         int[] trainIdx = java.util.Arrays.copyOfRange(order, 0, nTrain);
         int[] validIdx = java.util.Arrays.copyOfRange(order, nTrain, all.size());
-        float[] norm = all.meanAndStd(trainIdx);
+        // Up to 10,000 training images pin the pixel mean and spread to three digits, at a sixth
+        // of the cost of reading all 47 million bytes before the first step.
+        float[] norm = all.meanAndStd(java.util.Arrays.copyOf(trainIdx, Math.min(trainIdx.length, 10_000)));
         float mean = norm[0];
         float invStd = 1f / norm[1];
         int classes = Math.max(all.classes(), 2);
@@ -123,6 +125,7 @@ public final class TrainCommand {
                 data.description(), nTrain, valid, all.features(), classes);
         out.printf(Locale.ROOT, "model: MLP %s (%,d parameters), %s lr %s (%s), weight decay %s, batch %d, seed %d%n",
                 mlp.describe(), mlp.parameterCount(), optName, lr, cosine ? "cosine decay" : "constant", wd, batch, seed);
+        long tReady = System.nanoTime();
         MlpTrainer trainer = new MlpTrainer(mlp);
         MlpWorkspace ws = trainer.workspace(Math.min(batch, nTrain));
         int tail = nTrain % ws.rows;
@@ -167,8 +170,10 @@ public final class TrainCommand {
                         // Measured from the JVM's own start, so JVM start-up and class loading count too.
                         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
                         err.printf(Locale.ROOT, "first batch trained %.3f s after the JVM started"
-                                        + " (training images loaded in %.3f s)%n",
-                                (System.currentTimeMillis() - jvmStart) / 1e3, (tLoaded - t0) / 1e9);
+                                        + " (training images loaded in %.3f s, normalised and model built in %.3f s,"
+                                        + " first step %.3f s)%n",
+                                (System.currentTimeMillis() - jvmStart) / 1e3, (tLoaded - t0) / 1e9,
+                                (tReady - tLoaded) / 1e9, (System.nanoTime() - tReady) / 1e9);
                     }
                 }
                 bar.update(s + w.rows, lossSum / steps);
