@@ -59,7 +59,7 @@ final class Datasets {
             default -> {
                 Path p = Path.of(spec);
                 if (Files.isDirectory(p)) {
-                    yield idxFolder(p, "IDX files");
+                    yield idxFolder(p, "IDX files", false);
                 }
                 if (Files.isRegularFile(p)) {
                     yield pickle(p);
@@ -72,7 +72,7 @@ final class Datasets {
 
     private static Loaded resolved(Kind kind, PrintStream err) throws IOException {
         Resolution r = MnistDatasets.resolve(kind, MnistDatasets.Options.defaults().withProgress(err));
-        Loaded l = idxFolder(r.folder(), kind.displayName());
+        Loaded l = idxFolder(r.folder(), kind.displayName(), true);
         return new Loaded(r.toString(), l.train(), l.test());
     }
 
@@ -113,19 +113,19 @@ final class Datasets {
         throw new IOException(folder + ": missing " + base + "[.gz]");
     }
 
-    private static Loaded idxFolder(Path folder, String what) throws IOException {
+    private static Loaded idxFolder(Path folder, String what, boolean useCache) throws IOException {
         Path trainX = find(folder, "train-images-idx3-ubyte");
         Path trainY = find(folder, "train-labels-idx1-ubyte");
         Path testX = find(folder, "t10k-images-idx3-ubyte");
         Path testY = find(folder, "t10k-labels-idx1-ubyte");
         CompletableFuture<ImageData> test = CompletableFuture.supplyAsync(() -> {
             try {
-                return IdxBytes.readSplit(what + " test", testX, testY);
+                return IdxBytes.readSplit(what + " test", testX, testY, useCache);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        ImageData train = IdxBytes.readSplit(what + " train", trainX, trainY);
+        ImageData train = IdxBytes.readSplit(what + " train", trainX, trainY, useCache);
         return new Loaded(what + " from " + folder, train, test);
     }
 }

@@ -22,13 +22,14 @@ final class IdxBytes {
     private IdxBytes() {}
 
     /**
-     * Reads an IDX file; a gzip file is decompressed once into {@link #RAW_CACHE} (named by the
+     * Reads an IDX file; with {@code useCache} (the well-known datasets, not arbitrary folders) a
+     * gzip file is decompressed once into {@link #RAW_CACHE} (named by the
      * file's name, size and modification time), and later reads take that copy, since inflating
      * 26 MB is most of the time before the first training step. Any failure to use the cache
      * falls back to reading the original.
      */
-    static Contents read(Path file, int expectedDims) throws IOException {
-        Path cached = cachedCopy(file);
+    static Contents read(Path file, int expectedDims, boolean useCache) throws IOException {
+        Path cached = useCache ? cachedCopy(file) : null;
         if (cached != null && Files.isRegularFile(cached)) {
             try {
                 return decode(cached, expectedDims);
@@ -134,12 +135,13 @@ final class IdxBytes {
      * @param name what to call the data
      * @param images the {@code *-images-idx3-ubyte[.gz]} file
      * @param labels the {@code *-labels-idx1-ubyte[.gz]} file
+     * @param useCache whether to keep and use decompressed copies of gzip files
      * @return the data
      * @throws IOException if a file is missing, malformed, or the two disagree on the count
      */
-    static ImageData readSplit(String name, Path images, Path labels) throws IOException {
-        Contents x = read(images, 3);
-        Contents y = read(labels, 1);
+    static ImageData readSplit(String name, Path images, Path labels, boolean useCache) throws IOException {
+        Contents x = read(images, 3, useCache);
+        Contents y = read(labels, 1, useCache);
         int n = x.dims()[0];
         if (y.dims()[0] != n) {
             throw new IOException(images + " holds " + n + " images but " + labels + " holds " + y.dims()[0] + " labels");
