@@ -121,7 +121,16 @@ final class IdxBytes {
                 throw new IOException(file + ": " + total + " elements is too large");
             }
             byte[] bytes = new byte[(int) total];
-            int read = data.readNBytes(bytes, 0, bytes.length);
+            // In 64 KB pieces: one 47 MB read() on a file stream makes the JDK allocate (and keep)
+            // a native buffer of that size, 47 MB of resident memory for nothing.
+            int read = 0;
+            while (read < bytes.length) {
+                int n = data.read(bytes, read, Math.min(1 << 16, bytes.length - read));
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
             if (read != bytes.length) {
                 throw new IOException(file + ": truncated: header promises " + total + " bytes of data, found " + read);
             }
