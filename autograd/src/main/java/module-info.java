@@ -3,4 +3,5 @@ module dev.vectorgrad.autograd {
     requires transitive dev.vectorgrad.core;
 
     exports dev.vectorgrad.autograd;
+    exports dev.vectorgrad.autograd.symbolic;
 }
