@@ -3,13 +3,14 @@ package dev.vectorgrad.examples;
 import dev.vectorgrad.examples.cli.HelpRequested;
 import dev.vectorgrad.examples.cli.Messages;
 import dev.vectorgrad.examples.cli.UsageException;
+import dev.vectorgrad.examples.lesson.LessonCommand;
 import dev.vectorgrad.examples.train.EvaluateCommand;
 import dev.vectorgrad.examples.train.TrainCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * The {@code ./vectorgrad} command line: {@code lesson}, {@code train}, {@code evaluate}.
+ * The {@code ./vectorgrad} command line: {@code demo}, {@code lesson}, {@code train}, {@code evaluate}.
  *
  * <p>Exit status: 0 on success, 1 when a check failed or an error occurred (one line on stderr,
  * the stack trace only with {@code --debug}), 2 for a mistake on the command line.
@@ -20,6 +21,7 @@ public final class Main {
             usage: ./vectorgrad <command> [options]
 
             commands:
+              demo       the main job: the lesson, then training on MNIST (or the best dataset available)
               lesson     walk the backprop lesson: shapes, forward pass, MSE, hand-written gradients
                          checked against autograd, the layer and Module refactors, symbolic derivatives
               train      train an MLP classifier on MNIST, Fashion-MNIST or synthetic digits
@@ -58,10 +60,12 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (command) {
+                case "lesson" -> LessonCommand.run(rest, out, err);
+                case "demo" -> DemoCommand.run(rest, out, err);
                 case "train" -> TrainCommand.run(rest, out, err);
                 case "evaluate" -> EvaluateCommand.run(rest, out);
                 default -> throw new UsageException("unknown command '" + command
-                        + "' (expected lesson, train or evaluate; see ./vectorgrad --help)");
+                        + "' (expected demo, lesson, train or evaluate; see ./vectorgrad --help)");
             };
         } catch (HelpRequested h) {
             out.print(h.getMessage());

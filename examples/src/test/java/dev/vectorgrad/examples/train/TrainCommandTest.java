@@ -136,7 +136,7 @@ class TrainCommandTest {
 
     @Test
     void helpForEveryCommandExitsZero() {
-        for (String c : new String[] {"train", "evaluate"}) {
+        for (String c : new String[] {"demo", "lesson", "train", "evaluate"}) {
             Run r = main(c, "--help");
             assertEquals(0, r.status());
             assertTrue(r.out().startsWith("usage: ./vectorgrad " + c), r.out());
