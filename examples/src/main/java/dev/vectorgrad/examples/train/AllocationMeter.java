@@ -12,6 +12,14 @@ final class AllocationMeter {
 
     private AllocationMeter() {}
 
+    /**
+     * @return the CPU time the current thread has used so far, in nanoseconds (0 when not
+     *     reporting): unlike wall time, it does not grow when other processes share the cores
+     */
+    static long cpuNanos() {
+        return REPORT ? ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
+    }
+
     /** @return the current thread's allocated bytes so far, or 0 if the JVM cannot tell */
     static long bytes() {
         if (!REPORT) {

@@ -142,6 +142,7 @@ public final class TrainCommand {
             ProgressBar bar = new ProgressBar(err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), nTrain, live);
             long start = System.nanoTime();
             long allocStart = AllocationMeter.bytes();
+            long cpuStart = AllocationMeter.cpuNanos();
             double lossSum = 0;
             int steps = 0;
             for (int s = 0; s < nTrain; s += ws.rows) {
@@ -180,10 +181,11 @@ public final class TrainCommand {
             }
             double secs = (System.nanoTime() - start) / 1e9;
             long allocated = AllocationMeter.bytes() - allocStart;
+            double cpu = (AllocationMeter.cpuNanos() - cpuStart) / 1e9;
             bar.finish();
             if (AllocationMeter.REPORT) {
-                err.printf(Locale.ROOT, "epoch %d: the training thread allocated %,d bytes in %d steps (%,.1f bytes/step)%n",
-                        epoch, allocated, steps, (double) allocated / steps);
+                err.printf(Locale.ROOT, "epoch %d: the training thread allocated %,d bytes in %d steps (%,.1f bytes/step)"
+                                + " and used %.3f s of CPU%n", epoch, allocated, steps, (double) allocated / steps, cpu);
             }
             Evaluation v = valid > 0
                     ? Evaluation.run(trainer, evalWs, all, validIdx, 0, validIdx.length, mean, invStd, classes)
