@@ -3,7 +3,16 @@
 # folders. When none is found it leaves JAVA_HOME alone, and the enforcer rule in the
 # parent pom stops the build with instructions.
 vg_java_feature() {
-  # prints the feature release (17, 25, ...) of the java binary in $1, or 0
+  # prints the feature release (17, 25, ...) of the java binary in $1, or 0.
+  # The JDK's release file answers without starting a JVM (which costs ~0.3 s per candidate).
+  vg_release="${1%/bin/java}/release"
+  if [ -r "$vg_release" ]; then
+    vg_v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$vg_release" | head -n 1)"
+    if [ -n "$vg_v" ]; then
+      echo "$vg_v"
+      return 0
+    fi
+  fi
   "$1" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1 | grep . || echo 0
 }

@@ -4,6 +4,8 @@ module dev.vectorgrad.examples {
     requires dev.vectorgrad.autograd;
     requires dev.vectorgrad.nn;
     requires dev.vectorgrad.data;
+    requires java.desktop;
+    requires jdk.management;
 
     exports dev.vectorgrad.examples;
 }

@@ -4,6 +4,8 @@ module dev.vectorgrad.nn {
     requires transitive dev.vectorgrad.autograd;
 
     exports dev.vectorgrad.nn;
+    exports dev.vectorgrad.nn.io;
     exports dev.vectorgrad.nn.lesson;
     exports dev.vectorgrad.nn.lesson.classes;
+    exports dev.vectorgrad.nn.optim;
 }

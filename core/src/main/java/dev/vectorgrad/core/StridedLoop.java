@@ -18,8 +18,22 @@ final class StridedLoop {
 
     private StridedLoop() {}
 
+    /**
+     * Whether every operand is contiguous with out's shape: then the whole operation is one
+     * kernel call over {@code numel} elements, with no layout bookkeeping (and no allocation,
+     * which matters for optimisers that run a few in-place operations per training step).
+     */
+    private static boolean flat(Tensor out, Tensor a) {
+        return out.numel() > 0 && out.isContiguous() && a.isContiguous()
+                && java.util.Arrays.equals(a.shapeRef(), out.shapeRef());
+    }
+
     /** {@code out = op(a, b)}, with a and b already checked to broadcast to out's shape. */
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        if (flat(out, a) && flat(out, b)) {
+            K.binary(op, a.data(), a.offset(), b.data(), b.offset(), out.data(), out.offset(), out.numel());
+            return;
+        }
         int[] shape = out.shapeRef();
         int[][] strides = {
             Shapes.broadcastStrides(a.shapeRef(), a.stridesRef(), shape),
@@ -58,6 +72,10 @@ final class StridedLoop {
 
     /** {@code out = op(a, s)}, a with out's shape. */
     static void binaryScalarRight(BinaryOp op, Tensor a, float s, Tensor out) {
+        if (flat(out, a)) {
+            K.binaryScalarRight(op, a.data(), a.offset(), s, out.data(), out.offset(), out.numel());
+            return;
+        }
         Layout l = Layout.coalesce(out.shapeRef(), new int[][] {a.stridesRef(), out.stridesRef()});
         float[] ad = a.data();
         float[] od = out.data();
@@ -124,6 +142,10 @@ final class StridedLoop {
 
     /** {@code out += alpha * a}, a already broadcast-checked against out's shape. */
     static void addScaled(Tensor out, float alpha, Tensor a) {
+        if (flat(out, a)) {
+            K.addScaled(out.data(), out.offset(), alpha, a.data(), a.offset(), out.numel());
+            return;
+        }
         int[] shape = out.shapeRef();
         Layout l = Layout.coalesce(shape, new int[][] {
             Shapes.broadcastStrides(a.shapeRef(), a.stridesRef(), shape), out.stridesRef()});
@@ -150,6 +172,10 @@ final class StridedLoop {
 
     /** Copies a (broadcast to out's shape) into out. */
     static void copy(Tensor a, Tensor out) {
+        if (flat(out, a)) {
+            System.arraycopy(a.data(), a.offset(), out.data(), out.offset(), out.numel());
+            return;
+        }
         int[] shape = out.shapeRef();
         Layout l = Layout.coalesce(shape, new int[][] {
             Shapes.broadcastStrides(a.shapeRef(), a.stridesRef(), shape), out.stridesRef()});

@@ -1102,7 +1102,9 @@ public final class Tensor {
                         + Shapes.str(shape) + " (dim " + d + " repeats one element); call contiguous() first");
             }
         }
-        if (source != null) {
+        // Equal shapes always broadcast; skipping the general rule keeps the optimiser's
+        // per-step in-place calls free of allocation.
+        if (source != null && !Arrays.equals(source.shape, shape)) {
             int[] target = Shapes.broadcast(op, source.shape, shape);
             if (!Arrays.equals(target, shape)) {
                 throw new IllegalArgumentException(op + ": shape " + Shapes.str(source.shape)

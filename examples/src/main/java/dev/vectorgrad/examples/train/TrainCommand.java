@@ -1,0 +1,231 @@
+package dev.vectorgrad.examples.train;
+
+import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.examples.cli.ArgParser;
+import dev.vectorgrad.examples.cli.HelpRequested;
+import dev.vectorgrad.examples.cli.Parsed;
+import dev.vectorgrad.examples.cli.ProgressBar;
+import dev.vectorgrad.examples.cli.UsageException;
+import dev.vectorgrad.nn.io.SafeTensors;
+import dev.vectorgrad.nn.optim.Adam;
+import dev.vectorgrad.nn.optim.Optimizer;
+import dev.vectorgrad.nn.optim.Sgd;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code ./vectorgrad train}: trains an MLP classifier with cross-entropy and saves it. */
+public final class TrainCommand {
+
+    /** Images held out of the training split to report validation loss and accuracy each epoch. */
+    static final int DEFAULT_VALID = 10_000;
+
+    private TrainCommand() {}
+
+    /** @return the parser with every option, its default and its help line */
+    public static ArgParser parser() {
+        return new ArgParser("train", """
+                Trains an MLP classifier (Linear-ReLU-...-Linear, Kaiming init, softmax cross-entropy) and
+                prints a progress bar per epoch, then train loss, validation loss and accuracy and the wall
+                time of each epoch. The last line is the test accuracy. Writes DIR/model.safetensors
+                (PyTorch names: layers.0.weight [out, in], layers.0.bias, ...) and DIR/training.png.""")
+                .option("dataset", "NAME|PATH", "mnist",
+                        "mnist, fashion-mnist, synthetic, or an IDX folder / mnist.pkl.gz")
+                .option("hidden", "N[,N...]", "50", "hidden layer sizes, e.g. 256,128 for two hidden layers")
+                .option("epochs", "N", "5", "passes over the training images")
+                .option("batch-size", "N", "64", "images per step")
+                .option("lr", "RATE", null, "learning rate (default 0.1 for sgd, 0.05 for momentum, 0.001 for adam)")
+                .option("optimizer", "sgd|momentum|adam", "momentum", "the update rule (momentum: SGD with momentum 0.9)")
+                .option("weight-decay", "W", "0", "decoupled weight decay (AdamW-style, for SGD too)")
+                .option("schedule", "cosine|constant", "cosine", "learning rate over the run: cosine decay to 0, or fixed")
+                .option("valid", "N", null, "training images held out for validation (default: 10000, at most a sixth)")
+                .option("seed", "N", "42", "seed of the initialisation, the split and the shuffling")
+                .option("threads", "N", null, "threads for the matmul kernels (default: the core's choice)")
+                .option("out", "DIR", "runs/train", "where to write model.safetensors and training.png");
+    }
+
+    /** Learning rate used when {@code --lr} is absent. */
+    static float defaultLr(String optimizer) {
+        return switch (optimizer) {
+            case "sgd" -> 0.1f;
+            case "momentum" -> 0.05f;
+            default -> 0.001f;
+        };
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param args the arguments after {@code train}
+     * @param out where results go (stdout)
+     * @param err where progress goes (stderr)
+     * @return the exit status
+     * @throws UsageException for bad arguments
+     * @throws HelpRequested for {@code --help}
+     * @throws IOException if data or output files fail
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws UsageException, HelpRequested, IOException {
+        Parsed p = parser().parse(args);
+        int[] hidden = p.intList("hidden");
+        int epochs = p.intValue("epochs", 1);
+        int batch = p.intValue("batch-size", 1);
+        String optName = p.choice("optimizer", "sgd", "momentum", "adam");
+        float lr = p.has("lr") ? p.floatValue("lr", Float.MIN_VALUE) : defaultLr(optName);
+        float wd = p.floatValue("weight-decay", 0f);
+        boolean cosine = p.choice("schedule", "cosine", "constant").equals("cosine");
+        int validAsked = p.has("valid") ? p.intValue("valid", 0) : -1;
+        long seed = p.longValue("seed");
+        Path outDir = Path.of(p.get("out"));
+        if (p.has("threads")) {
+            // Read once by the core's kernel pool when it starts, which has not happened yet.
+            System.setProperty("vectorgrad.threads", Integer.toString(p.intValue("threads", 1)));
+        }
+        long t0 = System.nanoTime();
+        // Kernel start-up (the Vector API's classes) and the first JIT compilations overlap the
+        // data loading instead of delaying the first batch.
+        if (!Boolean.getBoolean("vectorgrad.noWarmUp")) {
+            Thread.ofPlatform().daemon().name("vectorgrad-warm-up").start(MlpTrainer::warmUp);
+        }
+        Datasets.Loaded data = Datasets.load("train", p.get("dataset"), err);
+        long tLoaded = System.nanoTime();
+        ImageData all = data.train();
+        int valid = validAsked >= 0 ? validAsked : Math.min(DEFAULT_VALID, all.size() / 6);
+        if (valid >= all.size()) {
+            throw new UsageException("train: --valid " + valid + " leaves no training images out of " + all.size());
+        }
+        Rng rng = new Rng(seed);
+        int[] order = all.allIndices();
+        rng.shuffle(order);
+        int nTrain = all.size() - valid;
+        int[] trainIdx = java.util.Arrays.copyOfRange(order, 0, nTrain);
+        int[] validIdx = java.util.Arrays.copyOfRange(order, nTrain, all.size());
+        // Up to 10,000 training images pin the pixel mean and spread to three digits, at a sixth
+        // of the cost of reading all 47 million bytes before the first step.
+        float[] norm = all.meanAndStd(java.util.Arrays.copyOf(trainIdx, Math.min(trainIdx.length, 10_000)));
+        float mean = norm[0];
+        float invStd = 1f / norm[1];
+        int classes = Math.max(all.classes(), 2);
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = all.features();
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = classes;
+        Mlp mlp = Mlp.kaiming(sizes, rng.split());
+        Optimizer opt = switch (optName) {
+            case "sgd" -> new Sgd(mlp.parameters(), lr, 0f, wd);
+            case "momentum" -> new Sgd(mlp.parameters(), lr, 0.9f, wd);
+            default -> new Adam(mlp.parameters(), lr, 0.9f, 0.999f, 1e-8f, wd);
+        };
+        out.printf(Locale.ROOT, "data: %s: %,d train, %,d valid images of %d pixels, %d classes%n",
+                data.description(), nTrain, valid, all.features(), classes);
+        out.printf(Locale.ROOT, "model: MLP %s (%,d parameters), %s lr %s (%s), weight decay %s, batch %d, seed %d%n",
+                mlp.describe(), mlp.parameterCount(), optName, lr, cosine ? "cosine decay" : "constant", wd, batch, seed);
+        long tReady = System.nanoTime();
+        MlpTrainer trainer = new MlpTrainer(mlp);
+        MlpWorkspace ws = trainer.workspace(Math.min(batch, nTrain));
+        int tail = nTrain % ws.rows;
+        MlpWorkspace tailWs = tail > 0 ? trainer.workspace(tail) : null;
+        MlpWorkspace evalWs = trainer.workspace(Evaluation.BATCH);
+        boolean live = ProgressBar.stderrIsTerminal();
+        List<EpochStats> history = new ArrayList<>();
+        Rng shuffle = rng.split();
+        boolean firstBatch = true;
+        long totalSteps = (long) epochs * ((nTrain + ws.rows - 1) / ws.rows);
+        long step = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            shuffle.shuffle(trainIdx);
+            ProgressBar bar = new ProgressBar(err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), nTrain, live);
+            long start = System.nanoTime();
+            long allocStart = AllocationMeter.bytes();
+            long cpuStart = AllocationMeter.cpuNanos();
+            double lossSum = 0;
+            int steps = 0;
+            for (int s = 0; s < nTrain; s += ws.rows) {
+                MlpWorkspace w = nTrain - s >= ws.rows ? ws : tailWs;
+                for (int r = 0; r < w.rows; r++) {
+                    int i = trainIdx[s + r];
+                    all.copyNormalised(i, w.act[0], r * sizes[0], mean, invStd);
+                    w.labels[r] = all.label(i);
+                }
+                double loss = trainer.lossAndGradients(w);
+                if (cosine) {
+                    // Half a cosine from lr down to 0 over the whole run; floored so the rate stays > 0.
+                    opt.setLr((float) Math.max(lr * 0.5 * (1 + Math.cos(Math.PI * step / totalSteps)), lr * 1e-4));
+                }
+                step++;
+                opt.step();
+                if (!Double.isFinite(loss)) {
+                    throw new IllegalStateException("train: the loss became " + loss + " at epoch " + epoch
+                            + "; lower --lr (now " + lr + ")");
+                }
+                lossSum += loss;
+                steps++;
+                if (firstBatch) {
+                    firstBatch = false;
+                    if (Boolean.getBoolean("vectorgrad.timeFirstBatch")) {
+                        // Measured from the JVM's own start, so JVM start-up and class loading count too.
+                        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+                        err.printf(Locale.ROOT, "first batch trained %.3f s after the JVM started"
+                                        + " (training images loaded in %.3f s, normalised and model built in %.3f s,"
+                                        + " first step %.3f s)%n",
+                                (System.currentTimeMillis() - jvmStart) / 1e3, (tLoaded - t0) / 1e9,
+                                (tReady - tLoaded) / 1e9, (System.nanoTime() - tReady) / 1e9);
+                    }
+                }
+                bar.update(s + w.rows, lossSum / steps);
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            long allocated = AllocationMeter.bytes() - allocStart;
+            double cpu = (AllocationMeter.cpuNanos() - cpuStart) / 1e9;
+            bar.finish();
+            if (AllocationMeter.REPORT) {
+                err.printf(Locale.ROOT, "epoch %d: the training thread allocated %,d bytes in %d steps (%,.1f bytes/step)"
+                                + " and used %.3f s of CPU%n", epoch, allocated, steps, (double) allocated / steps, cpu);
+            }
+            Evaluation v = valid > 0
+                    ? Evaluation.run(trainer, evalWs, all, validIdx, 0, validIdx.length, mean, invStd, classes)
+                    : new Evaluation(Double.NaN, Double.NaN, new long[0][0]);
+            EpochStats st = new EpochStats(epoch, lossSum / steps, v.loss(), v.accuracy(), secs, nTrain / secs);
+            history.add(st);
+            String validPart = valid > 0
+                    ? String.format(Locale.ROOT, "  valid loss %.4f  valid accuracy %.4f", st.validLoss(), st.validAccuracy())
+                    : "";
+            out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f%s  time %.3f s (%,.0f samples/s)%n",
+                    epoch, epochs, st.trainLoss(), validPart, secs, st.samplesPerSecond());
+        }
+        ImageData test = data.awaitTest();
+        if (test.features() != all.features()) {
+            throw new IOException("train: test images have " + test.features() + " pixels, training images " + all.features());
+        }
+        Evaluation te = Evaluation.run(trainer, evalWs, test, test.allIndices(), 0, test.size(), mean, invStd, classes);
+        Files.createDirectories(outDir);
+        Path model = outDir.resolve("model.safetensors");
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put("architecture", "mlp");
+        meta.put("sizes", mlp.describe());
+        meta.put("input_mean", Float.toString(mean));
+        meta.put("input_std", Float.toString(norm[1]));
+        meta.put("dataset", data.description());
+        meta.put("epochs", Integer.toString(epochs));
+        meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", te.accuracy()));
+        SafeTensors.save(model, mlp.stateDict(), meta);
+        Path png = outDir.resolve("training.png");
+        try {
+            TrainingPlot.write(png, "MLP " + mlp.describe() + " on " + data.description().split(" from ")[0]
+                    + ", " + optName + " lr " + lr + ", batch " + batch, history);
+        } catch (IOException | RuntimeException | Error e) {
+            // A JDK without fonts or AWT should not cost the trained model; say so and go on.
+            err.println("train: could not draw " + png + ": " + e);
+            png = null;
+        }
+        out.println("saved: " + model + (png != null ? " and " + png : ""));
+        out.printf(Locale.ROOT, "test accuracy: %.4f%n", te.accuracy());
+        return 0;
+    }
+}

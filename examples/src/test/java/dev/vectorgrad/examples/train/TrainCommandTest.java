@@ -1,0 +1,145 @@
+package dev.vectorgrad.examples.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.examples.Main;
+import dev.vectorgrad.nn.io.SafeTensors;
+import dev.vectorgrad.nn.io.SafeTensorsFile;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+    /** Output of one Main.run call. */
+    record Run(int status, String out, String err) {
+
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    static Run main(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void writeIdx(Path file, int[] dims, byte[] data, boolean gzip) throws IOException {
+        try (OutputStream raw = Files.newOutputStream(file);
+             OutputStream o = gzip ? new GZIPOutputStream(raw) : raw;
+             DataOutputStream d = new DataOutputStream(o)) {
+            d.writeInt(0x0800 | dims.length);
+            for (int s : dims) {
+                d.writeInt(s);
+            }
+            d.write(data);
+        }
+    }
+
+    /** Ten classes of 28x28 images: class k lights up a horizontal band at rows 2k..2k+3, plus noise. */
+    static void writeBands(Path dir, int train, int test, long seed) throws IOException {
+        Files.createDirectories(dir);
+        Rng rng = new Rng(seed);
+        for (String split : new String[] {"train", "t10k"}) {
+            int n = split.equals("train") ? train : test;
+            byte[] px = new byte[n * 784];
+            byte[] ys = new byte[n];
+            for (int i = 0; i < n; i++) {
+                int k = rng.nextInt(10);
+                ys[i] = (byte) k;
+                for (int p = 0; p < 784; p++) {
+                    int row = p / 28;
+                    int v = rng.nextInt(90) + (row >= 2 * k && row < 2 * k + 4 ? 120 : 0);
+                    px[i * 784 + p] = (byte) v;
+                }
+            }
+            // One split gzipped, one not: the reader must take both.
+            writeIdx(dir.resolve(split + "-images-idx3-ubyte" + (split.equals("train") ? ".gz" : "")),
+                    new int[] {n, 28, 28}, px, split.equals("train"));
+            writeIdx(dir.resolve(split + "-labels-idx1-ubyte.gz"), new int[] {n}, ys, true);
+        }
+    }
+
+    @Test
+    void trainsSavesBitExactWeightsAndEvaluateAgrees(@TempDir Path tmp) throws IOException {
+        Path data = tmp.resolve("bands");
+        writeBands(data, 1200, 300, 1);
+        Path out = tmp.resolve("run");
+        Run r = main("train", "--dataset", data.toString(), "--epochs", "3", "--lr", "0.003", "--valid", "200", "--hidden", "32,16",
+                "--out", out.toString(), "--seed", "3");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.lastLine().matches("test accuracy: 0\\.\\d{4}|test accuracy: 1\\.0000"), r.lastLine());
+        double acc = Double.parseDouble(r.lastLine().substring("test accuracy: ".length()));
+        assertTrue(acc > 0.9, r.out());
+        assertTrue(r.out().contains("epoch 3/3  train loss"), r.out());
+        assertTrue(r.err().contains("epoch 1/3 ["), r.err());
+
+        Path model = out.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(model);
+        SafeTensorsFile f = SafeTensors.load(model);
+        assertArrayEquals(new int[] {32, 784}, f.get("layers.0.weight").shape());
+        assertArrayEquals(new int[] {10, 16}, f.get("layers.4.weight").shape());
+        // Re-serialising what was read gives the same bytes: the round trip loses no bit.
+        assertArrayEquals(bytes, SafeTensors.toBytes(f.tensors(), f.metadata()));
+        assertTrue(Files.size(out.resolve("training.png")) > 1000);
+
+        Run e = main("evaluate", "--model", model.toString(), "--dataset", data.toString(), "--hidden", "32,16");
+        assertEquals(0, e.status(), e.err());
+        assertEquals(r.lastLine(), e.lastLine(), "the reloaded weights classify exactly as the trained ones");
+        assertTrue(e.out().contains("confusion matrix"), e.out());
+
+        Run bad = main("evaluate", "--model", model.toString(), "--dataset", data.toString(), "--hidden", "50");
+        assertEquals(2, bad.status());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("--hidden 50") && bad.err().contains("784-32-16-10"), bad.err());
+    }
+
+    @Test
+    void badInputIsOneLineOnStderrAndNonZero(@TempDir Path tmp) throws IOException {
+        for (String[] args : new String[][] {
+            {"train", "--nope"},
+            {"train", "--dataset", "imagenet"},
+            {"train", "--optimizer", "lbfgs"},
+            {"train", "--hidden", "0"},
+            {"evaluate", "--model", tmp.resolve("missing.safetensors").toString()},
+            {"frobnicate"},
+        }) {
+            Run r = main(args);
+            assertTrue(r.status() != 0, String.join(" ", args));
+            assertEquals(1, r.err().strip().lines().count(), String.join(" ", args) + ": " + r.err());
+            assertTrue(!r.err().contains("\tat "), r.err());
+        }
+        Path broken = tmp.resolve("broken");
+        Files.createDirectories(broken);
+        Files.write(broken.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0});
+        Run r = main("train", "--dataset", broken.toString());
+        assertEquals(1, r.status());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        Run debug = main("train", "--dataset", broken.toString(), "--debug");
+        assertTrue(debug.err().contains("\tat "), "--debug prints the stack trace");
+    }
+
+    @Test
+    void helpForEveryCommandExitsZero() {
+        for (String c : new String[] {"demo", "lesson", "train", "evaluate"}) {
+            Run r = main(c, "--help");
+            assertEquals(0, r.status());
+            assertTrue(r.out().startsWith("usage: ./vectorgrad " + c), r.out());
+        }
+    }
+}

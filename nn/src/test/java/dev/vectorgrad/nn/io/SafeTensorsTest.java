@@ -1,0 +1,150 @@
+package dev.vectorgrad.nn.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.core.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafeTensorsTest {
+
+    private static int[] bits(Tensor t) {
+        float[] v = t.toArray();
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return b;
+    }
+
+    private static Map<String, Tensor> sample() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("layers.0.weight", Tensor.randn(new Rng(42), 784, 50));
+        m.put("layers.0.bias", Tensor.randn(new Rng(43), 50));
+        float[] special = {
+            0f, -0f, Float.MIN_VALUE, -Float.MIN_NORMAL / 3, Float.MAX_VALUE, Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY, Float.intBitsToFloat(0x7fc01234), Float.intBitsToFloat(0xff800001), 1f / 3,
+        };
+        m.put("special", Tensor.wrap(special, 2, 5));
+        m.put("transposed", Tensor.arange(12).reshape(3, 4).t());
+        m.put("scalar", Tensor.scalar(2.5f));
+        m.put("empty", Tensor.zeros(0, 3));
+        m.put("naïve \"quoted\"\n", Tensor.ones(1));
+        return m;
+    }
+
+    @Test
+    void roundTripIsBitExact(@TempDir Path dir) throws IOException {
+        Map<String, Tensor> in = sample();
+        Path file = dir.resolve("sub/model.safetensors");
+        SafeTensors.save(file, in, Map.of("format", "pt", "note", "ü \\ \""));
+        SafeTensorsFile out = SafeTensors.load(file);
+        assertEquals(List.copyOf(in.keySet()), List.copyOf(out.tensors().keySet()));
+        for (var e : in.entrySet()) {
+            Tensor back = out.get(e.getKey());
+            assertArrayEquals(e.getValue().shape(), back.shape(), e.getKey());
+            assertArrayEquals(bits(e.getValue()), bits(back), e.getKey());
+        }
+        assertEquals(Map.of("format", "pt", "note", "ü \\ \""), out.metadata());
+        try (var files = Files.list(file.getParent())) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void layoutFollowsTheFormat() throws IOException {
+        byte[] b = SafeTensors.toBytes(Map.of("w", Tensor.of(new float[] {1f, -2f}, 2)), Map.of());
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        long n = buf.getLong(0);
+        assertEquals(0, n % 8, "header padded to 8 bytes");
+        String header = new String(b, 8, (int) n, StandardCharsets.UTF_8);
+        assertEquals("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", header.strip());
+        assertEquals(8 + n + 8, b.length);
+        assertEquals(1f, buf.getFloat(8 + (int) n));
+        assertEquals(-2f, buf.getFloat(12 + (int) n));
+    }
+
+    @Test
+    void everyTruncationIsRejectedWithAClearMessage() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("a", Tensor.arange(5));
+        m.put("b", Tensor.ones(2, 2));
+        byte[] full = SafeTensors.toBytes(m, Map.of("k", "v"));
+        for (int len = 0; len < full.length; len++) {
+            byte[] cut = java.util.Arrays.copyOf(full, len);
+            IOException e = assertThrows(IOException.class, () -> SafeTensors.fromBytes(cut, "cut.safetensors"),
+                    "length " + len);
+            assertTrue(e.getMessage().startsWith("safetensors: cut.safetensors: "), e.getMessage());
+        }
+    }
+
+    private static byte[] file(String header, int dataBytes) {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(h.length).put(h);
+        return buf.array();
+    }
+
+    private static String rejection(String header, int dataBytes) {
+        return assertThrows(IOException.class, () -> SafeTensors.fromBytes(file(header, dataBytes), "x")).getMessage();
+    }
+
+    @Test
+    void badHeadersAreRejectedByWhatIsWrong() {
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4)
+                .contains("dtype F16 is not supported"));
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8)
+                .contains("needs 12 bytes"));
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4)
+                .contains("outside"));
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8)
+                .contains("holes or overlap"));
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4).contains("holes or overlap"));
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8)
+                .contains("cover 4 bytes"));
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{}}", 4)
+                .contains("duplicate key"));
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4)
+                .contains("sizes must be integers"));
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}} x", 4)
+                .contains("unexpected text"));
+        assertTrue(rejection("[1,2]", 0).contains("does not start with '{'"));
+        assertTrue(rejection("{\"__metadata__\":{\"k\":1}}", 0).contains("must be a string"));
+        assertTrue(rejection("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}", 4)
+                .contains("unknown field"));
+        byte[] huge = file("{}", 0);
+        ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putLong(0, Long.MAX_VALUE);
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.fromBytes(huge, "x"));
+        assertTrue(e.getMessage().contains("header length"), e.getMessage());
+    }
+
+    @Test
+    void headerParserAcceptsForeignButValidJson() throws IOException {
+        // As other writers may produce it: spaces, metadata last, escaped key.
+        String header = "{ \"w\\u0031\" : {\"shape\": [1, 2], \"dtype\": \"F32\", \"data_offsets\": [0, 8]} ,"
+                + " \"__metadata__\": {\"format\": \"pt\"} }   ";
+        byte[] b = file(header, 8);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putFloat(b.length - 4, 7f);
+        SafeTensorsFile f = SafeTensors.fromBytes(b, "x");
+        assertEquals(7f, f.get("w1").get(0, 1));
+        assertEquals("pt", f.metadata().get("format"));
+        assertFalse(f.tensors().containsKey("__metadata__"));
+        var missing = assertThrows(IllegalArgumentException.class, () -> f.get("nope"));
+        assertTrue(missing.getMessage().contains("[w1]"), missing.getMessage());
+    }
+}
