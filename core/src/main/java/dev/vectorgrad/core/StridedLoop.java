@@ -3,7 +3,6 @@ package dev.vectorgrad.core;
 import dev.vectorgrad.core.internal.BinaryOp;
 import dev.vectorgrad.core.internal.FloatKernels;
 import dev.vectorgrad.core.internal.Kernels;
-import dev.vectorgrad.core.internal.ScalarKernels;
 import dev.vectorgrad.core.internal.UnaryOp;
 
 /**
@@ -218,11 +217,6 @@ final class StridedLoop {
             }
             l.advance(counter, off);
         }
-    }
-
-    /** The scalar kernels, for tests that compare whole tensor ops against the oracle. */
-    static FloatKernels scalar() {
-        return ScalarKernels.INSTANCE;
     }
 
     /**
