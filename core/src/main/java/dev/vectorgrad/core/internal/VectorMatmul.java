@@ -55,6 +55,16 @@ final class VectorMatmul implements MatmulKernel {
      * Measured: packing already wins at m = 64 (about 50 vs 40 GFLOP/s on (64,784,50)).
      */
     static final int DIRECT_MAX_M = 8;
+    /**
+     * With at least this many columns, each block of A is packed (contiguous rows of
+     * {@code kc} floats), since it then serves at least four panels of B: read in place, the
+     * rows of a matrix with a power-of-two row length (512, 1024) sit a multiple of 4 KB apart
+     * and compete for the same L1 sets as the panel of B. Measured against single-thread
+     * OpenBLAS, interleaved in one JVM: 0.67-0.71x instead of 0.65-0.67x at 1024³, 0.75-0.98x
+     * instead of 0.70-0.80x at 512³; no change at (256,784,256). Below it (the MLP's n = 50, 10)
+     * packing would cost about as much as the product.
+     */
+    static final int PACK_A_MIN_N = 4 * NR;
     /** Most floats of B packed per round of a row split (16 MB). */
     static final int SHARED_B_FLOATS = 1 << 22;
     /** Parts per thread of a split product, for balance when other processes share the cores. */
@@ -158,9 +168,8 @@ final class VectorMatmul implements MatmulKernel {
      * A product split by rows over the pool. Every (NC, KC) block of B is packed once, into the
      * caller's buffer, with the packing itself split between the threads by panels; then the
      * threads share that copy while each runs whole MR-row tiles of its own. Packing per part
-     * instead would cost every part a full copy of B. Parts are claimed dynamically, up to
-     * {@link #TASKS_PER_THREAD} per thread, so a thread slowed down by another process simply
-     * takes fewer of them.
+     * instead would cost every part a full copy of B. The rows are cut by
+     * {@link #guidedChunks}, large chunks first and small ones last, claimed dynamically.
      */
     private void splitRows(int m, int n, int k,
                            float[] a, int aOff, int aRowStride, int aColStride,
@@ -168,10 +177,12 @@ final class VectorMatmul implements MatmulKernel {
                            float[] c, int cOff, int cRowStride, boolean accumulate) {
         int threads = pool.threads();
         int rowTiles = ceilDiv(m, MR);
-        int rowTasks = Math.min(rowTiles, threads * TASKS_PER_THREAD);
+        int[] rowChunks = guidedChunks(rowTiles, MC / MR, threads);
+        int rowTasks = rowChunks.length - 1;
         // The caller waits in forEach until every task is done, so its buffer is safe to share;
         // the tasks it runs itself use only its Block and scratch tile, never this buffer.
         Scratch owner = SCRATCH.get();
+        boolean packA = n >= PACK_A_MIN_N;
         int kStep = ceilDiv(k, ceilDiv(k, KC));
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -196,8 +207,8 @@ final class VectorMatmul implements MatmulKernel {
                     }
                 });
                 pool.forEach(rowTasks, t -> {
-                    int i0 = (int) ((long) rowTiles * t / rowTasks) * MR;
-                    int i1 = Math.min(m, (int) ((long) rowTiles * (t + 1) / rowTasks) * MR);
+                    int i0 = rowChunks[t] * MR;
+                    int i1 = Math.min(m, rowChunks[t + 1] * MR);
                     Scratch s = SCRATCH.get();
                     Block blk = s.block;
                     for (int ic = i0; ic < i1; ic += MC) {
@@ -205,7 +216,7 @@ final class VectorMatmul implements MatmulKernel {
                         // inner blocks in increasing order for every row: the same sums as serial()
                         for (int pc = round0, q = 0; pc < round1; pc += kStep, q++) {
                             int kc = Math.min(kStep, k - pc);
-                            blk.set(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc);
+                            blk.set(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc, packA);
                             blockPanels(blk, nc, bp, q * blockSize, c, cOff + ic * cRowStride + jcf, cRowStride,
                                     accumulate || pc > 0, s);
                         }
@@ -216,6 +227,29 @@ final class VectorMatmul implements MatmulKernel {
         }
     }
 
+    /**
+     * Splits {@code units} units of work into consecutive chunks for {@code threads} threads
+     * that claim them in order, and returns the chunk boundaries (first 0, last {@code units}).
+     * Trick (guided scheduling): each chunk takes a {@code 1/(2·threads)} share of what is left,
+     * at most {@code maxChunk} units and at least a quarter of that, so the early chunks are
+     * large (an L2-sized block of A each) and the last ones small: when one thread finishes, the
+     * other has at most a small chunk left, and a thread slowed down by another process on its
+     * core takes fewer chunks instead of holding up the call. The boundaries depend only on the
+     * arguments, never on timing.
+     */
+    static int[] guidedChunks(int units, int maxChunk, int threads) {
+        int minChunk = Math.max(1, maxChunk / 4);
+        int[] bounds = new int[units + 1];
+        int count = 0;
+        for (int start = 0; start < units; ) {
+            int left = units - start;
+            int chunk = Math.min(left, Math.min(maxChunk, Math.max(minChunk, ceilDiv(left, 2 * threads))));
+            start += chunk;
+            bounds[++count] = start;
+        }
+        return Arrays.copyOf(bounds, count + 1);
+    }
+
     /** The whole product on the calling thread. */
     private static void serial(int m, int n, int k,
                                float[] a, int aOff, int aRowStride, int aColStride,
@@ -223,6 +257,7 @@ final class VectorMatmul implements MatmulKernel {
                                float[] c, int cOff, int cRowStride, boolean accumulate) {
         Scratch s = SCRATCH.get();
         boolean direct = bColStride == 1 && m <= DIRECT_MAX_M;
+        boolean packA = n >= PACK_A_MIN_N;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             // Equal inner blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16): a short last
@@ -238,7 +273,7 @@ final class VectorMatmul implements MatmulKernel {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     Block blk = s.block;
-                    blk.set(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc);
+                    blk.set(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc, packA);
                     int cBlock = cOff + ic * cRowStride + jc;
                     if (direct) {
                         blockDirect(blk, nc, b, bOff + pc * bRowStride + jc, bRowStride,
@@ -676,11 +711,12 @@ final class VectorMatmul implements MatmulKernel {
     }
 
     /**
-     * The {@code mc × kc} block of A for the current (ic, pc) step. Row-major A is read in
-     * place by full row tiles: packing costs m·k copies, as much as the product itself when n
-     * is small (the MLP's n = 50, 10), and measured no faster for large n here; only the last
-     * partial row tile is packed, zero-padded to MR rows. Any other layout (a transposed view)
-     * is copied whole into a row-major block, since reading it in place strides through memory.
+     * The {@code mc × kc} block of A for the current (ic, pc) step. When asked to (see
+     * {@link #PACK_A_MIN_N}) or when A is not row-major (a transposed view, which read in
+     * place strides through memory), the block is copied into contiguous rows of {@code kc}
+     * floats, zero-padded to whole MR-row tiles. Otherwise row-major A is read in place by full
+     * row tiles: packing costs m·k copies, as much as the product itself when n is small (the
+     * MLP's n = 50, 10); only the last partial row tile is packed, zero-padded to MR rows.
      */
     private static final class Block {
         float[] a;
@@ -692,14 +728,14 @@ final class VectorMatmul implements MatmulKernel {
         boolean packed;
         float[] ap = new float[0];
 
-        void set(float[] a, int aOff, int rs, int cs, int mc, int kc) {
+        void set(float[] a, int aOff, int rs, int cs, int mc, int kc, boolean pack) {
             this.a = a;
             this.aOff = aOff;
             this.rs = rs;
             this.cs = cs;
             this.mc = mc;
             this.kc = kc;
-            this.packed = cs != 1;
+            this.packed = pack || cs != 1;
             if (packed) {
                 ensure(kc * roundUp(mc, MR));
                 packA(a, aOff, rs, cs, mc, kc, ap);

@@ -154,6 +154,48 @@ class MatmulKernelProperties {
     }
 
     @Example
+    void rowMajorABlocksPackedOrReadInPlaceAgreeWithScalar() {
+        // Either side of the width from which blocks of row-major A are packed; rows of a
+        // power-of-two length, MC + 5 rows (a partial row tile in the second row block) and
+        // k = 1021 (three inner blocks).
+        for (int n : new int[] {VectorMatmul.PACK_A_MIN_N - 1, VectorMatmul.PACK_A_MIN_N}) {
+            for (int pad : new int[] {0, 3}) {
+                MatmulCase problem = new MatmulCase(VectorMatmul.MC + 5, n, 1021, false, false, pad, pad > 0, 12);
+                float[] one = problem.run(vectorKernel(1));
+                problem.assertClose(problem.run(ScalarMatmul.INSTANCE), one, "n = " + n + ", pad " + pad);
+                assertArrayEquals(one, problem.run(vectorKernel(2)), "n = " + n + ", pad " + pad + ", 2 threads");
+            }
+        }
+    }
+
+    @Property(tries = 200)
+    void guidedChunksCoverEveryUnitOnceLargestFirst(@ForAll @IntRange(min = 0, max = 5000) int units,
+                                                    @ForAll @IntRange(min = 1, max = 64) int maxChunk,
+                                                    @ForAll @IntRange(min = 1, max = 8) int threads) {
+        int[] bounds = VectorMatmul.guidedChunks(units, maxChunk, threads);
+        assertEquals(0, bounds[0], "first bound");
+        assertEquals(units, bounds[bounds.length - 1], "last bound");
+        int minChunk = Math.max(1, maxChunk / 4);
+        for (int t = 0; t + 1 < bounds.length; t++) {
+            int size = bounds[t + 1] - bounds[t];
+            boolean last = t + 2 == bounds.length;
+            assertTrue(size >= 1 && size <= maxChunk, "chunk " + t + " of " + size + " units");
+            assertTrue(last || size >= minChunk, "chunk " + t + " of " + size + " units, below " + minChunk);
+            if (t > 0) {
+                int previous = bounds[t] - bounds[t - 1];
+                assertTrue(size <= previous, "chunk " + t + " (" + size + ") larger than the one before (" + previous + ")");
+            }
+        }
+        // never more than one thread's share of what is left: the tail stays short
+        for (int t = 0; t + 1 < bounds.length; t++) {
+            int left = units - bounds[t];
+            int size = bounds[t + 1] - bounds[t];
+            assertTrue(size <= Math.max(minChunk, (left + 2 * threads - 1) / (2 * threads)),
+                    "chunk " + t + " of " + size + " with " + left + " units left");
+        }
+    }
+
+    @Example
     void emptyInnerDimensionZeroesOrKeepsC() {
         MatmulCase overwrite = new MatmulCase(5, 9, 0, false, false, 1, false, 3);
         float[] c = overwrite.run(vectorKernel(1));
