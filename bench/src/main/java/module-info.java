@@ -12,6 +12,7 @@ module dev.vectorgrad.bench {
     requires org.bytedeco.openblas;
     requires ejml.core;
     requires ejml.fdense;
+    requires com.google.gson;
 
     // JMH instantiates the @State classes and its generated subclasses reflectively.
     opens dev.vectorgrad.bench;

@@ -1,5 +1,9 @@
 package dev.vectorgrad.bench;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +35,8 @@ public final class Report {
     private static final Map<String, Integer> BYTES_PER_ELEMENT = Map.of(
             "relu", 8, "reluScalar", 8, "add", 12, "addScalar", 12, "arraycopy", 8);
 
+    private static final Gson GSON = new GsonBuilder().setStrictness(Strictness.STRICT).create();
+
     private final List<Result> results;
 
     private Report(List<Result> results) {
@@ -54,7 +60,7 @@ public final class Report {
      * @return the report over every result in it
      */
     public static Report fromJson(String json) {
-        if (!(Json.parse(json) instanceof List<?> runs)) {
+        if (!(parseJson(json) instanceof List<?> runs)) {
             throw new IllegalArgumentException("JMH results: expected a JSON array of benchmark runs");
         }
         List<Result> results = new ArrayList<>();
@@ -241,7 +247,7 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         Instant written = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
         md.append("- results: `").append(file).append("`, written ").append(written).append('\n');
-        if (Json.parse(json) instanceof List<?> runs && !runs.isEmpty()) {
+        if (parseJson(json) instanceof List<?> runs && !runs.isEmpty()) {
             Map<String, Object> first = asMap(runs.get(0), "benchmark run");
             md.append("- JMH ").append(first.get("jmhVersion")).append(": forks ").append(integer(first.get("forks")))
                     .append(", warm-up ").append(integer(first.get("warmupIterations"))).append(" × ")
@@ -301,6 +307,18 @@ public final class Report {
             out.append(elementwise);
         }
         System.out.print(out);
+    }
+
+    /**
+     * JMH's JSON as plain lists, maps, strings and doubles. Strict: a malformed file is an
+     * error naming where it broke, never a partial report.
+     */
+    private static Object parseJson(String json) {
+        try {
+            return GSON.fromJson(json, Object.class);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("JMH results: not valid JSON: " + e.getMessage(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -127,6 +127,18 @@ class ReportTest {
     }
 
     @Test
+    void rejectsMalformedJsonNamingThePlace() {
+        // a truncated results file (JMH killed mid-write) must not give a partial table
+        String whole = array(List.of(matmul("ejml", "2x2x2", 1, 0)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Report.fromJson(whole.substring(0, whole.length() / 2)));
+        assertTrue(e.getMessage().startsWith("JMH results: not valid JSON"), e.getMessage());
+        assertTrue(e.getMessage().matches("(?s).*line \\d+ column \\d+.*"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Report.fromJson("[ {\"benchmark\": 'x'} ]"),
+                "single quotes are not JSON");
+    }
+
+    @Test
     void environmentNamesTheSettingsOfTheRun(@TempDir Path dir) throws Exception {
         String json = array(List.of(matmul("ejml", "2x2x2", 1, 0)));
         Path file = dir.resolve("results.json");
