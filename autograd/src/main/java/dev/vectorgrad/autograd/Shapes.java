@@ -43,13 +43,4 @@ final class Shapes {
         }
         return r;
     }
-
-    static int normalizeDim(String op, int dim, int rank) {
-        int d = dim < 0 ? dim + rank : dim;
-        if (d < 0 || d >= rank) {
-            throw new IllegalArgumentException(op + ": dim " + dim + " is out of range for a tensor of "
-                    + rank + " dims");
-        }
-        return d;
-    }
 }

@@ -2,6 +2,7 @@ package dev.vectorgrad.autograd;
 
 import java.util.Arrays;
 
+import dev.vectorgrad.core.Dims;
 import dev.vectorgrad.core.Tensor;
 
 /**
@@ -487,7 +488,7 @@ public final class Var {
      */
     public Var sum(int dim, boolean keepdim) {
         int[] in = value.shape();
-        int d = Shapes.normalizeDim("sum", dim, in.length);
+        int d = Dims.normalize("sum", dim, in);
         return unary("sum", value.sum(d, keepdim), NONE,
                 (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).expand(in), false));
     }
@@ -518,7 +519,7 @@ public final class Var {
      */
     public Var mean(int dim, boolean keepdim) {
         int[] in = value.shape();
-        int d = Shapes.normalizeDim("mean", dim, in.length);
+        int d = Dims.normalize("mean", dim, in);
         float scale = 1f / in[d];
         return unary("mean", value.mean(d, keepdim), NONE,
                 (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).mul(scale).expand(in), false));
@@ -534,7 +535,7 @@ public final class Var {
      */
     public Var logSumExp(int dim, boolean keepdim) {
         Tensor x = value;
-        int d = Shapes.normalizeDim("logSumExp", dim, x.dim());
+        int d = Dims.normalize("logSumExp", dim, x.shape());
         Shifted s = Shifted.of(x, d);
         Tensor lseKeep = s.logSum.add(s.max);
         Tensor out = keepdim ? lseKeep : lseKeep.squeeze(d);
@@ -584,7 +585,7 @@ public final class Var {
      */
     public Var logSoftmax(int dim) {
         Tensor x = value;
-        int d = Shapes.normalizeDim("logSoftmax", dim, x.dim());
+        int d = Dims.normalize("logSoftmax", dim, x.shape());
         Tensor out = Shifted.of(x, d).logSoftmax();
         return unary("logSoftmax", out, new Tensor[] {out}, (g, sink) -> {
             // d/dx_j sum_i g_i (x_i - lse) = g_j - softmax_j * sum_i g_i

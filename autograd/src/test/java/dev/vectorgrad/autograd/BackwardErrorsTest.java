@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
@@ -26,6 +29,19 @@ class BackwardErrorsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, y::backward);
         assertMentions(e, "backward", "[3, 2]", "one-element", "backward(gradient)");
         assertNull(x.grad(), "nothing was accumulated");
+    }
+
+    @Test
+    void dimsOutOfRangeAreRefusedAsTensorsRefuseThem() {
+        Var x = Var.param(Tensor.ones(3, 2));
+        Map<String, Executable> calls = Map.of(
+                "sum", () -> x.sum(2, false),
+                "mean", () -> x.mean(-3, true),
+                "logSumExp", () -> x.logSumExp(2, true),
+                "logSoftmax", () -> x.logSoftmax(5));
+        calls.forEach((op, call) -> assertMentions(assertThrows(IndexOutOfBoundsException.class, call),
+                op + ":", "[3, 2]", "[-2, 1]"));
+        assertArrayEquals(new float[] {3f, 3f}, x.sum(-2, false).value().toArray(), "-2 is the first of two dims");
     }
 
     @Test
