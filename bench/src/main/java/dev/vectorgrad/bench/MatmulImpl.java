@@ -21,6 +21,12 @@ public sealed interface MatmulImpl extends AutoCloseable {
     /** Computes C = A·B into the preallocated C. */
     void multiply();
 
+    /**
+     * Restores whatever process-wide setting this contender depends on, before a round of
+     * {@link #multiply()} calls when several contenders share one JVM (see {@link Interleaved}).
+     */
+    default void claimSettings() {}
+
     /** @return a row-major copy of C, for checking (not for the measured loop) */
     float[] result();
 
@@ -97,6 +103,7 @@ public sealed interface MatmulImpl extends AutoCloseable {
         private static final int ROW_MAJOR = openblas_nolapack.CblasRowMajor;
         private static final int NO_TRANS = openblas_nolapack.CblasNoTrans;
 
+        private final int threads;
         private final int m;
         private final int k;
         private final int n;
@@ -105,6 +112,7 @@ public sealed interface MatmulImpl extends AutoCloseable {
         private final FloatPointer c;
 
         OpenBlasSgemm(int threads, MatmulShape shape, float[] a, float[] b) {
+            this.threads = threads;
             OpenBlas.setNumThreads(threads);
             this.m = shape.m();
             this.k = shape.k();
@@ -112,6 +120,12 @@ public sealed interface MatmulImpl extends AutoCloseable {
             this.a = new FloatPointer(a);
             this.b = new FloatPointer(b);
             this.c = new FloatPointer((long) m * n);
+        }
+
+        /** OpenBLAS's thread count is global to the library. */
+        @Override
+        public void claimSettings() {
+            OpenBlas.setNumThreads(threads);
         }
 
         @Override

@@ -21,6 +21,21 @@ class OpenBlasTest {
     }
 
     @Test
+    void eachContenderReclaimsItsThreadCountBeforeARound() {
+        MatmulShape shape = MatmulShape.parse("2x2x2");
+        float[] x = {1, 2, 3, 4};
+        try (MatmulImpl one = MatmulImpl.create("openblas-1t", shape, x, x);
+             MatmulImpl two = MatmulImpl.create("openblas-2t", shape, x, x)) {
+            one.claimSettings();
+            assertEquals(1, OpenBlas.numThreads());
+            two.claimSettings();
+            assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()), OpenBlas.numThreads());
+            one.claimSettings();
+            assertEquals(1, OpenBlas.numThreads());
+        }
+    }
+
+    @Test
     void reportsItsBuildAndCoreType() {
         assertFalse(OpenBlas.coreName().isBlank());
         assertTrue(OpenBlas.config().contains("OpenBLAS"), OpenBlas.config());

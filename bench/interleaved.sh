@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Ratios from alternating rounds in one JVM (dev.vectorgrad.bench.Interleaved), which cancel the
+# drift of shared cloud cores that JMH's separate forks cannot: vectorgrad 2 threads / 1 thread,
+# OpenBLAS 2 threads / 1 thread (its own JVM: its idle workers spin and would take a core from
+# vectorgrad), and vectorgrad 1 thread / OpenBLAS 1 thread.
+#
+#   bench/interleaved.sh                       # 1024x1024x1024, 40 rounds
+#   bench/interleaved.sh 512x512x512 60        # another shape, more rounds
+#
+# Writes bench/results/<UTC time>-interleaved/table.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. .mvn/find-jdk.sh
+JAVA="${JAVA_HOME:?no JDK 25 found: set JAVA_HOME}/bin/java"
+SHAPE="${1:-1024x1024x1024}"
+ROUNDS="${2:-40}"
+OUT="bench/results/$(date -u +%Y-%m-%dT%H%MZ)-interleaved"
+mkdir -p "$OUT"
+
+./mvnw -B -ntp -q -pl bench -am package -DskipTests
+JAR="$(mktemp -d)/benchmarks.jar"
+trap 'rm -rf "$(dirname "$JAR")"' EXIT
+cp bench/target/benchmarks.jar "$JAR"
+
+run() {
+    "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$JAR" \
+        dev.vectorgrad.bench.Interleaved "$SHAPE" "$ROUNDS" "$1" 2>/dev/null
+    echo
+}
+{
+    echo "Run $(date -u +%Y-%m-%dT%H:%M:%SZ) with: bench/interleaved.sh $SHAPE $ROUNDS"
+    echo
+    run vectorgrad-1t,vectorgrad-2t
+    run openblas-1t,openblas-2t
+    run openblas-1t,vectorgrad-1t
+} | tee "$OUT/table.md"
