@@ -22,8 +22,12 @@ import java.util.zip.GZIPOutputStream;
  * <p>Two ways in, one reader behind both: as float tensors ({@link #read}, {@link #readImages},
  * {@link #readLabels}, the {@code decode...} methods), or as the raw bytes with their header
  * ({@link #readRaw}, {@link #readImageBytes}, {@link #readLabelBytes}, {@link #decodeRaw}) for
- * callers that keep MNIST's pixels as bytes. Files are streamed into an array of the data's exact
- * size, and every size is checked before that array is allocated (see {@link IdxHeader}).
+ * callers that keep MNIST's pixels as bytes. Files are streamed, in 64 KB reads, into an array of
+ * the data's exact size. The header's sizes are checked (see {@link IdxHeader}) before that array
+ * is allocated: against the length of a plain file; for gzip, whose decompressed length shows only
+ * at its end, the array is allocated up front only when the gzip trailer agrees with the header,
+ * and otherwise grows as bytes arrive, so a lying header cannot make the reader allocate more than
+ * about twice the data really present.
  */
 public final class Idx {
     private static final String IMAGE_FILE = "an image file (ubyte, 3 dimensions [n, rows, cols])";

@@ -20,7 +20,7 @@ class IdxRawTest {
     @TempDir
     Path dir;
 
-    /** 1.2 MB of pixels: many 64 KB read pieces and, when the array must grow, more than one doubling. */
+    /** 1.2 MB of pixels: many 64 KB read pieces and, when the array must grow, past its first 1 MB. */
     private static final int N = 1500;
     private static final int DATA = N * 28 * 28;
     private static final byte[] PIXELS = IdxTest.imageBytes(N, 28, 28);
