@@ -25,9 +25,9 @@ import java.util.zip.GZIPOutputStream;
  * callers that keep MNIST's pixels as bytes. Files are streamed, in 64 KB reads, into an array of
  * the data's exact size. The header's sizes are checked (see {@link IdxHeader}) before that array
  * is allocated: against the length of a plain file; for gzip, whose decompressed length shows only
- * at its end, the array is allocated up front only when the gzip trailer agrees with the header,
- * and otherwise grows as bytes arrive, so a lying header cannot make the reader allocate more than
- * about twice the data really present.
+ * at its end, the array is allocated up front only when the gzip trailer agrees with the header
+ * and deflate could expand the file that far; otherwise it grows as bytes arrive, so an
+ * unconfirmed header cannot make the reader allocate more than about twice the data really present.
  */
 public final class Idx {
     private static final String IMAGE_FILE = "an image file (ubyte, 3 dimensions [n, rows, cols])";
