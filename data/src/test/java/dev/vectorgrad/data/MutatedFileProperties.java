@@ -1,10 +1,13 @@
 package dev.vectorgrad.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.data.idx.Idx;
+import dev.vectorgrad.data.idx.IdxArray;
 import dev.vectorgrad.data.idx.IdxType;
 import dev.vectorgrad.data.internal.Bytes;
 import dev.vectorgrad.data.numpy.NdArray;
@@ -127,6 +130,50 @@ class MutatedFileProperties {
         } catch (DataFormatException expected) {
             // the one documented failure
         }
+        sameOutcomeFromAFile(images, labels);
+    }
+
+    /** The byte-level file readers stream instead of decoding an array: they must agree with the array readers. */
+    private static void sameOutcomeFromAFile(byte[] images, byte[] labels) {
+        try {
+            Path dir = Files.createTempDirectory("mutated-idx");
+            Path imageFile = Files.write(dir.resolve("images"), images);
+            Path labelFile = Files.write(dir.resolve("labels"), labels);
+            try {
+                agree(() -> Idx.decodeRaw(images, "images").toTensor(), () -> Idx.readRaw(imageFile), 1f);
+                agree(() -> Idx.decodeImages(images, "images", false), () -> Idx.readImageBytes(imageFile), 255f);
+                agree(() -> Idx.decodeLabels(labels, "labels"), () -> Idx.readLabelBytes(labelFile), 1f);
+            } finally {
+                Files.delete(imageFile);
+                Files.delete(labelFile);
+                Files.delete(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    interface Read<T> {
+        T get() throws IOException;
+    }
+
+    /** Both fail with the same problem, or both succeed with the same shape and values ({@code scale} apart). */
+    private static void agree(Read<Tensor> fromArray, Read<IdxArray> fromFile, float scale) throws IOException {
+        Tensor expected;
+        try {
+            expected = fromArray.get();
+        } catch (DataFormatException e) {
+            DataFormatException f = assertThrows(DataFormatException.class, fromFile::get);
+            assertEquals(e.problem(), f.problem());
+            return;
+        }
+        IdxArray got = fromFile.get();
+        assertArrayEquals(expected.shape(), got.header().dims());
+        float[] scaled = got.toTensor().toArray();
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] /= scale;
+        }
+        assertArrayEquals(expected.toArray(), scaled);
     }
 
     private static final byte[] PY2 = read("mnist_py2_cpickle.pkl.gz");

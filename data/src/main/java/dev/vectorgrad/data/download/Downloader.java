@@ -1,5 +1,6 @@
 package dev.vectorgrad.data.download;
 
+import dev.vectorgrad.data.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,11 @@ import java.util.List;
  * beside the target; only a complete download whose SHA-256 matches is renamed (atomically)
  * into place. A cut, stalled, refused or corrupt download is deleted and the next mirror is
  * tried, so a half-written file is never left where a loader would find it.
+ *
+ * <p>The temporary file is {@code <target name><digits>.part}. It is removed on every failure
+ * path, an unexpected exception included. One left by a process killed mid-download is removed by
+ * the next {@link #fetch} of the same target once it has gone unmodified for an hour; a download
+ * still running in another process writes to its file continually, so it is left alone.
  *
  * <p>Uses {@link HttpURLConnection} because it has a per-read timeout: a server that stops
  * sending mid-body fails after {@code readTimeout} instead of hanging.
@@ -55,10 +61,11 @@ public final class Downloader {
     public Path fetch(List<URI> mirrors, String fileName, FileChecksum expected, Path target) throws IOException {
         Path abs = target.toAbsolutePath();
         Files.createDirectories(abs.getParent());
+        AtomicFiles.removeStaleTemps(abs, AtomicFiles.STALE_AFTER);
         List<String> attempts = new ArrayList<>();
         for (URI base : mirrors) {
             URI uri = base.resolve(fileName);
-            Path tmp = Files.createTempFile(abs.getParent(), fileName, ".part");
+            Path tmp = AtomicFiles.createTemp(abs);
             boolean kept = false;
             try {
                 fetchOnce(uri, tmp, fileName);
@@ -67,7 +74,7 @@ public final class Downloader {
                     attempts.add(uri + ": " + bad);
                     continue;
                 }
-                dev.vectorgrad.data.internal.AtomicFiles.moveIntoPlace(tmp, abs);
+                AtomicFiles.moveIntoPlace(tmp, abs);
                 kept = true;
                 return abs;
             } catch (SocketTimeoutException e) {
@@ -76,7 +83,8 @@ public final class Downloader {
                 attempts.add(uri + ": " + e.getMessage());
             } finally {
                 if (!kept) {
-                    Files.deleteIfExists(tmp);
+                    // Quietly: a failure to delete must not hide the download's own; a later fetch removes it.
+                    AtomicFiles.discard(tmp, null);
                 }
             }
         }
@@ -87,7 +95,10 @@ public final class Downloader {
         URL url = uri.toURL();
         HttpURLConnection c = null;
         for (int hop = 0; ; hop++) {
-            c = (HttpURLConnection) url.openConnection();
+            if (!(url.openConnection() instanceof HttpURLConnection http)) {
+                throw new IOException("not an http(s) URL");
+            }
+            c = http;
             c.setConnectTimeout(millis(connectTimeout));
             c.setReadTimeout(millis(readTimeout));
             c.setInstanceFollowRedirects(false);

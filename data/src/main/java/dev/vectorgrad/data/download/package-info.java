@@ -1,5 +1,6 @@
 /**
  * Checked downloads: mirrors tried in order, SHA-256 verified, written to a temporary file and
- * renamed only when complete ({@link dev.vectorgrad.data.download.Downloader}).
+ * renamed only when complete, temporary files of killed downloads removed once stale
+ * ({@link dev.vectorgrad.data.download.Downloader}).
  */
 package dev.vectorgrad.data.download;

@@ -3,8 +3,6 @@ package dev.vectorgrad.data.idx;
 import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.data.DataFormatException;
 import dev.vectorgrad.data.internal.AtomicFiles;
-import dev.vectorgrad.data.internal.Bytes;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -18,14 +16,84 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Layout: two zero bytes, a type byte, a dimension count, then one big-endian 32-bit size
  * per dimension, then the elements, big-endian, row-major. Gzip is recognised from the bytes
- * (1f 8b), not from the file name. Every size is checked against the real length before any
- * element array is allocated; anything wrong is a {@link DataFormatException} naming the file.
+ * (1f 8b), not from the file name. Anything wrong is a {@link DataFormatException} naming the
+ * file, what was expected and what came.
+ *
+ * <p>Two ways in, one reader behind both: as float tensors ({@link #read}, {@link #readImages},
+ * {@link #readLabels}, the {@code decode...} methods), or as the raw bytes with their header
+ * ({@link #readRaw}, {@link #readImageBytes}, {@link #readLabelBytes}, {@link #decodeRaw}) for
+ * callers that keep MNIST's pixels as bytes. Files are streamed, in 64 KB reads, into an array of
+ * the data's exact size. The header's sizes are checked (see {@link IdxHeader}) before that array
+ * is allocated: against the length of a plain file; for gzip, whose decompressed length shows only
+ * at its end, the array is allocated up front only when the gzip trailer agrees with the header
+ * and deflate could expand the file that far; otherwise it grows as bytes arrive, so an
+ * unconfirmed header cannot make the reader allocate more than about twice the data really present.
  */
 public final class Idx {
-    /** More dimensions than any sane IDX file has; a larger count means a corrupt header. */
-    private static final int MAX_DIMS = 16;
+    private static final String IMAGE_FILE = "an image file (ubyte, 3 dimensions [n, rows, cols])";
+    private static final String LABEL_FILE = "a label file (ubyte, 1 dimension [n])";
+
+    /** Rows times columns must also fit one tensor row (a file of 0 images could claim any size). */
+    private static final IdxReader.Expectation IMAGES = (h, source) -> {
+        h.requireUbyte(3, IMAGE_FILE, source);
+        if ((long) h.size(1) * h.size(2) > Integer.MAX_VALUE) {
+            throw new DataFormatException(source, "images of " + h.size(1) + " x " + h.size(2)
+                    + " pixels do not fit one row of a tensor");
+        }
+    };
+    private static final IdxReader.Expectation LABELS = (h, source) -> h.requireUbyte(1, LABEL_FILE, source);
 
     private Idx() {}
+
+    /**
+     * Reads any IDX file as its header and raw element bytes, without converting them.
+     *
+     * @param file an IDX file, gzip-compressed or not
+     * @return the header and the data bytes (big-endian, row-major)
+     * @throws DataFormatException if the file is not a well-formed IDX file
+     * @throws IOException if the file cannot be read
+     */
+    public static IdxArray readRaw(Path file) throws IOException {
+        return IdxReader.readFile(file, IdxReader.ANY);
+    }
+
+    /**
+     * Reads an image file ({@code *-images-idx3-ubyte[.gz]}) as its pixel bytes, 0-255, without
+     * converting them to floats. The type and dimensions are checked before any pixel is read.
+     *
+     * @param file a ubyte IDX file with three dimensions {@code [n, rows, cols]}
+     * @return the header and {@code n*rows*cols} pixel bytes, row-major
+     * @throws DataFormatException if the file is not a well-formed 3-d ubyte IDX file
+     * @throws IOException if the file cannot be read
+     */
+    public static IdxArray readImageBytes(Path file) throws IOException {
+        return IdxReader.readFile(file, IMAGES);
+    }
+
+    /**
+     * Reads a label file ({@code *-labels-idx1-ubyte[.gz]}) as its bytes, one class index 0-255
+     * per item.
+     *
+     * @param file a ubyte IDX file with one dimension {@code [n]}
+     * @return the header and {@code n} label bytes
+     * @throws DataFormatException if the file is not a well-formed 1-d ubyte IDX file
+     * @throws IOException if the file cannot be read
+     */
+    public static IdxArray readLabelBytes(Path file) throws IOException {
+        return IdxReader.readFile(file, LABELS);
+    }
+
+    /**
+     * Decodes IDX bytes (gzip-compressed or not) into the header and raw element bytes.
+     *
+     * @param bytes the file's bytes
+     * @param source the name used in error messages
+     * @return the header and the data bytes (big-endian, row-major)
+     * @throws DataFormatException if the bytes are not a well-formed IDX file
+     */
+    public static IdxArray decodeRaw(byte[] bytes, String source) throws DataFormatException {
+        return IdxReader.readBytes(bytes, source, IdxReader.ANY);
+    }
 
     /**
      * Reads any IDX file into a tensor of its own shape, values unscaled.
@@ -36,7 +104,7 @@ public final class Idx {
      * @throws IOException if the file cannot be read
      */
     public static Tensor read(Path file) throws IOException {
-        return decode(Bytes.readMaybeGzip(file), file.toString());
+        return readRaw(file).toTensor();
     }
 
     /**
@@ -48,40 +116,7 @@ public final class Idx {
      * @throws DataFormatException if the bytes are not a well-formed IDX file
      */
     public static Tensor decode(byte[] bytes, String source) throws DataFormatException {
-        byte[] b = Bytes.maybeGunzip(bytes, source);
-        Header h = header(b, source);
-        float[] values = new float[(int) h.count];
-        ByteBuffer buf = ByteBuffer.wrap(b, h.dataStart, b.length - h.dataStart).slice();
-        switch (h.type) {
-            case UBYTE -> {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = buf.get(i) & 0xff;
-                }
-            }
-            case BYTE -> {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = buf.get(i);
-                }
-            }
-            case SHORT -> {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = buf.getShort(2 * i);
-                }
-            }
-            case INT -> {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = buf.getInt(4 * i);
-                }
-            }
-            case FLOAT -> buf.asFloatBuffer().get(values);
-            case DOUBLE -> {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) buf.getDouble(8 * i);
-                }
-            }
-            default -> throw new AssertionError(h.type);
-        }
-        return Tensor.wrap(values, h.dims);
+        return decodeRaw(bytes, source).toTensor();
     }
 
     /**
@@ -93,7 +128,7 @@ public final class Idx {
      * @throws IOException if the file cannot be read
      */
     public static Tensor readImages(Path file) throws IOException {
-        return decodeImages(Bytes.readMaybeGzip(file), file.toString(), true);
+        return scaledImages(readImageBytes(file), true);
     }
 
     /**
@@ -105,7 +140,7 @@ public final class Idx {
      * @throws IOException if the file cannot be read
      */
     public static Tensor readImages3d(Path file) throws IOException {
-        return decodeImages(Bytes.readMaybeGzip(file), file.toString(), false);
+        return scaledImages(readImageBytes(file), false);
     }
 
     /**
@@ -118,21 +153,17 @@ public final class Idx {
      * @throws DataFormatException if the bytes are not a 3-d ubyte IDX file
      */
     public static Tensor decodeImages(byte[] bytes, String source, boolean flatten) throws DataFormatException {
-        byte[] b = Bytes.maybeGunzip(bytes, source);
-        Header h = header(b, source);
-        if (h.type != IdxType.UBYTE || h.dims.length != 3) {
-            throw new DataFormatException(source, "expected an image file (ubyte, 3 dimensions [n, rows, cols]) but found "
-                    + h.type + " with dimensions " + Arrays.toString(h.dims));
-        }
-        if ((long) h.dims[1] * h.dims[2] > Integer.MAX_VALUE) {
-            throw new DataFormatException(source, "images of " + h.dims[1] + " x " + h.dims[2]
-                    + " pixels do not fit one row of a tensor");
-        }
-        float[] values = new float[(int) h.count];
+        return scaledImages(IdxReader.readBytes(bytes, source, IMAGES), flatten);
+    }
+
+    private static Tensor scaledImages(IdxArray images, boolean flatten) {
+        byte[] b = images.data();
+        float[] values = new float[b.length];
         for (int i = 0; i < values.length; i++) {
-            values[i] = (b[h.dataStart + i] & 0xff) / 255f;
+            values[i] = (b[i] & 0xff) / 255f;
         }
-        return flatten ? Tensor.wrap(values, h.dims[0], h.dims[1] * h.dims[2]) : Tensor.wrap(values, h.dims);
+        IdxHeader h = images.header();
+        return flatten ? Tensor.wrap(values, h.size(0), h.size(1) * h.size(2)) : Tensor.wrap(values, h.dims());
     }
 
     /**
@@ -144,7 +175,7 @@ public final class Idx {
      * @throws IOException if the file cannot be read
      */
     public static Tensor readLabels(Path file) throws IOException {
-        return decodeLabels(Bytes.readMaybeGzip(file), file.toString());
+        return readLabelBytes(file).toTensor();
     }
 
     /**
@@ -156,82 +187,7 @@ public final class Idx {
      * @throws DataFormatException if the bytes are not a 1-d ubyte IDX file
      */
     public static Tensor decodeLabels(byte[] bytes, String source) throws DataFormatException {
-        byte[] b = Bytes.maybeGunzip(bytes, source);
-        Header h = header(b, source);
-        if (h.type != IdxType.UBYTE || h.dims.length != 1) {
-            throw new DataFormatException(source, "expected a label file (ubyte, 1 dimension [n]) but found "
-                    + h.type + " with dimensions " + Arrays.toString(h.dims));
-        }
-        float[] values = new float[(int) h.count];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = b[h.dataStart + i] & 0xff;
-        }
-        return Tensor.wrap(values, h.dims[0]);
-    }
-
-    private record Header(IdxType type, int[] dims, long count, int dataStart) {}
-
-    /** Parses and checks the header against the real length; allocates nothing proportional to claims. */
-    private static Header header(byte[] b, String source) throws DataFormatException {
-        if (b.length < 4) {
-            throw new DataFormatException(source, "too short for an IDX header: " + b.length + " bytes");
-        }
-        if (b[0] != 0 || b[1] != 0) {
-            throw new DataFormatException(source, String.format(
-                    "wrong magic number: expected 00 00 <type> <dims> but found %02x %02x %02x %02x",
-                    b[0], b[1], b[2], b[3]));
-        }
-        IdxType type = IdxType.of(b[2] & 0xff);
-        if (type == null) {
-            throw new DataFormatException(source, String.format(
-                    "unknown IDX type byte 0x%02x (expected 08, 09, 0b, 0c, 0d or 0e)", b[2] & 0xff));
-        }
-        int nd = b[3] & 0xff;
-        if (nd == 0 || nd > MAX_DIMS) {
-            throw new DataFormatException(source, "dimension count " + nd + " is not in 1.." + MAX_DIMS);
-        }
-        int dataStart = 4 + 4 * nd;
-        if (b.length < dataStart) {
-            throw new DataFormatException(source, "header names " + nd + " dimensions, needing " + dataStart
-                    + " header bytes, but the file has only " + b.length + " bytes");
-        }
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        int[] dims = new int[nd];
-        long count = 1;
-        boolean overflow = false;
-        for (int i = 0; i < nd; i++) {
-            long d = Integer.toUnsignedLong(buf.getInt(4 + 4 * i));
-            if (d > Integer.MAX_VALUE) {
-                throw new DataFormatException(source, "dimension " + i + " claims " + d
-                        + " items, more than a Java array holds (" + Integer.MAX_VALUE + ")");
-            }
-            dims[i] = (int) d;
-            if (!overflow) {
-                try {
-                    count = Math.multiplyExact(count, d);
-                } catch (ArithmeticException e) {
-                    overflow = true;
-                }
-            }
-        }
-        long have = b.length - (long) dataStart;
-        long need = Long.MAX_VALUE;
-        if (!overflow) {
-            try {
-                need = Math.multiplyExact(count, type.size());
-            } catch (ArithmeticException e) {
-                overflow = true;
-            }
-        }
-        if (overflow || need != have) {
-            throw new DataFormatException(source, "dimensions " + Arrays.toString(dims) + " of " + type
-                    + " need " + (overflow ? "more than 2^63" : String.valueOf(need)) + " data bytes but the file has "
-                    + have + " after the " + dataStart + "-byte header");
-        }
-        if (count > Bytes.MAX_ARRAY) {
-            throw new DataFormatException(source, count + " elements do not fit one Java array");
-        }
-        return new Header(type, dims, count, dataStart);
+        return IdxReader.readBytes(bytes, source, LABELS).toTensor();
     }
 
     /**
@@ -300,16 +256,24 @@ public final class Idx {
      * @throws IOException if writing fails
      */
     public static void write(Path file, IdxType type, int[] dims, byte[] data, boolean gzip) throws IOException {
-        byte[] bytes = encode(type, dims, data);
+        byte[] header = header(type, dims, data.length);
         AtomicFiles.write(file, out -> {
             if (gzip) {
                 try (GZIPOutputStream gz = new GZIPOutputStream(nonClosing(out), 65536)) {
-                    gz.write(bytes);
+                    writeInPieces(gz, header, data);
                 }
             } else {
-                out.write(bytes);
+                writeInPieces(out, header, data);
             }
         });
+    }
+
+    /** In 64 KB pieces: one 47 MB write() to a file makes the JDK allocate, and keep, a native buffer that size. */
+    private static void writeInPieces(OutputStream out, byte[] header, byte[] data) throws IOException {
+        out.write(header);
+        for (int at = 0; at < data.length; at += 65536) {
+            out.write(data, at, Math.min(65536, data.length - at));
+        }
     }
 
     /**
@@ -321,8 +285,17 @@ public final class Idx {
      * @return header and data
      */
     public static byte[] encode(IdxType type, int[] dims, byte[] data) {
-        if (dims.length == 0 || dims.length > MAX_DIMS) {
-            throw new IllegalArgumentException("Idx.write: " + dims.length + " dimensions, expected 1.." + MAX_DIMS);
+        byte[] header = header(type, dims, data.length);
+        byte[] out = Arrays.copyOf(header, header.length + data.length);
+        System.arraycopy(data, 0, out, header.length, data.length);
+        return out;
+    }
+
+    /** The header for {@code dataLength} bytes of elements, refusing sizes that do not match them. */
+    private static byte[] header(IdxType type, int[] dims, int dataLength) {
+        if (dims.length == 0 || dims.length > IdxHeader.MAX_DIMS) {
+            throw new IllegalArgumentException("Idx.write: " + dims.length + " dimensions, expected 1.."
+                    + IdxHeader.MAX_DIMS);
         }
         long n = type.size();
         for (int d : dims) {
@@ -331,23 +304,16 @@ public final class Idx {
             }
             n *= d;
         }
-        if (n != data.length) {
+        if (n != dataLength) {
             throw new IllegalArgumentException("Idx.write: dims " + Arrays.toString(dims) + " of " + type + " need "
-                    + n + " bytes but " + data.length + " were given");
+                    + n + " bytes but " + dataLength + " were given");
         }
-        java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream(data.length + 4 + 4 * dims.length);
-        try (DataOutputStream d = new DataOutputStream(bo)) {
-            d.writeShort(0);
-            d.writeByte(type.code());
-            d.writeByte(dims.length);
-            for (int x : dims) {
-                d.writeInt(x);
-            }
-            d.write(data);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length);
+        b.put((byte) 0).put((byte) 0).put((byte) type.code()).put((byte) dims.length);
+        for (int d : dims) {
+            b.putInt(d);
         }
-        return bo.toByteArray();
+        return b.array();
     }
 
     private static OutputStream nonClosing(OutputStream out) {

@@ -1,2 +1,6 @@
-/** The IDX format of MNIST and Fashion-MNIST: {@link dev.vectorgrad.data.idx.Idx} reads and writes it. */
+/**
+ * The IDX format of MNIST and Fashion-MNIST: {@link dev.vectorgrad.data.idx.Idx} reads it as float
+ * tensors or as raw bytes with their {@link dev.vectorgrad.data.idx.IdxHeader}
+ * ({@link dev.vectorgrad.data.idx.IdxArray}), and writes it.
+ */
 package dev.vectorgrad.data.idx;

@@ -11,7 +11,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -131,6 +133,34 @@ class DownloaderTest {
         downloader(null).fetch(List.of(server.base("/a/")), "c.gz", FileChecksum.ofContent(FileChecksum.sha256(content)),
                 dir.resolve("c.gz"));
         assertTrue(Files.exists(dir.resolve("c.gz")));
+    }
+
+    @Test
+    void staleTemporaryFilesOfAKilledDownloadAreRemovedButALiveOneIsKept() throws Exception {
+        Path dead = Files.write(dir.resolve("f.bin5551212.part"), new byte[] {1});
+        Files.setLastModifiedTime(dead, FileTime.from(Instant.now().minus(Duration.ofHours(5))));
+        Path live = Files.write(dir.resolve("f.bin8675309.part"), new byte[] {2});
+        Path other = Files.write(dir.resolve("g.bin1.part"), new byte[] {3});
+        Files.setLastModifiedTime(other, FileTime.from(Instant.now().minus(Duration.ofHours(5))));
+        // Even a fetch that fails cleans up after the killed one.
+        assertThrows(DownloadException.class,
+                () -> downloader(null).fetch(List.of(server.base("/none/")), "f.bin", SUM, dir.resolve("f.bin")));
+        assertFalse(Files.exists(dead), "an hour-old temporary file of this target is removed");
+        assertTrue(Files.exists(live), "a fresh one may be another process's download in progress");
+        assertTrue(Files.exists(other), "another target's is not this fetch's business");
+    }
+
+    @Test
+    void aMirrorThatIsNotHttpIsAFailedAttemptLeavingNothingBehind() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.write(src.resolve("f.bin"), BODY);
+        Path target = dir.resolve("f.bin");
+        DownloadException e = assertThrows(DownloadException.class,
+                () -> downloader(null).fetch(List.of(src.toUri(), server.base("/none/")), "f.bin", SUM, target));
+        assertEquals(2, e.attempts().size());
+        assertTrue(e.attempts().get(0).endsWith("f.bin: not an http(s) URL"), e.attempts().get(0));
+        assertFalse(Files.exists(target));
+        assertNoPartialFiles();
     }
 
     @Test

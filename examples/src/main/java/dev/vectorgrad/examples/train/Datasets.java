@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionException;
  * {@code fashion-mnist} through the data module's search order (explicit folder,
  * {@code $VECTORGRAD_DATA}, {@code ~/.cache/vectorgrad}, Debian's package, download),
  * {@code synthetic} (the data module's generated digits), or a path: an IDX folder or the
- * lesson's {@code mnist.pkl.gz}. IDX pixels stay bytes ({@link IdxBytes}); the test split loads
+ * lesson's {@code mnist.pkl.gz}. IDX pixels stay bytes ({@link IdxSplit}); the test split loads
  * on a background thread while training starts.
  */
 final class Datasets {
@@ -120,12 +120,12 @@ final class Datasets {
         Path testY = find(folder, "t10k-labels-idx1-ubyte");
         CompletableFuture<ImageData> test = CompletableFuture.supplyAsync(() -> {
             try {
-                return IdxBytes.readSplit(what + " test", testX, testY, useCache);
+                return IdxSplit.read(what + " test", testX, testY, useCache);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        ImageData train = IdxBytes.readSplit(what + " train", trainX, trainY, useCache);
+        ImageData train = IdxSplit.read(what + " train", trainX, trainY, useCache);
         return new Loaded(what + " from " + folder, train, test);
     }
 }

@@ -1,0 +1,155 @@
+package dev.vectorgrad.data.idx;
+
+import dev.vectorgrad.data.DataFormatException;
+import dev.vectorgrad.data.internal.Bytes;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The one IDX reader behind every entry point of {@link Idx}: files and byte arrays, plain or
+ * gzip, streamed straight into an array of the data's exact size with no whole-file copy.
+ *
+ * <p>A plain file's length is known, so the header is checked against it before the data array
+ * is allocated. A gzip file's decompressed length is not; its trailer records it (modulo
+ * 2^32), and only when the trailer agrees with the header, and the header claims no more than
+ * deflate can expand the compressed bytes to, is the exact array allocated up front. Otherwise
+ * the array grows as bytes really arrive, so a lying header costs memory only in proportion to
+ * the data actually present.
+ */
+final class IdxReader {
+    /** Bytes per read: one large read() makes the JDK allocate, and keep per thread, a native buffer of that size. */
+    private static final int PIECE = 1 << 16;
+    /** Deflate expands at most about 1032:1; a header claiming more than this over the compressed length lies. */
+    private static final long MAX_DEFLATE_RATIO = 1100;
+    /** The smallest gzip member: 10-byte header, an empty deflate block, 8-byte trailer. */
+    private static final int MIN_GZIP = 18;
+
+    /** What a caller demands of the header, checked before any data is read. */
+    @FunctionalInterface
+    interface Expectation {
+        void check(IdxHeader header, String source) throws DataFormatException;
+    }
+
+    static final Expectation ANY = (h, s) -> {};
+
+    private IdxReader() {}
+
+    static IdxArray readFile(Path file, Expectation expect) throws IOException {
+        String source = file.toString();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer head = ByteBuffer.allocate(2);
+            ch.read(head, 0);
+            boolean gzip = head.position() == 2 && (head.get(0) & 0xff) == 0x1f && (head.get(1) & 0xff) == 0x8b;
+            long isize = -1;
+            if (gzip && size >= MIN_GZIP) {
+                // A positional read: the channel stays at 0 for the stream below.
+                ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+                if (ch.read(tail, size - 4) == 4) {
+                    isize = Integer.toUnsignedLong(tail.getInt(0));
+                }
+            }
+            return read(Channels.newInputStream(ch), size, gzip, isize, source, expect);
+        }
+    }
+
+    static IdxArray readBytes(byte[] bytes, String source, Expectation expect) throws DataFormatException {
+        boolean gzip = Bytes.isGzip(bytes);
+        long isize = gzip && bytes.length >= MIN_GZIP
+                ? Integer.toUnsignedLong(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(bytes.length - 4))
+                : -1;
+        try {
+            return read(new ByteArrayInputStream(bytes), bytes.length, gzip, isize, source, expect);
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array cannot fail to read", e);
+        }
+    }
+
+    /**
+     * @param stored the bytes as stored (compressed or not), positioned at the start
+     * @param storedLength their length
+     * @param isize the gzip trailer's length modulo 2^32, or -1 if unknown
+     */
+    private static IdxArray read(InputStream stored, long storedLength, boolean gzip, long isize, String source,
+            Expectation expect) throws IOException {
+        if (!gzip) {
+            IdxHeader h = IdxHeader.read(stored, source);
+            expect.check(h, source);
+            h.checkDataLength(storedLength - h.headerBytes(), source);
+            h.checkFitsOneArray(source);
+            return new IdxArray(h, readExact(stored, h, source));
+        }
+        try {
+            InputStream in = new GZIPInputStream(stored, PIECE);
+            IdxHeader h = IdxHeader.read(in, source);
+            expect.check(h, source);
+            h.checkFitsOneArray(source);
+            long total = h.headerBytes() + h.dataBytes();
+            boolean plausible = isize == (total & 0xffffffffL) && h.dataBytes() <= MAX_DEFLATE_RATIO * storedLength;
+            byte[] data = plausible ? readExact(in, h, source) : readGrowing(in, h, source);
+            long extra = in.transferTo(OutputStream.nullOutputStream());
+            if (extra > 0) {
+                h.checkDataLength(h.dataBytes() + extra, source);
+            }
+            return new IdxArray(h, data);
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // EOFException (cut), ZipException (bad header, bad CRC, bad block): all mean a bad file.
+            throw new DataFormatException(source, "corrupt or truncated gzip data (" + e + ")", e);
+        }
+    }
+
+    private static byte[] readExact(InputStream in, IdxHeader h, String source) throws IOException {
+        byte[] data = new byte[(int) h.dataBytes()];
+        int got = fill(in, data, 0);
+        if (got < data.length) {
+            h.checkDataLength(got, source);
+        }
+        return data;
+    }
+
+    /** Doubles the array as data arrives, ending at the exact size: memory at most twice the bytes present. */
+    private static byte[] readGrowing(InputStream in, IdxHeader h, String source) throws IOException {
+        long need = h.dataBytes();
+        byte[] data = new byte[(int) Math.min(need, 1 << 20)];
+        int got = 0;
+        while (true) {
+            got = fill(in, data, got);
+            if (got < data.length || data.length == need) {
+                break;
+            }
+            data = Arrays.copyOf(data, (int) Math.min(need, 2L * data.length));
+        }
+        if (got < need) {
+            h.checkDataLength(got, source);
+        }
+        return data;
+    }
+
+    /** Reads into {@code data} from {@code from} until it is full or the stream ends; returns the bytes now held. */
+    private static int fill(InputStream in, byte[] data, int from) throws IOException {
+        int at = from;
+        while (at < data.length) {
+            int n = in.read(data, at, Math.min(PIECE, data.length - at));
+            if (n < 0) {
+                break;
+            }
+            at += n;
+        }
+        return at;
+    }
+}
