@@ -47,7 +47,7 @@ class NpmMnistTest {
     }
 
     /** A tarball laid out like the npm package, with a little of everything the real one has. */
-    private static TarBuilder fakePackage(int skipDigit) {
+    static TarBuilder fakePackage(int skipDigit) {
         TarBuilder t = new TarBuilder().file("package/package.json", "{\"name\":\"mnist\",\"version\":\"1.1.0\"}")
                 .file("package/dist/mnist.js", "var x = [" + "0,".repeat(3000) + "0];");
         for (int d = 0; d < 10; d++) {
