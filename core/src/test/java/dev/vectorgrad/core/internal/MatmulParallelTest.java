@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +21,28 @@ class MatmulParallelTest {
             for (int t = 0; t < 57; t++) {
                 assertEquals(1, runs.get(t), "task " + t + " with " + threads + " threads");
             }
+        }
+    }
+
+    @Test
+    void theWorkerJoinsWhetherStillSpinningOrParked() throws InterruptedException {
+        Parallel pool = Parallel.withThreads(2);
+        // pauses shorter and far longer than the spin window: the worker is either polling or parked
+        for (long pauseNanos : new long[] {0, Parallel.SPIN_NANOS / 4, 20 * Parallel.SPIN_NANOS}) {
+            Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
+            CountDownLatch bothArrived = new CountDownLatch(2);
+            AtomicIntegerArray met = new AtomicIntegerArray(2);
+            // Each task waits for the other: only two threads running at once can finish both.
+            pool.forEach(2, t -> {
+                bothArrived.countDown();
+                try {
+                    met.set(t, bothArrived.await(10, TimeUnit.SECONDS) ? 1 : 0);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertEquals(1, met.get(0), "task 0 after a pause of " + pauseNanos + " ns");
+            assertEquals(1, met.get(1), "task 1 after a pause of " + pauseNanos + " ns");
         }
     }
 
