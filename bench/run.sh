@@ -13,7 +13,8 @@ JAVA="${JAVA_HOME:?no JDK 25 found: set JAVA_HOME}/bin/java"
 # The Vector API module for vectorgrad; native access for OpenBLAS (JavaCPP and the FFM calls).
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 # JMH refuses an option given twice, so the iteration settings are replaced as a whole.
-JMH_SETTINGS="${JMH_SETTINGS:--f 1 -wi 3 -i 5 -w 1s -r 1s}"
+# Two forks per row: on shared cores one fork can land in a slow minute, and that should count half.
+JMH_SETTINGS="${JMH_SETTINGS:--f 2 -wi 3 -i 5 -w 1s -r 1s}"
 OUT="bench/results/$(date -u +%Y-%m-%dT%H%MZ)"
 mkdir -p "$OUT"
 

@@ -13,9 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #KC} (B's block packed once into {@code NR}-wide panels), rows in blocks of
  * {@link #MC}, then an {@code MR × NR} tile of C per micro-kernel call. Packing reads any
  * strides, so transposed operands need no copy by the caller. Row-major A is read in place
- * and other layouts are packed (see {@link Block}); when M is small and B's rows are
- * contiguous, B's full panels are read in place too, since packing them would cost about as
- * much as the product. Partial edge panels are always packed, zero-padded.
+ * when n is small and packed otherwise, other layouts always (see {@link Block}); when M is
+ * small and B's rows are contiguous, B's full panels are read in place too, since packing them
+ * would cost about as much as the product. Partial edge panels are always packed, zero-padded.
  *
  * <p>Every element of C is computed by the same arithmetic whatever the blocking, the tile it
  * falls in or the thread that runs it: start from C (or 0), then for {@code p = 0, 1, ..., k-1}
@@ -59,10 +59,11 @@ final class VectorMatmul implements MatmulKernel {
      * With at least this many columns, each block of A is packed (contiguous rows of
      * {@code kc} floats), since it then serves at least four panels of B: read in place, the
      * rows of a matrix with a power-of-two row length (512, 1024) sit a multiple of 4 KB apart
-     * and compete for the same L1 sets as the panel of B. Measured against single-thread
-     * OpenBLAS, interleaved in one JVM: 0.67-0.71x instead of 0.65-0.67x at 1024³, 0.75-0.98x
-     * instead of 0.70-0.80x at 512³; no change at (256,784,256). Below it (the MLP's n = 50, 10)
-     * packing would cost about as much as the product.
+     * and compete for the same L1 sets as the panel of B. Measured as vectorgrad 1t / OpenBLAS
+     * 1t, interleaved in one JVM, three paired runs per shape: 512³ 0.98, 0.75, 0.75 packed
+     * against 0.80, 0.71, 0.70 in place; 1024³ 0.69, 0.71, 0.67 against 0.67, 0.65, 0.89 (a
+     * small gain, within this machine's noise at 1024); no change at (256,784,256). Below it
+     * (the MLP's n = 50, 10) packing would cost about as much as the product.
      */
     static final int PACK_A_MIN_N = 4 * NR;
     /** Most floats of B packed per round of a row split (16 MB). */
