@@ -22,9 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -37,42 +35,14 @@ import net.jqwik.api.Provide;
 class MutatedFileProperties {
     static final Path FIXTURES = Path.of("src", "test", "resources", "fixtures");
 
-    /** One edit: 0 flips bits, 1 cuts the file there, 2 inserts a byte; positions favour the header. */
-    record Mutation(int kind, double where, int value) {
-        byte[] apply(byte[] in) {
-            int at = (int) (where * where * in.length);
-            return switch (kind) {
-                case 0 -> {
-                    byte[] out = in.clone();
-                    if (out.length > 0) {
-                        out[Math.min(at, out.length - 1)] ^= (byte) Math.max(1, value);
-                    }
-                    yield out;
-                }
-                case 1 -> java.util.Arrays.copyOf(in, at);
-                default -> {
-                    byte[] out = new byte[in.length + 1];
-                    System.arraycopy(in, 0, out, 0, at);
-                    out[at] = (byte) value;
-                    System.arraycopy(in, at, out, at + 1, in.length - at);
-                    yield out;
-                }
-            };
-        }
-    }
-
     @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        return Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.doubles().between(0, 1),
-                Arbitraries.integers().between(0, 255)).as(Mutation::new).list().ofMinSize(1).ofMaxSize(4);
+    Arbitrary<List<ByteMutation>> mutations() {
+        return ByteMutation.lists(4);
     }
 
-    private static byte[] mutate(byte[] in, List<Mutation> ms) {
-        byte[] b = in;
-        for (Mutation m : ms) {
-            b = m.apply(b);
-        }
-        return b;
+    /** Edits placed near the start, where the headers are. */
+    private static byte[] mutate(byte[] in, List<ByteMutation> ms) {
+        return ByteMutation.applyAll(in, ms, true);
     }
 
     private static byte[] gzip(byte[] raw) {
@@ -106,7 +76,7 @@ class MutatedFileProperties {
     }
 
     @Property(tries = 300)
-    void idxReadersThrowOnlyTheirException(@ForAll("mutations") List<Mutation> ms, @ForAll boolean gz) {
+    void idxReadersThrowOnlyTheirException(@ForAll("mutations") List<ByteMutation> ms, @ForAll boolean gz) {
         byte[] images = mutate(gz ? gzip(IDX_IMAGES) : IDX_IMAGES, ms);
         byte[] labels = mutate(gz ? gzip(IDX_LABELS) : IDX_LABELS, ms);
         try {
@@ -190,7 +160,7 @@ class MutatedFileProperties {
     }
 
     @Property(tries = 300)
-    void pickleReaderThrowsOnlyItsException(@ForAll("mutations") List<Mutation> ms, @ForAll int which, @ForAll boolean raw) {
+    void pickleReaderThrowsOnlyItsException(@ForAll("mutations") List<ByteMutation> ms, @ForAll int which, @ForAll boolean raw) {
         byte[][] seeds = {PY2, P2, P5};
         byte[] seed = seeds[Math.floorMod(which, 3)];
         byte[] input = mutate(raw ? gunzip(seed) : seed, ms);
@@ -219,7 +189,7 @@ class MutatedFileProperties {
     private static final byte[] NPY_WRITTEN = Npy.encode(Tensor.arange(12).reshape(3, 4));
 
     @Property(tries = 300)
-    void npyAndNpzReadersThrowOnlyTheirException(@ForAll("mutations") List<Mutation> ms, @ForAll int which) {
+    void npyAndNpzReadersThrowOnlyTheirException(@ForAll("mutations") List<ByteMutation> ms, @ForAll int which) {
         byte[][] seeds = {NPY_F8_BE_F, NPY_U1, NPY_WRITTEN};
         byte[] input = mutate(seeds[Math.floorMod(which, 3)], ms);
         try {
