@@ -4,26 +4,21 @@
 # OpenBLAS 2 threads / 1 thread (its own JVM: its idle workers spin and would take a core from
 # vectorgrad), and vectorgrad 1 thread / OpenBLAS 1 thread.
 #
-#   bench/interleaved.sh                       # 1024x1024x1024, 40 rounds
-#   bench/interleaved.sh 512x512x512 60        # another shape, more rounds
+#   bench/interleaved.sh                       # 1024x1024x1024, 60 rounds
+#   bench/interleaved.sh 512x512x512 100       # another shape, more rounds
 #
 # Writes bench/results/<UTC time>-interleaved/table.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. .mvn/find-jdk.sh
-JAVA="${JAVA_HOME:?no JDK 25 found: set JAVA_HOME}/bin/java"
 SHAPE="${1:-1024x1024x1024}"
-ROUNDS="${2:-40}"
+ROUNDS="${2:-60}"
 OUT="bench/results/$(date -u +%Y-%m-%dT%H%MZ)-interleaved"
 mkdir -p "$OUT"
 
-./mvnw -B -ntp -q -pl bench -am package -DskipTests
-JAR="$(mktemp -d)/benchmarks.jar"
-trap 'rm -rf "$(dirname "$JAR")"' EXIT
-cp bench/target/benchmarks.jar "$JAR"
+. bench/build-jar.sh
 
 run() {
-    "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$JAR" \
+    "$JAVA" "${FLAGS[@]}" -cp "$JAR" \
         dev.vectorgrad.bench.Interleaved "$SHAPE" "$ROUNDS" "$1" 2>/dev/null
     echo
 }

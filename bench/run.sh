@@ -8,23 +8,13 @@
 # Writes bench/results/<UTC time>/{results.json,jmh.log,table.md}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. .mvn/find-jdk.sh
-JAVA="${JAVA_HOME:?no JDK 25 found: set JAVA_HOME}/bin/java"
-# The Vector API module for vectorgrad; native access for OpenBLAS (JavaCPP and the FFM calls).
-FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 # JMH refuses an option given twice, so the iteration settings are replaced as a whole.
 # Two forks per row: on shared cores one fork can land in a slow minute, and that should count half.
 JMH_SETTINGS="${JMH_SETTINGS:--f 2 -wi 3 -i 5 -w 1s -r 1s}"
 OUT="bench/results/$(date -u +%Y-%m-%dT%H%MZ)"
 mkdir -p "$OUT"
 
-./mvnw -B -ntp -q -pl bench -am package -DskipTests
-
-# The forks read the jar as their class path: run from a copy so that a rebuild during the run
-# cannot change the classes under them.
-JAR="$(mktemp -d)/benchmarks.jar"
-trap 'rm -rf "$(dirname "$JAR")"' EXIT
-cp bench/target/benchmarks.jar "$JAR"
+. bench/build-jar.sh
 
 echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-<unset>}; results in $OUT" >&2
 # shellcheck disable=SC2086 # JMH_SETTINGS is a list of words
