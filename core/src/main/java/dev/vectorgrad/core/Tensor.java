@@ -383,9 +383,13 @@ public final class Tensor {
      *
      * @param value the new value
      * @param index one index per dim
+     * @throws IllegalArgumentException on an expanded view, where one stored element stands for
+     *         several (writing it would change them all), as for every in-place operation
      */
     public void set(float value, int... index) {
-        storage.data[flatIndex("set", index)] = value;
+        int flat = flatIndex("set", index);
+        checkWritable("set", null);
+        storage.data[flat] = value;
         storage.version++;
     }
 

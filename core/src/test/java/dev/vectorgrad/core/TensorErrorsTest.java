@@ -133,6 +133,11 @@ class TensorErrorsTest {
         assertTrue(iae(() -> expanded.fillInPlace(1f)).startsWith("fillInPlace: cannot write into an expanded view"));
         assertTrue(iae(() -> expanded.mulInPlace(2f)).startsWith("mulInPlace: cannot write into an expanded view"));
         assertTrue(iae(() -> expanded.copyFrom(Tensor.ones(3))).startsWith("copyFrom: cannot write into an expanded view"));
+        assertTrue(iae(() -> expanded.set(1f, 0, 0)).startsWith("set: cannot write into an expanded view"));
+        assertEquals(0f, expanded.get(1, 0), "the refused write left the shared element alone");
+        Tensor single = Tensor.zeros(1, 3).expand(1, 3); // size-1 dims repeat nothing: writable
+        single.set(2f, 0, 1);
+        assertEquals(2f, single.get(0, 1));
         assertEquals("addInPlace: shape [2, 3] does not broadcast to this tensor's shape [3]"
                         + " (an in-place result keeps the shape of the tensor written to)",
                 iae(() -> Tensor.zeros(3).addInPlace(Tensor.zeros(2, 3))));
