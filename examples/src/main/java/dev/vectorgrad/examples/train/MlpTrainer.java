@@ -83,21 +83,12 @@ public final class MlpTrainer {
         double total = 0;
         for (int i = 0; i < ws.rows; i++) {
             int row = i * c;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < c; j++) {
-                max = Math.max(max, z[row + j]);
-            }
-            // Subtracting the max keeps exp() finite; log-sum-exp then adds it back.
-            double sum = 0;
-            for (int j = 0; j < c; j++) {
-                sum += Math.exp(z[row + j] - max);
-            }
-            double logSum = Math.log(sum);
+            double lse = logSumExp(z, row, c);
             int y = ws.labels[i];
-            total += max + logSum - z[row + y];
+            total += lse - z[row + y];
             if (withGrad) {
                 for (int j = 0; j < c; j++) {
-                    float p = (float) Math.exp(z[row + j] - max - logSum);
+                    float p = (float) Math.exp(z[row + j] - lse);
                     g[row + j] = (p - (j == y ? 1f : 0f)) * invRows;
                 }
             }
@@ -111,6 +102,11 @@ public final class MlpTrainer {
         int c = sizes[last];
         float[] z = ws.act[last];
         int row = i * c;
+        return logSumExp(z, row, c) - z[row + ws.labels[i]];
+    }
+
+    /** {@code log(sum(exp(z[row .. row+c))))} in double, the max subtracted first so exp() stays finite. */
+    private static double logSumExp(float[] z, int row, int c) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < c; j++) {
             max = Math.max(max, z[row + j]);
@@ -119,7 +115,7 @@ public final class MlpTrainer {
         for (int j = 0; j < c; j++) {
             sum += Math.exp(z[row + j] - max);
         }
-        return max + Math.log(sum) - z[row + ws.labels[i]];
+        return max + Math.log(sum);
     }
 
     /** Writes every parameter's gradient from {@code ws.grad[last]} (set by {@link #crossEntropy}). */
