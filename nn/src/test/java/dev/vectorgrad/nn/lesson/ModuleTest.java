@@ -81,34 +81,15 @@ class ModuleTest {
 
     @Test
     void lessonModelMatchesFiniteDifferencesAndTheFoundationsVersion() {
-        int n = 4, m = 6, nh = 5;
-        Rng rng = new Rng(14);
-        Tensor inp = Tensor.randn(rng, n, m);
-        Tensor targ = Tensor.randn(rng, n);
-        Tensor w1 = Tensor.randn(rng, m, nh), b1 = Tensor.randn(rng, nh);
-        Tensor w2 = Tensor.randn(rng, nh, 1), b2 = Tensor.randn(rng, 1);
-
-        Tensor refLoss = Foundations.forwardAndBackward(inp, targ, w1, b1, w2, b2);
-        List<Tensor> params = List.of(inp, w1, b1, w2, b2);
-        List<Tensor> reference = params.stream().map(Tensor::grad).toList();
-        params.forEach(p -> p.setGrad(null));
-
-        Model model = new Model(w1, b1, w2, b2);
-        Tensor loss = model.call(inp, targ);
+        LessonMlp p = LessonMlp.random(14, 4, 6, 5);
+        LessonMlp.Reference reference = p.foundations();
+        Model model = new Model(p.w1(), p.b1(), p.w2(), p.b2());
+        Tensor loss = model.call(p.inp(), p.targ());
         model.backward();
-        assertEquals(refLoss.item(), loss.item());
-        for (int i = 0; i < params.size(); i++) {
-            // Same float operations in the same order: the two versions agree exactly.
-            assertArrayEquals(reference.get(i).toArray(), params.get(i).grad().toArray(), "param " + i);
-        }
-
-        double[] x = Doubles.of(inp), t = Doubles.of(targ), dw1 = Doubles.of(w1), db1 = Doubles.of(b1),
-                dw2 = Doubles.of(w2), db2 = Doubles.of(b2);
-        DoubleSupplier f = () -> Doubles.mse(
-                Doubles.lin(Doubles.relu(Doubles.lin(x, dw1, db1, n, m, nh)), dw2, db2, n, nh, 1), t);
-        Doubles.assertGradClose("w1", w1.grad(), Doubles.centralDiff(dw1, f), m, nh);
-        Doubles.assertGradClose("b2", b2.grad(), Doubles.centralDiff(db2, f), 1);
-        Doubles.assertGradClose("inp", inp.grad(), Doubles.centralDiff(x, f), n, m);
+        assertEquals(reference.loss(), loss.item());
+        // Same float operations in the same order: the two versions agree exactly.
+        reference.assertSameGrads(p);
+        p.assertGradsMatchFiniteDifferences();
     }
 
     @Test

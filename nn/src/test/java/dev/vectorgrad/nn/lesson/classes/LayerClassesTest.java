@@ -1,6 +1,5 @@
 package dev.vectorgrad.nn.lesson.classes;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.nn.lesson.Doubles;
-import dev.vectorgrad.nn.lesson.Foundations;
-import java.util.List;
+import dev.vectorgrad.nn.lesson.LessonMlp;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -17,33 +15,13 @@ class LayerClassesTest {
 
     @Test
     void modelMatchesFiniteDifferencesAndTheFoundationsVersion() {
-        int n = 5, m = 4, nh = 3;
-        Rng rng = new Rng(21);
-        Tensor inp = Tensor.randn(rng, n, m);
-        Tensor targ = Tensor.randn(rng, n);
-        Tensor w1 = Tensor.randn(rng, m, nh), b1 = Tensor.randn(rng, nh);
-        Tensor w2 = Tensor.randn(rng, nh, 1), b2 = Tensor.randn(rng, 1);
-        Tensor refLoss = Foundations.forwardAndBackward(inp, targ, w1, b1, w2, b2);
-        List<Tensor> params = List.of(inp, w1, b1, w2, b2);
-        List<Tensor> reference = params.stream().map(Tensor::grad).toList();
-        params.forEach(p -> p.setGrad(null));
-
-        Model model = new Model(w1, b1, w2, b2);
-        assertEquals(refLoss.item(), model.call(inp, targ).item());
+        LessonMlp p = LessonMlp.random(21, 5, 4, 3);
+        LessonMlp.Reference reference = p.foundations();
+        Model model = new Model(p.w1(), p.b1(), p.w2(), p.b2());
+        assertEquals(reference.loss(), model.call(p.inp(), p.targ()).item());
         model.backward();
-        for (int i = 0; i < params.size(); i++) {
-            assertArrayEquals(reference.get(i).toArray(), params.get(i).grad().toArray(), "param " + i);
-        }
-
-        double[] x = Doubles.of(inp), t = Doubles.of(targ), dw1 = Doubles.of(w1), db1 = Doubles.of(b1),
-                dw2 = Doubles.of(w2), db2 = Doubles.of(b2);
-        DoubleSupplier f = () -> Doubles.mse(
-                Doubles.lin(Doubles.relu(Doubles.lin(x, dw1, db1, n, m, nh)), dw2, db2, n, nh, 1), t);
-        Doubles.assertGradClose("inp", inp.grad(), Doubles.centralDiff(x, f), n, m);
-        Doubles.assertGradClose("w1", w1.grad(), Doubles.centralDiff(dw1, f), m, nh);
-        Doubles.assertGradClose("b1", b1.grad(), Doubles.centralDiff(db1, f), nh);
-        Doubles.assertGradClose("w2", w2.grad(), Doubles.centralDiff(dw2, f), nh, 1);
-        Doubles.assertGradClose("b2", b2.grad(), Doubles.centralDiff(db2, f), 1);
+        reference.assertSameGrads(p);
+        p.assertGradsMatchFiniteDifferences();
     }
 
     @Test
