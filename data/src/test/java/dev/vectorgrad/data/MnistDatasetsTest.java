@@ -79,17 +79,28 @@ class MnistDatasetsTest {
         assertTrue(m.contains("train-images-idx3-ubyte.gz"), m);
     }
 
-    @Test
-    void downloadsIntoTheCacheThenUsesTheCache() throws Exception {
+    /**
+     * Serves the four files of a small synthetic MNIST under {@code /mirror/}.
+     *
+     * @param rightSums whether the returned checksums are the files' own (else all wrong)
+     * @return the checksum table to give the loader
+     */
+    private Map<String, FileChecksum> serveSynthetic(LoopbackServer server, boolean rightSums) throws Exception {
         Path src = tmp.resolve("served");
         synthetic(src, 9);
         Map<String, FileChecksum> sums = new HashMap<>();
+        for (String f : Kind.FILES) {
+            byte[] b = Files.readAllBytes(src.resolve(f));
+            server.serve("/mirror/" + f, b, LoopbackServer.Mode.GOOD);
+            sums.put(f, FileChecksum.ofFile(FileChecksum.sha256(rightSums ? b : new byte[] {1})));
+        }
+        return sums;
+    }
+
+    @Test
+    void downloadsIntoTheCacheThenUsesTheCache() throws Exception {
         try (LoopbackServer server = new LoopbackServer()) {
-            for (String f : Kind.FILES) {
-                byte[] b = Files.readAllBytes(src.resolve(f));
-                server.serve("/mirror/" + f, b, LoopbackServer.Mode.GOOD);
-                sums.put(f, FileChecksum.ofFile(FileChecksum.sha256(b)));
-            }
+            Map<String, FileChecksum> sums = serveSynthetic(server, true);
             MnistDatasets.Options o = isolated().withDownload(true).withMirror(server.base("/mirror/"), sums)
                     .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
             MnistData d = MnistDatasets.load(Kind.MNIST, o);
@@ -102,15 +113,8 @@ class MnistDatasetsTest {
 
     @Test
     void failedDownloadLeavesNothingAndSaysWhy() throws Exception {
-        Path src = tmp.resolve("served");
-        synthetic(src, 9);
-        Map<String, FileChecksum> sums = new HashMap<>();
         try (LoopbackServer server = new LoopbackServer()) {
-            for (String f : Kind.FILES) {
-                byte[] b = Files.readAllBytes(src.resolve(f));
-                server.serve("/mirror/" + f, b, LoopbackServer.Mode.GOOD);
-                sums.put(f, FileChecksum.ofFile(FileChecksum.sha256(new byte[] {1})));
-            }
+            Map<String, FileChecksum> sums = serveSynthetic(server, false);
             MnistDatasets.Options o = isolated().withDownload(true).withMirror(server.base("/mirror/"), sums);
             DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class,
                     () -> MnistDatasets.load(Kind.MNIST, o));
