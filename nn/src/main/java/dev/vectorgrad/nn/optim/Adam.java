@@ -86,9 +86,7 @@ public final class Adam extends Optimizer {
             if (g == null) {
                 continue;
             }
-            if (weightDecay > 0f) {
-                p.mulInPlace(1f - lr * weightDecay);
-            }
+            decayWeights(p, lr, weightDecay);
             // copyFrom reads any layout of the gradient into our contiguous scratch array.
             scratchTensor[i].copyFrom(g);
             update(scratch[i], m[i], v[i], stepSize, invSqrtBc2);

@@ -47,6 +47,16 @@ public abstract class Optimizer {
         return value;
     }
 
+    /**
+     * Decoupled weight decay (as in AdamW, and PyTorch's SGD with it): {@code p *= 1 - lr·decay},
+     * applied before the gradient step so that the decay never enters the momentum or moments.
+     */
+    static void decayWeights(Tensor p, float lr, float decay) {
+        if (decay > 0f) {
+            p.mulInPlace(1f - lr * decay);
+        }
+    }
+
     /** Updates every parameter that has a gradient, in place. */
     public abstract void step();
 

@@ -55,9 +55,7 @@ public final class Sgd extends Optimizer {
             if (g == null) {
                 continue;
             }
-            if (weightDecay > 0f) {
-                p.mulInPlace(1f - lr * weightDecay);
-            }
+            decayWeights(p, lr, weightDecay);
             if (momentum > 0f) {
                 Tensor buf = buffers[i];
                 // The buffer starts at zero, so the first step gives buf = g, as in PyTorch.
