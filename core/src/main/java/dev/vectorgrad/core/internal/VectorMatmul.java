@@ -3,6 +3,7 @@ package dev.vectorgrad.core.internal;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,7 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  * one multiply-add of {@code A[i][p]·B[p][j]} (fused when {@link Kernels#FAST_FMA}). Edge tiles
  * go through zero-padded panels and a scratch tile of C, never a mask or a scalar loop. So the
  * result bits do not depend on the number of threads, and without FMA they equal
- * {@link ScalarMatmul}'s.
+ * {@link ScalarMatmul}'s. One exception, for speed: a last panel at most half a vector wide
+ * over inner blocks of at least four vectors (the MLP's n = 50 leaves 2 columns) is computed as
+ * dot products per inner block ({@link #dotEdge}, {@link #orderedChainColumns}), summed in a
+ * different order; those columns too come out the same on any number of threads.
  */
 final class VectorMatmul implements MatmulKernel {
 
@@ -45,6 +49,22 @@ final class VectorMatmul implements MatmulKernel {
      * and (10000,784,50) ran about 15% faster.
      */
     static final int KC = 400;
+    /**
+     * Widest last panel computed as dot products ({@link #dotEdge}): half a vector. The padded
+     * broadcast kernels pay one broadcast per row and step of p for a whole vector of columns
+     * however few are real; the dot products pay per real column, plus the sums across lanes
+     * and a re-read of the A tile per pair of columns. Measured as vectorgrad 1t / OpenBLAS 1t,
+     * interleaved, (64,784,n): n = 49, 50, 52 (1, 2, 4 columns left) went from 0.95-1.20 to
+     * 1.13-1.42, and (10000,784,50) from 0.92-0.94 to 1.11-1.26; allowing up to NR - 1 columns
+     * made n = 10 and n = 60 (12 left) slower instead (1.00-1.21 to 0.99-1.01, 1.17-1.28 to
+     * 1.03-1.06).
+     */
+    static final int DOT_EDGE_MAX_COLS = L / 2;
+    /**
+     * Shortest inner block computed as dot products: four vectors, so the lanes' sums at the
+     * end (one per row and column) stay a small part of the work.
+     */
+    static final int DOT_EDGE_MIN_K = 4 * L;
     /** Row block: the {@code MC × KC} block of A stays in L2 while the panels of B pass. */
     static final int MC = 96;
     /** Column block: the packed {@code KC × NC} block of B stays in L3. */
@@ -184,7 +204,7 @@ final class VectorMatmul implements MatmulKernel {
         // the tasks it runs itself use only its Block and scratch tile, never this buffer.
         Scratch owner = SCRATCH.get();
         boolean packA = n >= PACK_A_MIN_N;
-        int kStep = ceilDiv(k, ceilDiv(k, KC));
+        int kStep = innerStep(k);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int panels = ceilDiv(nc, NR);
@@ -261,9 +281,7 @@ final class VectorMatmul implements MatmulKernel {
         boolean packA = n >= PACK_A_MIN_N;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            // Equal inner blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16): a short last
-            // block would pay the C loads and stores of a whole pass for little work.
-            int kStep = ceilDiv(k, ceilDiv(k, KC));
+            int kStep = innerStep(k);
             for (int pc = 0; pc < k; pc += kStep) {
                 int kc = Math.min(kStep, k - pc);
                 boolean load = accumulate || pc > 0;
@@ -325,23 +343,52 @@ final class VectorMatmul implements MatmulKernel {
         }
     }
 
-    /** One panel of B against every row tile of the block. */
+    /**
+     * One panel of B against every row tile of the block. A is read with unit column stride
+     * here whatever its layout: a block is packed whenever A's columns are strided.
+     */
     private static void panel(Block blk, float[] bp, int bi, int bs, int width, int cols,
                               float[] c, int ci, int cs, boolean load, Scratch s) {
         int mc = blk.mc;
         int kc = blk.kc;
-        int i0 = 0;
-        for (; i0 < mc; i0 += MR) {
+        boolean dot = dotEdge(cols, kc);
+        for (int i0 = 0; i0 < mc; i0 += MR) {
             int rows = Math.min(MR, mc - i0);
             int cTile = ci + i0 * cs;
+            float[] a;
+            int ai;
+            int ars;
             if (blk.packed) {
-                tile(kc, blk.ap, i0 * kc, kc, 1, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
+                a = blk.ap;
+                ai = i0 * kc;
+                ars = kc;
             } else if (rows == MR) {
-                tile(kc, blk.a, blk.aOff + i0 * blk.rs, blk.rs, blk.cs, bp, bi, bs, width, c, cTile, cs, rows, cols,
-                        load, s);
+                a = blk.a;
+                ai = blk.aOff + i0 * blk.rs;
+                ars = blk.rs;
             } else {
-                tile(kc, blk.ap, 0, kc, 1, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
+                a = blk.ap; // the last partial row tile, packed and zero-padded to MR rows
+                ai = 0;
+                ars = kc;
             }
+            if (dot) {
+                dotPanel(kc, a, ai, ars, bp, bi, c, cTile, cs, rows, cols, load);
+            } else {
+                tile(kc, a, ai, ars, 1, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
+            }
+        }
+    }
+
+    /**
+     * A last panel packed column by column ({@link #dotEdge}) against one row tile: its
+     * columns two at a time through {@link #dot6x2}, the second slot repeating the first when
+     * one column is left.
+     */
+    private static void dotPanel(int kc, float[] a, int ai, int ars, float[] bt, int bi,
+                                 float[] c, int ci, int cs, int rows, int cols, boolean load) {
+        for (int j = 0; j < cols; j += 2) {
+            int pair = Math.min(2, cols - j);
+            dot6x2(kc, a, ai, ars, bt, bi + j * kc, bi + (j + pair - 1) * kc, c, ci + j, cs, rows, pair, load);
         }
     }
 
@@ -628,9 +675,126 @@ final class VectorMatmul implements MatmulKernel {
         c5.intoArray(c, ci + 5 * cs);
     }
 
+    /*
+     * Edge micro-kernel: 6 rows × 2 columns of C as dot products along the inner dimension,
+     * for a last panel only a few columns wide. Trick: the vectors run along p (A's rows are
+     * contiguous there, B's columns were packed so), so two columns cost two columns of work;
+     * the broadcast kernels would pay a whole padded vector and one broadcast per row and step.
+     * 12 accumulators, each a lane-split sum, added across lanes at the end; the last
+     * {@code kc % L} steps are scalar. Rows past {@code rows} read zero padding and are not stored.
+     */
+    private static void dot6x2(int kc, float[] a, int ai, int ars, float[] bt, int b0, int b1,
+                               float[] c, int ci, int cs, int rows, int cols, boolean load) {
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s40 = s00;
+        FloatVector s41 = s00;
+        FloatVector s50 = s00;
+        FloatVector s51 = s00;
+        int a1 = ai + ars;
+        int a2 = ai + 2 * ars;
+        int a3 = ai + 3 * ars;
+        int a4 = ai + 4 * ars;
+        int a5 = ai + 5 * ars;
+        int bound = S.loopBound(kc);
+        for (int p = 0; p < bound; p += L) {
+            FloatVector y0 = FloatVector.fromArray(S, bt, b0 + p);
+            FloatVector y1 = FloatVector.fromArray(S, bt, b1 + p);
+            FloatVector x = FloatVector.fromArray(S, a, ai + p);
+            s00 = madd(x, y0, s00);
+            s01 = madd(x, y1, s01);
+            x = FloatVector.fromArray(S, a, a1 + p);
+            s10 = madd(x, y0, s10);
+            s11 = madd(x, y1, s11);
+            x = FloatVector.fromArray(S, a, a2 + p);
+            s20 = madd(x, y0, s20);
+            s21 = madd(x, y1, s21);
+            x = FloatVector.fromArray(S, a, a3 + p);
+            s30 = madd(x, y0, s30);
+            s31 = madd(x, y1, s31);
+            x = FloatVector.fromArray(S, a, a4 + p);
+            s40 = madd(x, y0, s40);
+            s41 = madd(x, y1, s41);
+            x = FloatVector.fromArray(S, a, a5 + p);
+            s50 = madd(x, y0, s50);
+            s51 = madd(x, y1, s51);
+        }
+        storeDots(s00, s01, a, ai, bt, b0, b1, bound, kc, c, ci, cols, load);
+        if (rows > 1) {
+            storeDots(s10, s11, a, a1, bt, b0, b1, bound, kc, c, ci + cs, cols, load);
+        }
+        if (rows > 2) {
+            storeDots(s20, s21, a, a2, bt, b0, b1, bound, kc, c, ci + 2 * cs, cols, load);
+        }
+        if (rows > 3) {
+            storeDots(s30, s31, a, a3, bt, b0, b1, bound, kc, c, ci + 3 * cs, cols, load);
+        }
+        if (rows > 4) {
+            storeDots(s40, s41, a, a4, bt, b0, b1, bound, kc, c, ci + 4 * cs, cols, load);
+        }
+        if (rows > 5) {
+            storeDots(s50, s51, a, a5, bt, b0, b1, bound, kc, c, ci + 5 * cs, cols, load);
+        }
+    }
+
+    /**
+     * Finishes one row of {@link #dot6x2}: each column's lanes summed, the scalar steps from
+     * {@code from} to {@code kc} added in order, then the sum added to C (or stored).
+     */
+    private static void storeDots(FloatVector s0, FloatVector s1, float[] a, int ar, float[] bt, int b0, int b1,
+                                  int from, int kc, float[] c, int ci, int cols, boolean load) {
+        float d0 = s0.reduceLanes(VectorOperators.ADD);
+        float d1 = s1.reduceLanes(VectorOperators.ADD);
+        for (int p = from; p < kc; p++) {
+            float x = a[ar + p];
+            d0 = FMA ? Math.fma(x, bt[b0 + p], d0) : x * bt[b0 + p] + d0;
+            d1 = FMA ? Math.fma(x, bt[b1 + p], d1) : x * bt[b1 + p] + d1;
+        }
+        c[ci] = load ? c[ci] + d0 : d0;
+        if (cols == 2) {
+            c[ci + 1] = load ? c[ci + 1] + d1 : d1;
+        }
+    }
+
     // Without hardware FMA, fma() is emulated per lane and far slower than mul+add.
     private static FloatVector madd(FloatVector x, FloatVector y, FloatVector acc) {
         return FMA ? x.fma(y, acc) : x.mul(y).add(acc);
+    }
+
+    /**
+     * The length of the inner blocks for an inner dimension {@code k}: equal blocks of at most
+     * {@link #KC} (784 = 2 × 392, not 400 + 384 or 3 × 256 + 16), since a short last block would
+     * pay the C loads and stores of a whole pass for little work.
+     */
+    static int innerStep(int k) {
+        return ceilDiv(k, ceilDiv(k, KC));
+    }
+
+    /**
+     * Whether a last panel of {@code cols} columns (fewer than NR) over an inner block of
+     * {@code kc} is computed as dot products by {@link #dot6x2} rather than by a padded
+     * broadcast kernel: when it is at most half a vector wide and the block is long enough to
+     * pay for the sums across lanes. Depends only on these two numbers, so every thread and
+     * every path (packed or in-place A and B) decides the same way.
+     */
+    static boolean dotEdge(int cols, int kc) {
+        return cols < NR && cols <= DOT_EDGE_MAX_COLS && kc >= DOT_EDGE_MIN_K;
+    }
+
+    /**
+     * How many leading columns of an {@code n}-column product with inner dimension {@code k}
+     * are computed as ordered chains of multiply-adds (see the class comment): all but a last
+     * panel that {@link #dotEdge} takes.
+     */
+    static int orderedChainColumns(int n, int k) {
+        int cols = n % NR;
+        return cols > 0 && k > 0 && dotEdge(cols, innerStep(k)) ? n - cols : n;
     }
 
     /** The packed width of a last panel holding {@code cols} columns. */
@@ -670,7 +834,8 @@ final class VectorMatmul implements MatmulKernel {
     /**
      * Packs {@code kc × nc} of B into panels NR columns apart ({@code kc*NR} floats apart), each
      * stored row by row from {@code dstOff} on; the last panel is {@link #panelWidth} wide and
-     * zero-padded.
+     * zero-padded, or, when {@link #dotEdge} takes it, stored column by column ({@code kc}
+     * floats per column) for the dot products.
      */
     static void packB(float[] b, int bOff, int rs, int cs, int kc, int nc, float[] dst, int dstOff) {
         if (cs == 1) {
@@ -681,6 +846,15 @@ final class VectorMatmul implements MatmulKernel {
             int cols = Math.min(NR, nc - j0);
             int width = panelWidth(cols);
             int base = dstOff + j0 * kc;
+            if (dotEdge(cols, kc)) {
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + j) * cs;
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + j * kc + p] = b[src + p * rs];
+                    }
+                }
+                continue;
+            }
             for (int j = 0; j < cols; j++) {
                 int src = bOff + (j0 + j) * cs;
                 for (int p = 0; p < kc; p++) {
@@ -706,6 +880,7 @@ final class VectorMatmul implements MatmulKernel {
         int full = nc / NR * NR;
         int cols = nc - full;
         int width = panelWidth(cols);
+        boolean dot = cols > 0 && dotEdge(cols, kc);
         int edge = dstOff + full * kc;
         for (int p = 0; p < kc; p++) {
             int src = bOff + p * rs;
@@ -714,7 +889,11 @@ final class VectorMatmul implements MatmulKernel {
                 FloatVector.fromArray(S, b, src + j0).intoArray(dst, d);
                 FloatVector.fromArray(S, b, src + j0 + L).intoArray(dst, d + L);
             }
-            if (cols > 0) {
+            if (dot) {
+                for (int j = 0; j < cols; j++) {
+                    dst[edge + j * kc + p] = b[src + full + j];
+                }
+            } else if (cols > 0) {
                 // a few floats (n = 50 leaves 2): a plain loop, cheaper than arraycopy and fill calls
                 int d = edge + p * width;
                 for (int j = 0; j < cols; j++) {

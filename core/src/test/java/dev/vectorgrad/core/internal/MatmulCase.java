@@ -71,7 +71,8 @@ final class MatmulCase {
     }
 
     /**
-     * C computed the way the vector kernel promises, bit for bit: each element starts from C
+     * C computed the way the vector kernel promises for all but a last panel of dot products
+     * ({@link VectorMatmul#orderedChainColumns}), bit for bit: each element starts from C
      * (or 0) and takes one multiply-add of A[i][p]·B[p][j] for p = 0..k-1 in order, fused when
      * {@link Kernels#FAST_FMA}, else a multiply then an add.
      */
@@ -109,6 +110,29 @@ final class MatmulCase {
      * arrays must be untouched.
      */
     void assertClose(float[] expected, float[] actual, String what) {
+        assertCloseFrom(0, expected, actual, what);
+    }
+
+    /**
+     * The vector kernel's contract: the first {@code chainColumns} columns bit for bit
+     * {@link #orderedChain()}, the others (a last panel of dot products) within the rounding
+     * bound of {@link #assertClose}, nothing outside the result touched.
+     */
+    void assertOrderedChain(int chainColumns, float[] actual, String what) {
+        float[] expected = orderedChain();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < chainColumns; j++) {
+                int idx = cIndex(i, j);
+                if (Float.floatToIntBits(expected[idx]) != Float.floatToIntBits(actual[idx])) {
+                    fail(what + " " + this + ": C[" + i + "][" + j + "] = " + actual[idx]
+                            + ", not the ordered chain's " + expected[idx]);
+                }
+            }
+        }
+        assertCloseFrom(chainColumns, expected, actual, what);
+    }
+
+    private void assertCloseFrom(int firstColumn, float[] expected, float[] actual, String what) {
         for (int idx = 0; idx < actual.length; idx++) {
             if (!inResult(idx)) {
                 assertEquals(c0[idx], actual[idx], 0f, what + ": wrote outside the result at index " + idx);
@@ -116,7 +140,7 @@ final class MatmulCase {
         }
         double u = Math.ulp(1f) / 2;
         for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
+            for (int j = firstColumn; j < n; j++) {
                 double mag = accumulate ? Math.abs(c0[cIndex(i, j)]) : 0;
                 for (int p = 0; p < k; p++) {
                     mag += Math.abs((double) a(i, p) * b(p, j));
