@@ -7,12 +7,13 @@
 #   bench/interleaved.sh                       # 1024x1024x1024, 60 rounds
 #   bench/interleaved.sh 512x512x512 100       # another shape, more rounds
 #
-# Writes bench/results/<UTC time>-interleaved/table.md.
+# Writes bench/results/<UTC time>-interleaved-<shape>/table.md (the shape in the name, so two
+# runs started in the same minute keep their own tables).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHAPE="${1:-1024x1024x1024}"
 ROUNDS="${2:-60}"
-OUT="bench/results/$(date -u +%Y-%m-%dT%H%MZ)-interleaved"
+OUT="bench/results/$(date -u +%Y-%m-%dT%H%MZ)-interleaved-$SHAPE"
 mkdir -p "$OUT"
 
 . bench/build-jar.sh
