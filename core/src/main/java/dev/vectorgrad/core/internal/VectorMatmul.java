@@ -819,8 +819,10 @@ final class VectorMatmul implements MatmulKernel {
             for (int r = 0; r < mc; r++) {
                 System.arraycopy(a, aOff + r * rs, dst, r * kc, kc);
             }
+        } else if (rs == 1) {
+            // a transposed view: its rows along p are A's columns
+            Transpose.copy(a, aOff, cs, kc, mc, dst, 0, kc);
         } else {
-            // p outer: a transposed view has rs == 1, so the inner loop reads consecutive floats
             for (int p = 0; p < kc; p++) {
                 int src = aOff + p * cs;
                 for (int r = 0; r < mc; r++) {
@@ -855,10 +857,15 @@ final class VectorMatmul implements MatmulKernel {
                 }
                 continue;
             }
-            for (int j = 0; j < cols; j++) {
-                int src = bOff + (j0 + j) * cs;
-                for (int p = 0; p < kc; p++) {
-                    dst[base + p * width + j] = b[src + p * rs];
+            if (rs == 1) {
+                // a transposed view: its rows along p are B's columns
+                Transpose.copy(b, bOff + j0 * cs, cs, cols, kc, dst, base, width);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + j) * cs;
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * width + j] = b[src + p * rs];
+                    }
                 }
             }
             for (int j = cols; j < width; j++) {
