@@ -23,8 +23,9 @@ import dev.vectorgrad.core.internal.Kernels;
 
 /**
  * Reads the JSON result file of a JMH run ({@code -rf json -rff results.json}) and prints
- * Markdown tables: matmul in GFLOP/s, elementwise kernels in GB/s, each with its ratios
- * against the yardsticks measured in the same run. Every figure comes from the file.
+ * Markdown tables: matmul in GFLOP/s (row-major and with a transposed operand), elementwise
+ * kernels in GB/s, each with its ratios against the yardsticks measured in the same run. Every
+ * figure comes from the file.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
  * -cp bench/target/benchmarks.jar dev.vectorgrad.bench.Report results.json}
@@ -147,6 +148,56 @@ public final class Report {
             md.append(" |\n");
         }
         return md.toString();
+    }
+
+    /**
+     * The transposed-operand table: GFLOP/s per shape and layout, single-thread vectorgrad
+     * against single-thread OpenBLAS on the same layout, and each layout against the row-major
+     * one of the same shape (what the transposed view costs).
+     *
+     * @return Markdown, empty when the file holds no transposed-operand results
+     */
+    public String transposedTable() {
+        List<Result> rows = results.stream().filter(r -> r.benchmark().equals("TransposedMatmulBench.matmul")).toList();
+        if (rows.isEmpty()) {
+            return "";
+        }
+        Set<String> shapes = new LinkedHashSet<>();
+        rows.forEach(r -> shapes.add(r.params().get("shape")));
+        StringBuilder md = new StringBuilder();
+        md.append("Matmul with a transposed operand (TN: A stored transposed, NT: B), GFLOP/s, 1 thread\n\n");
+        md.append("| M×K×N | operands | vectorgrad | OpenBLAS | vectorgrad / OpenBLAS "
+                + "| vectorgrad / its NN | OpenBLAS / its NN |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|\n");
+        for (String shape : shapes) {
+            double flops = MatmulShape.parse(shape).flops();
+            for (Operands operands : Operands.values()) {
+                String layout = operands.name();
+                Optional<Result> vg = findLayout(rows, shape, layout, "vectorgrad-1t");
+                Optional<Result> blas = findLayout(rows, shape, layout, "openblas-1t");
+                if (vg.isEmpty() && blas.isEmpty()) {
+                    continue;
+                }
+                md.append("| ").append(shape).append(" | ").append(layout)
+                        .append(" | ").append(vg.map(r -> rate(flops / 1e9, r, "%.2f")).orElse("—"))
+                        .append(" | ").append(blas.map(r -> rate(flops / 1e9, r, "%.2f")).orElse("—"))
+                        .append(" | ").append(divide(speed(vg), speed(blas)))
+                        .append(" | ").append(divide(speed(vg), speed(findLayout(rows, shape, "NN", "vectorgrad-1t"))))
+                        .append(" | ").append(divide(speed(blas), speed(findLayout(rows, shape, "NN", "openblas-1t"))))
+                        .append(" |\n");
+            }
+        }
+        return md.toString();
+    }
+
+    private static Optional<Result> findLayout(List<Result> rows, String shape, String operands, String impl) {
+        return rows.stream().filter(r -> shape.equals(r.params().get("shape"))
+                && operands.equals(r.params().get("operands")) && impl.equals(r.params().get("impl"))).findFirst();
+    }
+
+    /** Operations per second, for ratios of the same work. */
+    private static Optional<Double> speed(Optional<Result> r) {
+        return r.map(x -> 1 / x.seconds());
     }
 
     /**
@@ -283,7 +334,7 @@ public final class Report {
     }
 
     /**
-     * Prints the environment and both tables as Markdown.
+     * Prints the environment and every table as Markdown.
      *
      * @param args the results file, {@code results.json} when absent
      * @throws IOException if the file cannot be read
@@ -301,6 +352,10 @@ public final class Report {
         String matmul = report.matmulTable();
         if (!matmul.isEmpty()) {
             out.append(matmul).append('\n');
+        }
+        String transposed = report.transposedTable();
+        if (!transposed.isEmpty()) {
+            out.append(transposed).append('\n');
         }
         String elementwise = report.elementwiseTable();
         if (!elementwise.isEmpty()) {

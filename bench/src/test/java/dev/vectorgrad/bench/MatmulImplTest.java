@@ -7,15 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** Every contender must compute the same product, or the benchmark compares different work. */
 class MatmulImplTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"vectorgrad-1t", "vectorgrad-2t", "scalar", "openblas-1t", "openblas-2t", "ejml"})
-    void everyContenderMatchesAPlainTripleLoop(String name) {
+    @CsvSource({"vectorgrad-1t, NN", "vectorgrad-2t, NN", "scalar, NN", "openblas-1t, NN", "openblas-2t, NN",
+            "ejml, NN", "vectorgrad-1t, TN", "vectorgrad-1t, NT", "scalar, TN", "scalar, NT", "openblas-1t, TN",
+            "openblas-1t, NT", "ejml, TN", "ejml, NT"})
+    void everyContenderMatchesAPlainTripleLoop(String name, Operands operands) {
         for (MatmulShape shape : new MatmulShape[] {
                 new MatmulShape(1, 1, 1), new MatmulShape(17, 23, 9), new MatmulShape(64, 50, 10),
                 new MatmulShape(33, 130, 47)}) {
@@ -23,7 +25,7 @@ class MatmulImplTest {
             float[] a = Tensor.randn(rng, shape.m(), shape.k()).toArray();
             float[] b = Tensor.randn(rng, shape.k(), shape.n()).toArray();
             float[] c;
-            try (MatmulImpl impl = MatmulImpl.create(name, shape, a, b)) {
+            try (MatmulImpl impl = MatmulImpl.create(name, shape, a, b, operands)) {
                 impl.multiply();
                 impl.multiply(); // a second call must overwrite C, not add to it
                 c = impl.result();
@@ -41,10 +43,17 @@ class MatmulImplTest {
                     // float32 summation error grows with k and the terms' sizes.
                     double tol = 1e-5 * (magnitude + 1) * Math.sqrt(shape.k());
                     assertEquals(expected, c[i * shape.n() + j], tol,
-                            name + " " + shape + " at (" + i + ", " + j + ")");
+                            name + " " + operands + " " + shape + " at (" + i + ", " + j + ")");
                 }
             }
         }
+    }
+
+    @Test
+    void operandLayoutsParseAndNameTheBadValue() {
+        assertEquals(Operands.TN, Operands.parse(" tn "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Operands.parse("TT"));
+        assertTrue(e.getMessage().contains("expected NN, TN or NT, got 'TT'"), e.getMessage());
     }
 
     @Test

@@ -72,6 +72,31 @@ class ReportTest {
         assertEquals(f2(ejml / vg1) + "×", cells.get(10), "vg 1t / EJML");
     }
 
+    private static String transposed(String impl, String shape, String operands, double microseconds) {
+        return run("TransposedMatmulBench.matmul", "\"shape\" : \"" + shape + "\", \"operands\" : \"" + operands
+                + "\", \"impl\" : \"" + impl + "\"", microseconds, "\"NaN\"", "us/op");
+    }
+
+    @Test
+    void transposedRowsCompareWithOpenBlasAndWithTheRowMajorProduct() {
+        double flops = 2.0 * 784 * 64 * 50;
+        double vgNN = 100, vgTN = 125, obNN = 110, obTN = 120;
+        String json = array(List.of(
+                transposed("vectorgrad-1t", "784x64x50", "NN", vgNN),
+                transposed("openblas-1t", "784x64x50", "NN", obNN),
+                transposed("vectorgrad-1t", "784x64x50", "TN", vgTN),
+                transposed("openblas-1t", "784x64x50", "TN", obTN)));
+        Report report = Report.fromJson(json);
+        assertEquals("", report.matmulTable(), "transposed runs are not rows of the main table");
+        String table = report.transposedTable();
+        List<String> tn = cells(table.lines().filter(l -> l.startsWith("| 784x64x50 | TN ")).findFirst().orElseThrow());
+        assertEquals(f2(flops / (vgTN * 1e-6) / 1e9), tn.get(2), "no error bar when JMH gives none");
+        assertEquals(f2(obTN / vgTN) + "×", tn.get(4), "vectorgrad / OpenBLAS");
+        assertEquals(f2(vgNN / vgTN) + "×", tn.get(5), "vectorgrad TN / NN");
+        assertEquals(f2(obNN / obTN) + "×", tn.get(6), "OpenBLAS TN / NN");
+        assertTrue(table.lines().noneMatch(l -> l.startsWith("| 784x64x50 | NT ")), "a layout not run has no row");
+    }
+
     @Test
     void missingContendersShowADashInsteadOfAFigure() {
         String json = array(List.of(matmul("vectorgrad-1t", "1024x1024x1024", 1e5, 10)));
