@@ -1,7 +1,5 @@
 package dev.vectorgrad.bench;
 
-import dev.vectorgrad.core.Rng;
-import dev.vectorgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,14 +49,10 @@ public final class Interleaved {
             throw new IllegalArgumentException("Interleaved: expected at least 1 round and 1 contender, got "
                     + rounds + " rounds and " + names);
         }
-        // the same seeded operands as MatmulBench
-        Rng rng = new Rng(42);
-        float[] a = Tensor.randn(rng, shape.m(), shape.k()).toArray();
-        float[] b = Tensor.randn(rng, shape.k(), shape.n()).toArray();
         List<MatmulImpl> impls = new ArrayList<>();
         try {
             for (String name : names) {
-                impls.add(MatmulImpl.create(name, shape, a, b));
+                impls.add(MatmulImpl.seeded(name, shape, Operands.NN)); // MatmulBench's operands
             }
             // Calls per round from the flops, assuming at least 20 GFLOP/s; at least one call.
             int calls = (int) Math.max(1, Math.round(roundSeconds * 20e9 / shape.flops()));

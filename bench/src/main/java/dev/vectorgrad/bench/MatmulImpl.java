@@ -2,6 +2,8 @@ package dev.vectorgrad.bench;
 
 import java.util.Locale;
 
+import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.core.internal.Kernels;
 import dev.vectorgrad.core.internal.MatmulKernel;
 import org.bytedeco.javacpp.FloatPointer;
@@ -33,6 +35,25 @@ public sealed interface MatmulImpl extends AutoCloseable {
     /** Releases native memory, if any. */
     @Override
     void close();
+
+    /** Seed of the operands every matmul benchmark multiplies. */
+    long OPERAND_SEED = 42;
+
+    /**
+     * Builds a contender on the benchmarks' operands: A, then B, Gaussian from
+     * {@link #OPERAND_SEED}, so every benchmark and {@link Interleaved} multiply the same matrices.
+     *
+     * @param name one of {@link #NAMES}
+     * @param shape the product's sizes
+     * @param operands how the contender stores A and B
+     * @return the contender, ready to multiply
+     */
+    static MatmulImpl seeded(String name, MatmulShape shape, Operands operands) {
+        Rng rng = new Rng(OPERAND_SEED);
+        float[] a = Tensor.randn(rng, shape.m(), shape.k()).toArray();
+        float[] b = Tensor.randn(rng, shape.k(), shape.n()).toArray();
+        return create(name, shape, a, b, operands);
+    }
 
     /**
      * Builds a contender on row-major operands.

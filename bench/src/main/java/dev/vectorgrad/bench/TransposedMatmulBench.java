@@ -2,8 +2,6 @@ package dev.vectorgrad.bench;
 
 import java.util.concurrent.TimeUnit;
 
-import dev.vectorgrad.core.Rng;
-import dev.vectorgrad.core.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -53,11 +51,7 @@ public class TransposedMatmulBench {
     /** Fills A and B with seeded Gaussian values and builds the contender in the asked layout. */
     @Setup(Level.Trial)
     public void setUp() {
-        MatmulShape s = MatmulShape.parse(shape);
-        Rng rng = new Rng(42);
-        float[] a = Tensor.randn(rng, s.m(), s.k()).toArray();
-        float[] b = Tensor.randn(rng, s.k(), s.n()).toArray();
-        contender = MatmulImpl.create(impl, s, a, b, Operands.parse(operands));
+        contender = MatmulImpl.seeded(impl, MatmulShape.parse(shape), Operands.parse(operands));
     }
 
     /** One product; the result stays in the contender's C. */
