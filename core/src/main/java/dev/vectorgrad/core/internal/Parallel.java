@@ -138,7 +138,7 @@ public final class Parallel {
      * Polls for a job for up to {@link #SPIN_NANOS} before the worker parks. Why: a matmul makes
      * two calls in a row (pack B, then multiply) and training makes thousands, while waking a
      * parked thread costs 50-200 µs on a virtual machine, a tenth of a 512³ product on two
-     * threads. {@code size()} of a LinkedBlockingQueue reads an atomic count, so the spinning
+     * threads. {@code isEmpty()} of a LinkedBlockingQueue reads its atomic count, so the spinning
      * takes no lock.
      */
     private Job spinForJob() {

@@ -374,7 +374,7 @@ final class VectorMatmul implements MatmulKernel {
             if (dot) {
                 dotPanel(kc, a, ai, ars, bp, bi, c, cTile, cs, rows, cols, load);
             } else {
-                tile(kc, a, ai, ars, 1, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
+                tile(kc, a, ai, ars, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
             }
         }
     }
@@ -396,17 +396,17 @@ final class VectorMatmul implements MatmulKernel {
      * One {@code rows × cols} tile of C. A full tile goes straight to the micro-kernel; an edge
      * tile goes through a zero-padded scratch tile, so the kernel never needs a mask.
      */
-    private static void tile(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs, int width,
+    private static void tile(int kc, float[] a, int ai, int ars, float[] bp, int bi, int bs, int width,
                              float[] c, int ci, int cs, int rows, int cols, boolean load, Scratch s) {
         if (rows == MR && cols == width) {
-            kernel(kc, a, ai, ars, acs, bp, bi, bs, width, c, ci, cs, load);
+            kernel(kc, a, ai, ars, bp, bi, bs, width, c, ci, cs, load);
             return;
         }
         float[] t = s.cTile;
         if (load) {
             copyRows(c, ci, cs, t, 0, width, rows, cols);
         }
-        kernel(kc, a, ai, ars, acs, bp, bi, bs, width, t, 0, width, load);
+        kernel(kc, a, ai, ars, bp, bi, bs, width, t, 0, width, load);
         copyRows(t, 0, width, c, ci, cs, rows, cols);
     }
 
@@ -423,20 +423,20 @@ final class VectorMatmul implements MatmulKernel {
         }
     }
 
-    private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs, int width,
+    private static void kernel(int kc, float[] a, int ai, int ars, float[] bp, int bi, int bs, int width,
                                float[] c, int ci, int cs, boolean load) {
         // The constant-stride variants let C2 hoist the bounds checks; see kernel6x2Unit.
         boolean bPacked = bs == width;
         if (width == NR) {
-            if (bPacked && acs == 1) {
+            if (bPacked) {
                 kernel6x2Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
             } else {
-                kernel6x2(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+                kernel6x2(kc, a, ai, ars, bp, bi, bs, c, ci, cs, load);
             }
-        } else if (bPacked && acs == 1) {
+        } else if (bPacked) {
             kernel6x1Unit(kc, a, ai, ars, bp, bi, c, ci, cs, load);
         } else {
-            kernel6x1(kc, a, ai, ars, acs, bp, bi, bs, c, ci, cs, load);
+            kernel6x1(kc, a, ai, ars, bp, bi, bs, c, ci, cs, load);
         }
     }
 
@@ -446,9 +446,10 @@ final class VectorMatmul implements MatmulKernel {
      * each step loads two vectors of B once and reuses them against six broadcast elements of
      * A, so there are 12 multiply-adds per 8 loads, enough independent chains to hide the FMA
      * latency on both FMA pipes, and no store until the end (12 + 2 + 1 = 15 of the 16 ymm
-     * registers). A and B are read with their own strides (packed panels are just strides).
+     * registers). A's rows are read with their stride (columns are always contiguous: a block is
+     * packed otherwise), B with its own, so B's rows can be read in place (see {@link #DIRECT_MAX_M}).
      */
-    private static void kernel6x2(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
+    private static void kernel6x2(int kc, float[] a, int ai, int ars, float[] bp, int bi, int bs,
                                   float[] c, int ci, int cs, boolean load) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load) {
@@ -499,7 +500,7 @@ final class VectorMatmul implements MatmulKernel {
             x = FloatVector.broadcast(S, a[ai + 5 * ars]);
             c50 = madd(x, b0, c50);
             c51 = madd(x, b1, c51);
-            ai += acs;
+            ai++;
             bi += bs;
         }
         c00.intoArray(c, ci);
@@ -593,11 +594,12 @@ final class VectorMatmul implements MatmulKernel {
     }
 
     /*
-     * Micro-kernel 6 × 1 vector, for a last panel at most one vector wide. Trick: the same rows
-     * as kernel6x2 at half width, so a narrow edge (n = 10, 50, ...) wastes at most one vector
-     * of padding instead of two, with six independent chains.
+     * Micro-kernel 6 × 1 vector, for a last panel at most one vector wide that the dot products
+     * do not take (5 to 8 columns on AVX2, or fewer over a short inner block). Trick: the same
+     * rows as kernel6x2 at half width, so the edge wastes at most one vector of padding instead
+     * of two, with six independent chains.
      */
-    private static void kernel6x1(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, int bs,
+    private static void kernel6x1(int kc, float[] a, int ai, int ars, float[] bp, int bi, int bs,
                                   float[] c, int ci, int cs, boolean load) {
         FloatVector c0, c1, c2, c3, c4, c5;
         if (load) {
@@ -623,7 +625,7 @@ final class VectorMatmul implements MatmulKernel {
             c3 = madd(FloatVector.broadcast(S, a[ai + 3 * ars]), b0, c3);
             c4 = madd(FloatVector.broadcast(S, a[ai + 4 * ars]), b0, c4);
             c5 = madd(FloatVector.broadcast(S, a[ai + 5 * ars]), b0, c5);
-            ai += acs;
+            ai++;
             bi += bs;
         }
         c0.intoArray(c, ci);
@@ -784,7 +786,7 @@ final class VectorMatmul implements MatmulKernel {
      * every path (packed or in-place A and B) decides the same way.
      */
     static boolean dotEdge(int cols, int kc) {
-        return cols < NR && cols <= DOT_EDGE_MAX_COLS && kc >= DOT_EDGE_MIN_K;
+        return cols <= DOT_EDGE_MAX_COLS && kc >= DOT_EDGE_MIN_K;
     }
 
     /**
@@ -931,7 +933,6 @@ final class VectorMatmul implements MatmulKernel {
         float[] a;
         int aOff;
         int rs;
-        int cs;
         int mc;
         int kc;
         boolean packed;
@@ -941,7 +942,6 @@ final class VectorMatmul implements MatmulKernel {
             this.a = a;
             this.aOff = aOff;
             this.rs = rs;
-            this.cs = cs;
             this.mc = mc;
             this.kc = kc;
             this.packed = pack || cs != 1;
