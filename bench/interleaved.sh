@@ -18,9 +18,14 @@ mkdir -p "$OUT"
 
 . bench/build-jar.sh
 
+# The JVM's notices (incubator module, kernel choice) go to stderr.log; shown if a run fails.
 run() {
-    "$JAVA" "${FLAGS[@]}" -cp "$JAR" \
-        dev.vectorgrad.bench.Interleaved "$SHAPE" "$ROUNDS" "$1" 2>/dev/null
+    if ! "$JAVA" "${FLAGS[@]}" -cp "$JAR" \
+        dev.vectorgrad.bench.Interleaved "$SHAPE" "$ROUNDS" "$1" 2>>"$OUT/stderr.log"; then
+        echo "interleaved.sh: $1 failed; its output follows ($OUT/stderr.log)" >&2
+        cat "$OUT/stderr.log" >&2
+        exit 1
+    fi
     echo
 }
 {

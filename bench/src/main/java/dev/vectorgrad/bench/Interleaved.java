@@ -10,8 +10,9 @@ import java.util.Locale;
  * drifts. On shared cloud cores the speed of one core changes by up to 2x from one second to
  * the next (measured here: the same in-cache kernel at 55 and at 90 GFLOP/s a second apart).
  * JMH runs each contender in its own fork, minutes apart, so such drift lands in the ratio of
- * two rows; here every round runs each contender once for about {@code roundSeconds}, and the
- * ratio is taken round by round, so both sides of each ratio saw nearly the same machine.
+ * two rows; here every round runs each contender once, for the same number of calls (what takes
+ * {@code roundSeconds} at 20 GFLOP/s, a fifth of it at 100), and the ratio is taken round by
+ * round, so both sides of each ratio saw nearly the same machine.
  *
  * <p>Usage: {@code Interleaved <MxKxN> <rounds> <impl,impl,...>}, e.g.
  * {@code Interleaved 1024x1024x1024 40 vectorgrad-1t,vectorgrad-2t}. The first contender is
@@ -41,7 +42,8 @@ public final class Interleaved {
      * @param shape the product
      * @param rounds measured rounds, at least 1
      * @param names contenders, as {@link MatmulImpl#NAMES}
-     * @param roundSeconds about how long each contender runs per round
+     * @param roundSeconds how long a contender at 20 GFLOP/s runs per round; every contender
+     *     makes the same number of calls, so a faster one runs for less
      * @return one series per contender, in the order given
      */
     public static List<Series> run(MatmulShape shape, int rounds, List<String> names, double roundSeconds) {
