@@ -2,6 +2,8 @@ package dev.vectorgrad.bench;
 
 import java.util.Locale;
 
+import dev.vectorgrad.core.Tensor;
+
 /**
  * How the operands of C = A·B are stored: as they are, or as the transpose of a matrix that is
  * stored row-major, the way a backward pass hands them over ({@code inp.t() @ out.g} has a
@@ -50,22 +52,16 @@ public enum Operands {
 
     /** @return A (row-major, m × k) as this layout stores it */
     float[] storeA(float[] a, MatmulShape shape) {
-        return transA ? transpose(a, shape.m(), shape.k()) : a.clone();
+        return transA ? transposed(a, shape.m(), shape.k()) : a.clone();
     }
 
     /** @return B (row-major, k × n) as this layout stores it */
     float[] storeB(float[] b, MatmulShape shape) {
-        return transB ? transpose(b, shape.k(), shape.n()) : b.clone();
+        return transB ? transposed(b, shape.k(), shape.n()) : b.clone();
     }
 
     /** The transpose of a row-major {@code rows × cols} matrix, row-major. */
-    static float[] transpose(float[] x, int rows, int cols) {
-        float[] t = new float[x.length];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = x[i * cols + j];
-            }
-        }
-        return t;
+    private static float[] transposed(float[] x, int rows, int cols) {
+        return Tensor.of(x, rows, cols).t().contiguous().toArray();
     }
 }
