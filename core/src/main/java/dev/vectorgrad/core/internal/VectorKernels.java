@@ -159,11 +159,27 @@ final class VectorKernels implements FloatKernels {
         }
         FloatVector acc = fold(op, fold(op, acc0, acc1), fold(op, acc2, acc3));
         float result = switch (op) {
-            case SUM -> acc.reduceLanes(VectorOperators.ADD);
+            case SUM -> sumLanes(acc, new float[lanes]);
             case MAX -> acc.reduceLanes(VectorOperators.MAX);
             case MIN -> acc.reduceLanes(VectorOperators.MIN);
         };
         return op.combine(result, tail.reduce(op, a, off + i, n - i));
+    }
+
+    /**
+     * The sum of a vector's lanes, lane 0 first, through {@code buf} (at least a vector long).
+     * Not {@code reduceLanes(ADD)}: its order is unspecified, and C2's intrinsic adds in a tree
+     * while the interpreted code adds in lane order, so one call gave different bits before and
+     * after the method was compiled (seen in the lesson's gradients: 0 or 2^-18 from run to run).
+     * MAX and MIN do not depend on the order.
+     */
+    static float sumLanes(FloatVector v, float[] buf) {
+        v.intoArray(buf, 0);
+        float sum = buf[0];
+        for (int i = 1; i < v.length(); i++) {
+            sum += buf[i];
+        }
+        return sum;
     }
 
     private static FloatVector fold(ReduceOp op, FloatVector acc, FloatVector x) {

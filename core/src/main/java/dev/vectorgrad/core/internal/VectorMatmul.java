@@ -3,7 +3,6 @@ package dev.vectorgrad.core.internal;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -372,7 +371,7 @@ final class VectorMatmul implements MatmulKernel {
                 ars = kc;
             }
             if (dot) {
-                dotPanel(kc, a, ai, ars, bp, bi, c, cTile, cs, rows, cols, load);
+                dotPanel(kc, a, ai, ars, bp, bi, c, cTile, cs, rows, cols, load, s.lanes);
             } else {
                 tile(kc, a, ai, ars, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
             }
@@ -385,10 +384,11 @@ final class VectorMatmul implements MatmulKernel {
      * one column is left.
      */
     private static void dotPanel(int kc, float[] a, int ai, int ars, float[] bt, int bi,
-                                 float[] c, int ci, int cs, int rows, int cols, boolean load) {
+                                 float[] c, int ci, int cs, int rows, int cols, boolean load, float[] lanes) {
         for (int j = 0; j < cols; j += 2) {
             int pair = Math.min(2, cols - j);
-            dot6x2(kc, a, ai, ars, bt, bi + j * kc, bi + (j + pair - 1) * kc, c, ci + j, cs, rows, pair, load);
+            dot6x2(kc, a, ai, ars, bt, bi + j * kc, bi + (j + pair - 1) * kc, c, ci + j, cs, rows, pair, load,
+                    lanes);
         }
     }
 
@@ -682,11 +682,12 @@ final class VectorMatmul implements MatmulKernel {
      * for a last panel only a few columns wide. Trick: the vectors run along p (A's rows are
      * contiguous there, B's columns were packed so), so two columns cost two columns of work;
      * the broadcast kernels would pay a whole padded vector and one broadcast per row and step.
-     * 12 accumulators, each a lane-split sum, added across lanes at the end; the last
+     * 12 accumulators, each a lane-split sum, added across lanes at the end in lane order
+     * ({@link VectorKernels#sumLanes}, the same bits compiled or not); the last
      * {@code kc % L} steps are scalar. Rows past {@code rows} read zero padding and are not stored.
      */
     private static void dot6x2(int kc, float[] a, int ai, int ars, float[] bt, int b0, int b1,
-                               float[] c, int ci, int cs, int rows, int cols, boolean load) {
+                               float[] c, int ci, int cs, int rows, int cols, boolean load, float[] lanes) {
         FloatVector s00 = FloatVector.zero(S);
         FloatVector s01 = s00;
         FloatVector s10 = s00;
@@ -727,21 +728,21 @@ final class VectorMatmul implements MatmulKernel {
             s50 = madd(x, y0, s50);
             s51 = madd(x, y1, s51);
         }
-        storeDots(s00, s01, a, ai, bt, b0, b1, bound, kc, c, ci, cols, load);
+        storeDots(s00, s01, a, ai, bt, b0, b1, bound, kc, c, ci, cols, load, lanes);
         if (rows > 1) {
-            storeDots(s10, s11, a, a1, bt, b0, b1, bound, kc, c, ci + cs, cols, load);
+            storeDots(s10, s11, a, a1, bt, b0, b1, bound, kc, c, ci + cs, cols, load, lanes);
         }
         if (rows > 2) {
-            storeDots(s20, s21, a, a2, bt, b0, b1, bound, kc, c, ci + 2 * cs, cols, load);
+            storeDots(s20, s21, a, a2, bt, b0, b1, bound, kc, c, ci + 2 * cs, cols, load, lanes);
         }
         if (rows > 3) {
-            storeDots(s30, s31, a, a3, bt, b0, b1, bound, kc, c, ci + 3 * cs, cols, load);
+            storeDots(s30, s31, a, a3, bt, b0, b1, bound, kc, c, ci + 3 * cs, cols, load, lanes);
         }
         if (rows > 4) {
-            storeDots(s40, s41, a, a4, bt, b0, b1, bound, kc, c, ci + 4 * cs, cols, load);
+            storeDots(s40, s41, a, a4, bt, b0, b1, bound, kc, c, ci + 4 * cs, cols, load, lanes);
         }
         if (rows > 5) {
-            storeDots(s50, s51, a, a5, bt, b0, b1, bound, kc, c, ci + 5 * cs, cols, load);
+            storeDots(s50, s51, a, a5, bt, b0, b1, bound, kc, c, ci + 5 * cs, cols, load, lanes);
         }
     }
 
@@ -750,9 +751,9 @@ final class VectorMatmul implements MatmulKernel {
      * {@code from} to {@code kc} added in order, then the sum added to C (or stored).
      */
     private static void storeDots(FloatVector s0, FloatVector s1, float[] a, int ar, float[] bt, int b0, int b1,
-                                  int from, int kc, float[] c, int ci, int cols, boolean load) {
-        float d0 = s0.reduceLanes(VectorOperators.ADD);
-        float d1 = s1.reduceLanes(VectorOperators.ADD);
+                                  int from, int kc, float[] c, int ci, int cols, boolean load, float[] lanes) {
+        float d0 = VectorKernels.sumLanes(s0, lanes);
+        float d1 = VectorKernels.sumLanes(s1, lanes);
         for (int p = from; p < kc; p++) {
             float x = a[ar + p];
             d0 = FMA ? Math.fma(x, bt[b0 + p], d0) : x * bt[b0 + p] + d0;
@@ -969,6 +970,8 @@ final class VectorMatmul implements MatmulKernel {
         float[] b = new float[0];
         float[] shared = new float[0];
         final float[] cTile = new float[MR * NR];
+        /** One vector's lanes, for the dot products' sums in a fixed order. */
+        final float[] lanes = new float[L];
         final Block block = new Block();
 
         float[] bPanels(int size) {
