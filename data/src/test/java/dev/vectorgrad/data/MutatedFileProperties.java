@@ -103,7 +103,11 @@ class MutatedFileProperties {
         sameOutcomeFromAFile(images, labels);
     }
 
-    /** The byte-level file readers stream instead of decoding an array: they must agree with the array readers. */
+    /**
+     * The file entry points (readRaw, readImageBytes, readLabelBytes) against the array ones on
+     * the same mutated bytes: both fail with the same problem or both give the same values, so a
+     * check made on one path only shows up here.
+     */
     private static void sameOutcomeFromAFile(byte[] images, byte[] labels) {
         try {
             Path dir = Files.createTempDirectory("mutated-idx");

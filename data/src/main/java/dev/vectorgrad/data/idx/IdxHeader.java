@@ -36,11 +36,6 @@ public final class IdxHeader {
         return dims.clone();
     }
 
-    /** @return the number of dimensions */
-    public int rank() {
-        return dims.length;
-    }
-
     /**
      * @param dim a dimension index
      * @return its size

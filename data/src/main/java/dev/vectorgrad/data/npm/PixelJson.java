@@ -14,14 +14,11 @@ import java.util.Arrays;
  * are close enough (off by at most 0.13 of a level) for the rounding to recover them exactly.
  */
 final class PixelJson {
-    /** Pixels in one 28 x 28 image. */
-    static final int PIXELS = 28 * 28;
-
     private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
         1e13, 1e14, 1e15};
     private static final int MAX_NUMBER_CHARS = 64;
     /** A million images: far beyond any digit file, and keeps the buffer's doubling from overflowing. */
-    private static final int MAX_NUMBERS = PIXELS << 20;
+    private static final int MAX_NUMBERS = DigitImages.PIXELS << 20;
 
     private final InputStream in;
     private final String source;
@@ -59,7 +56,7 @@ final class PixelJson {
         expect(':');
         skipSpace();
         expect('[');
-        byte[] out = new byte[PIXELS * 1024];
+        byte[] out = new byte[DigitImages.PIXELS * 1024];
         int n = 0;
         skipSpace();
         if (peek() == ']') {
@@ -94,15 +91,16 @@ final class PixelJson {
         if (peek() != -1) {
             fail(offset(), "unexpected " + describe(peek()) + " after the closing '}'");
         }
-        if (n % PIXELS != 0) {
-            fail(offset(), "holds " + n + " numbers, not a multiple of " + PIXELS + " (28 x 28 pixels per image): "
-                    + (n / PIXELS) + " images and " + (n % PIXELS) + " stray pixels");
+        if (n % DigitImages.PIXELS != 0) {
+            int per = DigitImages.PIXELS;
+            fail(offset(), "holds " + n + " numbers, not a multiple of " + per + " (28 x 28 pixels per image): "
+                    + (n / per) + " images and " + (n % per) + " stray pixels");
         }
         return Arrays.copyOf(out, n);
     }
 
     private static String where(int element) {
-        return "image " + element / PIXELS + ", pixel " + element % PIXELS;
+        return "image " + element / DigitImages.PIXELS + ", pixel " + element % DigitImages.PIXELS;
     }
 
     /** A JSON number, checked against JSON's grammar, as a double. */
