@@ -1,5 +1,6 @@
 package dev.vectorgrad.data.download;
 
+import dev.vectorgrad.data.internal.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public record FileChecksum(String fileSha256, String contentSha256) {
         if (contentSha256 != null) {
             try (InputStream raw = Files.newInputStream(file)) {
                 byte[] head = raw.readNBytes(2);
-                boolean gz = head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+                boolean gz = Bytes.isGzip(head);
                 try (InputStream in = gz ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file)) {
                     content = sha256(in);
                 } catch (IOException e) {

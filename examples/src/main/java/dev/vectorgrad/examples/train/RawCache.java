@@ -4,7 +4,6 @@ import dev.vectorgrad.data.idx.Idx;
 import dev.vectorgrad.data.idx.IdxArray;
 import dev.vectorgrad.data.idx.IdxType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -51,7 +50,9 @@ final class RawCache {
             }
         }
         IdxArray a = reader.read(file);
-        if (cached != null && isGzip(file)) {
+        // A plain IDX file is exactly its header and data (the reader checks that): any other
+        // size means it was compressed, and only then is a plain copy worth keeping.
+        if (cached != null && Files.size(file) != a.header().headerBytes() + a.header().dataBytes()) {
             try {
                 Idx.write(cached, IdxType.UBYTE, a.header().dims(), a.data(), false);
             } catch (IOException | RuntimeException e) {
@@ -71,12 +72,6 @@ final class RawCache {
             return dir.resolve(name + "-" + Files.size(file) + "-" + Files.getLastModifiedTime(file).toMillis());
         } catch (IOException | RuntimeException e) {
             return null;
-        }
-    }
-
-    private static boolean isGzip(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 }
