@@ -411,13 +411,19 @@ public final class Var {
     }
 
     /**
-     * {@code this ^ p} elementwise.
+     * {@code this ^ p} elementwise. The gradient is {@code p * x^(p-1)} as PyTorch's, so it is
+     * infinite at 0 for {@code 0 < p < 1} and for negative {@code p}; for {@code p == 0} it is
+     * exactly 0 everywhere, as the derivative of the constant 1 (not {@code 0 * 0^-1}, a NaN).
      *
      * @param p the exponent
      * @return the power
      */
     public Var pow(float p) {
         Tensor x = value;
+        if (p == 0f) {
+            int[] in = x.shape();
+            return unary("pow", x.pow(p), NONE, (g, sink) -> sink.add(0, Tensor.zeros(in), true));
+        }
         return unary("pow", x.pow(p), new Tensor[] {x}, (g, sink) -> {
             Tensor d = p == 2f ? x.mul(2f) : x.pow(p - 1f).mul(p);
             sink.add(0, d.mulInPlace(g), true);
