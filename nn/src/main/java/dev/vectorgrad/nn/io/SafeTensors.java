@@ -25,9 +25,10 @@ import java.util.Map;
  * the one dtype vectorgrad has.
  *
  * <p>Reading is strict, since a file may come from anywhere: every offset must lie inside the
- * data, each tensor's byte count must match its shape, and the tensors must tile the data with no
- * hole and no overlap (the format's own rule). Writing goes to a temporary file that is moved into
- * place, so a crash never leaves a half-written model.
+ * data, each tensor's byte count must match its shape, and the non-empty tensors must tile the
+ * data with no hole and no overlap (the format's own rule; a zero-size tensor may sit at any
+ * offset inside the data). Writing goes to a temporary file that is moved into place, so a crash
+ * never leaves a half-written model.
  */
 public final class SafeTensors {
 
@@ -209,9 +210,18 @@ public final class SafeTensors {
                 list.add(entry(where, name, e.getValue(), dataLen));
             }
         }
-        list.sort(Comparator.comparingLong(Entry::begin));
-        long expected = 0;
+        // The format's rule, as the reference reader checks it: the non-empty tensors, in offset
+        // order, tile the data. A zero-size tensor (begin == end) occupies no bytes, so any offset
+        // inside the data is valid for it (writers put it at 0, or where the previous one ends).
+        List<Entry> byOffset = new ArrayList<>();
         for (Entry en : list) {
+            if (en.end > en.begin) {
+                byOffset.add(en);
+            }
+        }
+        byOffset.sort(Comparator.comparingLong(Entry::begin));
+        long expected = 0;
+        for (Entry en : byOffset) {
             if (en.begin != expected) {
                 throw new IOException(where + "tensor \"" + en.name + "\" starts at byte " + en.begin
                         + " of the data but the previous one ends at " + expected

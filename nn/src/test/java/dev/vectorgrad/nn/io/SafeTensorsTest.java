@@ -147,4 +147,61 @@ class SafeTensorsTest {
         var missing = assertThrows(IllegalArgumentException.class, () -> f.get("nope"));
         assertTrue(missing.getMessage().contains("[w1]"), missing.getMessage());
     }
+
+    /** A hand-written file: the header as given (unpadded), then {@code data} as F32 values. */
+    private static Path handWritten(Path dir, String header, float... data) throws IOException {
+        byte[] b = file(header, 4 * data.length);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int start = b.length - 4 * data.length;
+        for (int i = 0; i < data.length; i++) {
+            buf.putFloat(start + 4 * i, data[i]);
+        }
+        Path f = dir.resolve("hand.safetensors");
+        Files.write(f, b);
+        return f;
+    }
+
+    private static String entry(String name, String shape, long begin, long end) {
+        return "\"" + name + "\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + "," + end + "]}";
+    }
+
+    @Test
+    void zeroSizeTensorsMaySitAtAnyOffsetInsideTheData(@TempDir Path dir) throws IOException {
+        // The format spec: offsets are relative to the start of the byte buffer, and a zero-size
+        // tensor has begin == end; only the non-empty tensors have to tile the buffer.
+        String[] zeroSize = {
+            entry("e", "[0,3]", 0, 0),   // [0, 0] after the others: what the defect refused
+            entry("e", "[0]", 4, 4),     // where a tensor ends
+            entry("e", "[2,0]", 12, 12), // at the very end of the buffer
+            entry("e", "[0]", 2, 2),     // inside a tensor's bytes; it reads none of them
+        };
+        for (String empty : zeroSize) {
+            String header = "{" + entry("a", "[1]", 0, 4) + "," + entry("b", "[2]", 4, 12) + "," + empty + "}";
+            SafeTensorsFile f = SafeTensors.load(handWritten(dir, header, 1f, 2f, 3f));
+            assertEquals(List.of("a", "b", "e"), List.copyOf(f.tensors().keySet()), "header order: " + header);
+            assertArrayEquals(new float[] {1f}, f.get("a").toArray(), header);
+            assertArrayEquals(new float[] {2f, 3f}, f.get("b").toArray(), header);
+            assertEquals(0, f.get("e").numel(), header);
+        }
+        SafeTensorsFile only = SafeTensors.load(handWritten(dir, "{" + entry("e", "[0,3]", 0, 0) + "}"));
+        assertArrayEquals(new int[] {0, 3}, only.get("e").shape(), "a file of one empty tensor has no data");
+    }
+
+    @Test
+    void zeroSizeTensorsDoNotExcuseOverlapsHolesOrOffsetsOutsideTheData(@TempDir Path dir) {
+        String e0 = entry("e", "[0]", 0, 0);
+        String[][] bad = {
+            {"{" + entry("a", "[1]", 0, 4) + "," + entry("b", "[2]", 0, 8) + "," + e0 + "}", "holes or overlap"},
+            {"{" + entry("a", "[1]", 0, 4) + "," + entry("b", "[1]", 8, 12) + "," + e0 + "}", "holes or overlap"},
+            {"{" + e0 + "," + entry("a", "[1]", 4, 8) + "}", "holes or overlap"},
+            {"{" + entry("a", "[2]", 0, 8) + "," + entry("e", "[0]", 16, 16) + "}", "outside"},
+            {"{" + entry("a", "[2]", 0, 8) + "," + entry("e", "[0]", -4, -4) + "}", "outside"},
+            {"{" + entry("a", "[1]", 0, 4) + "," + e0 + "}", "cover 4 bytes"},
+        };
+        for (String[] c : bad) {
+            IOException ex = assertThrows(IOException.class, () -> SafeTensors.load(handWritten(dir, c[0], 1f, 2f, 3f)),
+                    c[0]);
+            assertTrue(ex.getMessage().contains(c[1]), c[0] + " -> " + ex.getMessage());
+        }
+    }
 }
