@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
@@ -64,7 +66,7 @@ public final class SafeTensors {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
+        Path tmp = createTemp(file.toAbsolutePath());
         try {
             Files.write(tmp, bytes);
             try {
@@ -74,6 +76,24 @@ public final class SafeTensors {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * An empty sibling {@code <name><digits>.part} of {@code target} with the permissions of a
+     * plain new file ({@code 0666 & ~umask} on POSIX, as safetensors' and PyTorch's writers give),
+     * which the target keeps when renamed into place; {@link Files#createTempFile} would make it
+     * {@code 0600}. The name is random and the creation exclusive.
+     */
+    private static Path createTemp(Path target) throws IOException {
+        String prefix = target.getFileName().toString();
+        while (true) {
+            long digits = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            try {
+                return Files.createFile(target.resolveSibling(prefix + digits + ".part"));
+            } catch (FileAlreadyExistsException e) {
+                // another writer's name: draw again
+            }
         }
     }
 

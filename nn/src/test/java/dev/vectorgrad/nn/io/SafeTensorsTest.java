@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,6 +204,25 @@ class SafeTensorsTest {
             IOException ex = assertThrows(IOException.class, () -> SafeTensors.load(handWritten(dir, c[0], 1f, 2f, 3f)),
                     c[0]);
             assertTrue(ex.getMessage().contains(c[1]), c[0] + " -> " + ex.getMessage());
+        }
+    }
+
+    @Test
+    void savedFilesHaveThePermissionsOfAPlainNewFile(@TempDir Path dir) throws IOException {
+        // safetensors' save_file and torch.save open the file as open(path, "wb") does: mode
+        // 0666 & ~umask (0644 under umask 022), not a temporary file's 0600. A plain file made
+        // as FileOutputStream would shows what the JVM's umask gives.
+        assumeTrue(Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null, "needs a POSIX file system");
+        Path probe = dir.resolve("probe");
+        Files.newOutputStream(probe).close();
+        var plain = Files.getPosixFilePermissions(probe);
+        Path file = dir.resolve("m.safetensors");
+        SafeTensors.save(file, Map.of("w", Tensor.ones(2)));
+        assertEquals(plain, Files.getPosixFilePermissions(file));
+        SafeTensors.save(file, Map.of("w", Tensor.ones(3)));
+        assertEquals(plain, Files.getPosixFilePermissions(file), "after replacing it");
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary file left behind");
         }
     }
 }
