@@ -411,13 +411,19 @@ public final class Var {
     }
 
     /**
-     * {@code this ^ p} elementwise.
+     * {@code this ^ p} elementwise. The gradient is {@code p * x^(p-1)} as PyTorch's, so it is
+     * infinite at 0 for {@code 0 < p < 1} and for negative {@code p}; for {@code p == 0} it is
+     * exactly 0 everywhere, as the derivative of the constant 1 (not {@code 0 * 0^-1}, a NaN).
      *
      * @param p the exponent
      * @return the power
      */
     public Var pow(float p) {
         Tensor x = value;
+        if (p == 0f) {
+            int[] in = x.shape();
+            return unary("pow", x.pow(p), NONE, (g, sink) -> sink.add(0, Tensor.zeros(in), true));
+        }
         return unary("pow", x.pow(p), new Tensor[] {x}, (g, sink) -> {
             Tensor d = p == 2f ? x.mul(2f) : x.pow(p - 1f).mul(p);
             sink.add(0, d.mulInPlace(g), true);
@@ -480,7 +486,8 @@ public final class Var {
     }
 
     /**
-     * Sums along one dim.
+     * Sums along one dim. A 0-d value, as in PyTorch, takes dim 0 or -1 and is its own sum
+     * (0-d, also with keepdim).
      *
      * @param dim the dim, negative counting from the end
      * @param keepdim keep the dim with size 1
@@ -488,6 +495,9 @@ public final class Var {
      */
     public Var sum(int dim, boolean keepdim) {
         int[] in = value.shape();
+        if (in.length == 0) { // dim 0 or -1 of a 0-d value is the value itself, as in PyTorch; Tensor checks dim
+            return unary("sum", value.sum(dim, keepdim), NONE, (g, sink) -> sink.add(0, g, false));
+        }
         int d = Dims.normalize("sum", dim, in);
         return unary("sum", value.sum(d, keepdim), NONE,
                 (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).expand(in), false));
@@ -511,7 +521,8 @@ public final class Var {
     }
 
     /**
-     * Means along one dim.
+     * Means along one dim. A 0-d value takes dim 0 or -1 and is its own mean, as for
+     * {@link #sum(int, boolean)}.
      *
      * @param dim the dim, negative counting from the end
      * @param keepdim keep the dim with size 1
@@ -519,6 +530,9 @@ public final class Var {
      */
     public Var mean(int dim, boolean keepdim) {
         int[] in = value.shape();
+        if (in.length == 0) { // the mean of one element, as sum(dim, keepdim)
+            return unary("mean", value.mean(dim, keepdim), NONE, (g, sink) -> sink.add(0, g, false));
+        }
         int d = Dims.normalize("mean", dim, in);
         float scale = 1f / in[d];
         return unary("mean", value.mean(d, keepdim), NONE,
@@ -528,6 +542,7 @@ public final class Var {
     /**
      * {@code log(sum(exp(this), dim))}, computed stably by subtracting the largest value of each
      * slice first, so logits of 1e4 give no overflow. Its gradient is the softmax along {@code dim}.
+     * A 0-d value takes dim 0 or -1 and gives itself (0-d, also with keepdim).
      *
      * @param dim the dim, negative counting from the end
      * @param keepdim keep the dim with size 1
@@ -535,7 +550,14 @@ public final class Var {
      */
     public Var logSumExp(int dim, boolean keepdim) {
         Tensor x = value;
-        int d = Dims.normalize("logSumExp", dim, x.shape());
+        int d = Shapes.reductionDim("logSumExp", dim, x.shape());
+        if (x.dim() == 0) {
+            // One element: the value itself (also when infinite). The gradient exp(x - lse) is 1,
+            // NaN at an infinite x, as PyTorch's logsumexp_backward and a one-element slice give.
+            Tensor out = x.copy();
+            return unary("logSumExp", out, new Tensor[] {x, out},
+                    (g, sink) -> sink.add(0, x.sub(out).exp().mulInPlace(g), true));
+        }
         Shifted s = Shifted.of(x, d);
         Tensor lseKeep = s.logSum.add(s.max);
         Tensor out = keepdim ? lseKeep : lseKeep.squeeze(d);
@@ -578,14 +600,21 @@ public final class Var {
 
     /**
      * {@code this - logSumExp(this, dim)}: log-probabilities along {@code dim}, stable for large
-     * logits.
+     * logits. A 0-d value takes dim 0 or -1 and gives 0, the log-probability of one element.
      *
      * @param dim the dim, negative counting from the end
      * @return the log-softmax, same shape
      */
     public Var logSoftmax(int dim) {
         Tensor x = value;
-        int d = Dims.normalize("logSoftmax", dim, x.shape());
+        int d = Shapes.reductionDim("logSoftmax", dim, x.shape());
+        if (x.dim() == 0) {
+            // One element: log(e^x / e^x) = 0, NaN for an infinite x as in PyTorch; the rule
+            // below with sum_i g_i = g, so the gradient is 0.
+            Tensor out = x.sub(x);
+            return unary("logSoftmax", out, new Tensor[] {out},
+                    (g, sink) -> sink.add(0, g.sub(out.exp().mulInPlace(g)), true));
+        }
         Tensor out = Shifted.of(x, d).logSoftmax();
         return unary("logSoftmax", out, new Tensor[] {out}, (g, sink) -> {
             // d/dx_j sum_i g_i (x_i - lse) = g_j - softmax_j * sum_i g_i
@@ -594,12 +623,13 @@ public final class Var {
     }
 
     /**
-     * Softmax along {@code dim}, as {@code logSoftmax(dim).exp()}.
+     * Softmax along {@code dim}, as {@code logSoftmax(dim).exp()} (1 for a 0-d value and dim 0 or -1).
      *
      * @param dim the dim, negative counting from the end
      * @return probabilities, same shape
      */
     public Var softmax(int dim) {
+        Shapes.reductionDim("softmax", dim, value.shape());
         return logSoftmax(dim).exp();
     }
 
