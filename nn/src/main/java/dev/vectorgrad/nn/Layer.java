@@ -530,7 +530,7 @@ public abstract class Layer {
      *   (0): Linear(in_features=784, out_features=50, bias=True)
      *   ...
      * )
-     * parameter   shape       count
+     * parameter   shape        count
      * 0.weight    [50, 784]   39,200
      * 0.bias      [50]            50
      * ...

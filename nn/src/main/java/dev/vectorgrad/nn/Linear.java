@@ -42,7 +42,7 @@ public final class Linear extends Layer {
      * @param rng the seeded generator
      */
     public Linear(int inFeatures, int outFeatures, boolean bias, Rng rng) {
-        this(Init.linearDefault(rng, inFeatures, checkOut(outFeatures), inFeatures),
+        this(Init.linearDefault(rng, checkIn(inFeatures), checkOut(outFeatures), inFeatures),
                 bias ? Init.linearDefault(rng, inFeatures, outFeatures) : null);
     }
 
@@ -77,8 +77,15 @@ public final class Linear extends Layer {
      * @return the layer
      */
     public static Linear kaimingNormal(int inFeatures, int outFeatures, Rng rng) {
-        return new Linear(Init.kaimingNormal(rng, inFeatures, checkOut(outFeatures), inFeatures),
+        return new Linear(Init.kaimingNormal(rng, checkIn(inFeatures), checkOut(outFeatures), inFeatures),
                 Tensor.zeros(outFeatures));
+    }
+
+    private static int checkIn(int inFeatures) {
+        if (inFeatures <= 0) {
+            throw new IllegalArgumentException("Linear: inFeatures must be positive, got " + inFeatures);
+        }
+        return inFeatures;
     }
 
     private static int checkOut(int outFeatures) {

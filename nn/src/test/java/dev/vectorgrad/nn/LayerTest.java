@@ -147,7 +147,10 @@ class LayerTest {
         Linear l = new Linear(5, 2, new Rng(1));
         e = assertThrows(IllegalArgumentException.class, () -> l.call(Tensor.ones(3, 4)));
         assertTrue(e.getMessage().contains("Linear(5, 2)") && e.getMessage().contains("[3, 4]"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new Linear(0, 2, new Rng(1)));
+        e = assertThrows(IllegalArgumentException.class, () -> new Linear(0, 2, new Rng(1)));
+        assertTrue(e.getMessage().contains("Linear: inFeatures must be positive, got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Linear.kaimingNormal(3, -1, new Rng(1)));
+        assertTrue(e.getMessage().contains("Linear: outFeatures must be >= 0, got -1"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> new Sequential(l).get(1));
     }
 
