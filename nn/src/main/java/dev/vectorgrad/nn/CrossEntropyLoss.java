@@ -30,4 +30,10 @@ public final class CrossEntropyLoss {
     public Var call(Var logits, int[] targets) {
         return Losses.crossEntropy(logits, targets);
     }
+
+    /** @return {@code "CrossEntropyLoss()"}, as PyTorch prints it */
+    @Override
+    public String toString() {
+        return "CrossEntropyLoss()";
+    }
 }

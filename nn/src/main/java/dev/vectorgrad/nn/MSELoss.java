@@ -30,4 +30,10 @@ public final class MSELoss {
     public Var call(Var input, Var target) {
         return Losses.mse(input, target);
     }
+
+    /** @return {@code "MSELoss()"}, as PyTorch prints it */
+    @Override
+    public String toString() {
+        return "MSELoss()";
+    }
 }
