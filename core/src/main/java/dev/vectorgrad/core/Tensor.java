@@ -349,6 +349,11 @@ public final class Tensor {
         return strides;
     }
 
+    /** Records an in-place write made by a kernel outside this class (the fused optimiser updates). */
+    void bumpVersion() {
+        storage.version++;
+    }
+
     // ------------------------------------------------------------------ element access
 
     private int flatIndex(String op, int[] index) {

@@ -34,15 +34,20 @@ public final class Kernels {
     /** The matrix multiply. */
     public static final MatmulKernel MATMUL;
 
+    /** The fused optimiser updates behind {@code dev.vectorgrad.core.Updates}. */
+    public static final UpdateKernels UPDATES;
+
     static {
         VectorSpecies<Float> species = chooseSpecies();
         VECTOR_BIT_SIZE = species == null ? 0 : species.vectorBitSize();
         if (species == null) {
             ELEMENTWISE = ScalarKernels.INSTANCE;
             MATMUL = ScalarMatmul.INSTANCE;
+            UPDATES = ScalarUpdateKernels.INSTANCE;
         } else {
             ELEMENTWISE = new VectorKernels(species, FAST_FMA);
             MATMUL = VectorMatmul.create(Parallel.shared());
+            UPDATES = new VectorUpdateKernels(species);
         }
         System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
                 "vectorgrad kernels: {0}; {1}", ELEMENTWISE.describe(), MATMUL.describe());
