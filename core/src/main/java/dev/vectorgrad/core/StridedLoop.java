@@ -201,6 +201,11 @@ final class StridedLoop {
 
     /** Fills out with one value. */
     static void fill(Tensor out, float value) {
+        if (out.numel() > 0 && out.isContiguous()) {
+            // No layout bookkeeping, so zeroGrad() between training steps allocates nothing.
+            java.util.Arrays.fill(out.data(), out.offset(), out.offset() + out.numel(), value);
+            return;
+        }
         Layout l = Layout.coalesce(out.shapeRef(), new int[][] {out.stridesRef()});
         float[] od = out.data();
         int n = l.inner;
