@@ -349,7 +349,7 @@ public final class Tensor {
         return strides;
     }
 
-    /** Records an in-place write made by a kernel outside this class (the fused ops). */
+    /** Records an in-place write made by a kernel outside this class (the fused ops and optimiser updates). */
     void bumpVersion() {
         storage.version++;
     }

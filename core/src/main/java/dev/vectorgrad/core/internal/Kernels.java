@@ -37,6 +37,9 @@ public final class Kernels {
     /** The fused kernels of a training step (linear epilogue, relu backward, sums, losses). */
     public static final FusedKernels FUSED;
 
+    /** The fused optimiser updates behind {@code dev.vectorgrad.core.Updates}. */
+    public static final UpdateKernels UPDATES;
+
     static {
         VectorSpecies<Float> species = chooseSpecies();
         VECTOR_BIT_SIZE = species == null ? 0 : species.vectorBitSize();
@@ -44,10 +47,12 @@ public final class Kernels {
             ELEMENTWISE = ScalarKernels.INSTANCE;
             MATMUL = ScalarMatmul.INSTANCE;
             FUSED = ScalarFusedKernels.INSTANCE;
+            UPDATES = ScalarUpdateKernels.INSTANCE;
         } else {
             ELEMENTWISE = new VectorKernels(species, FAST_FMA);
             MATMUL = VectorMatmul.create(Parallel.shared());
             FUSED = new VectorFusedKernels(species, FAST_FMA);
+            UPDATES = new VectorUpdateKernels(species);
         }
         System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
                 "vectorgrad kernels: {0}; {1}; {2}", ELEMENTWISE.describe(), MATMUL.describe(), FUSED.describe());
