@@ -1193,6 +1193,18 @@ public final class Tensor {
     }
 
     /**
+     * {@code this = max(this, 0)}, as PyTorch's {@code relu_()}: the same kernel as {@link #relu()}.
+     *
+     * @return this tensor
+     */
+    public Tensor reluInPlace() {
+        checkWritable("reluInPlace", null);
+        StridedLoop.unary(UnaryOp.RELU, this, this);
+        storage.version++;
+        return this;
+    }
+
+    /**
      * Sets every element to 0.
      *
      * @return this tensor
