@@ -131,7 +131,7 @@ public final class Linear extends Layer {
             throw new IllegalArgumentException("Linear(" + inFeatures() + ", " + outFeatures() + "): input of shape "
                     + Arrays.toString(input.shape()) + " must end in " + inFeatures() + " features");
         }
-        Var out = input.matmul(weight.t());
-        return bias == null ? out : out.add(bias);
+        // One fused op (x @ W^T + b in one kernel call), which a TrainStep replays and fuses with a following relu.
+        return input.linear(weight, bias);
     }
 }

@@ -8,7 +8,7 @@ import dev.vectorgrad.core.Tensor;
  * Mean squared error as an object, PyTorch's {@code nn.MSELoss}; see {@link Losses#mse(Var, Var)}
  * (the input and target shapes must be equal).
  */
-public final class MSELoss {
+public final class MSELoss implements Loss {
 
     /** The loss. */
     public MSELoss() {}
@@ -18,6 +18,7 @@ public final class MSELoss {
      * @param target targets of the same shape
      * @return the 0-d loss
      */
+    @Override
     public Var call(Var input, Tensor target) {
         return Losses.mse(input, target);
     }
