@@ -1,11 +1,12 @@
 package dev.vectorgrad.core.internal;
 
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -37,7 +38,8 @@ public final class Parallel {
     static final long SPIN_NANOS = 200_000;
 
     private final int threads;
-    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    /** Offers of help to the workers; an array so that handing over a job allocates nothing. */
+    private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(256);
 
     private Parallel(int threads) {
         this.threads = threads;
@@ -102,7 +104,8 @@ public final class Parallel {
     /**
      * Runs {@code task.accept(t)} for every {@code t} in {@code [0, tasks)}, spread over the pool,
      * and returns when all have finished. The first exception thrown by a task is rethrown here
-     * once every task has finished or failed.
+     * once every task has finished or failed. Allocates nothing once the calling thread has made
+     * one call: each caller reuses its own {@link Job}.
      */
     public void forEach(int tasks, IntConsumer task) {
         if (tasks <= 1 || threads == 1) {
@@ -111,14 +114,30 @@ public final class Parallel {
             }
             return;
         }
-        Job job = new Job(tasks, task);
+        if (tasks > Job.MAX_TASKS) {
+            throw new IllegalArgumentException("Parallel.forEach: at most " + Job.MAX_TASKS + " tasks, got " + tasks);
+        }
+        Job job = jobs.get();
+        if (job.busy) {
+            job = new Job(); // a task of this thread's own call calls forEach again
+        }
+        job.start(tasks, task);
         int helpers = Math.min(tasks - 1, threads - 1);
         for (int i = 0; i < helpers; i++) {
-            queue.add(job);
+            // A full queue means the workers are far behind: the caller then runs the tasks itself.
+            if (!queue.offer(job)) {
+                break;
+            }
         }
-        job.runTasks();
-        job.awaitAll();
+        try {
+            job.runTasks();
+            job.awaitAll();
+        } finally {
+            job.busy = false;
+        }
     }
+
+    private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
 
     private void workLoop() {
         while (true) {
@@ -138,8 +157,8 @@ public final class Parallel {
      * Polls for a job for up to {@link #SPIN_NANOS} before the worker parks. Why: a matmul makes
      * two calls in a row (pack B, then multiply) and training makes thousands, while waking a
      * parked thread costs 50-200 µs on a virtual machine, a tenth of a 512³ product on two
-     * threads. {@code isEmpty()} of a LinkedBlockingQueue reads its atomic count, so the spinning
-     * takes no lock.
+     * threads. {@code isEmpty()} of an ArrayBlockingQueue takes its lock briefly; polling it
+     * between spin hints costs nothing measurable next to a kernel.
      */
     private Job spinForJob() {
         long deadline = System.nanoTime() + SPIN_NANOS;
@@ -155,29 +174,55 @@ public final class Parallel {
         return null;
     }
 
-    /** One call's tasks: a counter to claim them, a latch counting the finished ones. */
+    /**
+     * One caller's tasks, reused from call to call. Trick: the task count and the next index share
+     * one {@code long}, replaced whole when a call starts, so a claim is one atomic increment that
+     * also says whether it is in range. A worker holding a stale queue entry for a finished call
+     * claims an index past the count and leaves; one whose claim is in range knows the call it
+     * belongs to cannot finish (and the job be reused) before its task is done, so the task it
+     * reads is that call's.
+     */
     private static final class Job {
-        private final int tasks;
-        private final IntConsumer task;
-        private final AtomicInteger next = new AtomicInteger();
-        private final CountDownLatch done;
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        static final int MAX_TASKS = (1 << 20) - 1;
+        private static final int INDEX_BITS = 20;
+        private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
 
-        Job(int tasks, IntConsumer task) {
-            this.tasks = tasks;
-            this.task = task;
-            this.done = new CountDownLatch(tasks);
+        /** Task count (bits 20-39) and next index (bits 0-19). */
+        private final AtomicLong claim = new AtomicLong();
+        private final AtomicInteger remaining = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private volatile IntConsumer task;
+        private volatile Thread waiter;
+        boolean busy;
+
+        void start(int tasks, IntConsumer t) {
+            busy = true;
+            failure.set(null);
+            task = t;
+            remaining.set(tasks);
+            // Published last: a claim in range sees the task and count above.
+            claim.set((long) tasks << INDEX_BITS);
         }
 
         void runTasks() {
-            int t;
-            while ((t = next.getAndIncrement()) < tasks) {
+            while (true) {
+                long c = claim.getAndIncrement();
+                int index = (int) (c & INDEX_MASK);
+                int tasks = (int) ((c >>> INDEX_BITS) & INDEX_MASK);
+                if (index >= tasks) {
+                    return;
+                }
                 try {
-                    task.accept(t);
+                    task.accept(index);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 } finally {
-                    done.countDown();
+                    if (remaining.decrementAndGet() == 0) {
+                        Thread w = waiter;
+                        if (w != null) {
+                            LockSupport.unpark(w);
+                        }
+                    }
                 }
             }
         }
@@ -186,20 +231,21 @@ public final class Parallel {
             // The last tasks usually end within microseconds of the caller's own: spin first, as
             // parking and being woken costs far more on a virtual machine (see spinForJob).
             long deadline = System.nanoTime() + SPIN_NANOS;
-            while (done.getCount() > 0 && System.nanoTime() - deadline < 0) {
+            while (remaining.get() > 0 && System.nanoTime() - deadline < 0) {
                 Thread.onSpinWait();
             }
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the tasks still write into the caller's arrays: wait them out
+            if (remaining.get() > 0) {
+                waiter = Thread.currentThread();
+                boolean interrupted = false;
+                while (remaining.get() > 0) {
+                    LockSupport.park(this);
+                    // the tasks still write into the caller's arrays: wait them out even if interrupted
+                    interrupted |= Thread.interrupted();
                 }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+                waiter = null;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             Throwable e = failure.get();
             if (e instanceof RuntimeException re) {

@@ -1,6 +1,7 @@
 package dev.vectorgrad.core.internal;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
@@ -173,14 +174,65 @@ final class VectorMatmul implements MatmulKernel {
             // Few rows: each part packs its own columns of B, which nobody else needs.
             int maxTasks = (int) Math.min((long) threads * TASKS_PER_THREAD, flops / PARALLEL_MIN_FLOPS);
             int tasks = Math.max(1, Math.min(maxTasks, colPanels));
-            pool.forEach(tasks, t -> {
-                int j0 = Math.min(n, (int) ((long) colPanels * t / tasks) * NR);
-                int j1 = Math.min(n, (int) ((long) colPanels * (t + 1) / tasks) * NR);
-                if (j1 > j0) {
-                    serial(m, j1 - j0, k, a, aOff, aRowStride, aColStride,
-                            b, bOff + j0 * bColStride, bRowStride, bColStride, c, cOff + j0, cRowStride, accumulate);
-                }
-            });
+            ColumnTask task = SCRATCH.get().columns;
+            task.set(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, cRowStride,
+                    accumulate, colPanels, tasks);
+            try {
+                pool.forEach(tasks, task);
+            } finally {
+                task.clear();
+            }
+        }
+    }
+
+    /**
+     * The column parts of a product with few rows, each packing its own columns of B. A mutable
+     * object the calling thread reuses (its {@link Scratch} holds it), rather than a lambda
+     * capturing fifteen values, so a parallel call allocates nothing.
+     */
+    private static final class ColumnTask implements IntConsumer {
+        private int m, n, k, aOff, aRowStride, aColStride, bOff, bRowStride, bColStride, cOff, cRowStride;
+        private int colPanels, tasks;
+        private float[] a, b, c;
+        private boolean accumulate;
+
+        void set(int m, int n, int k, float[] a, int aOff, int aRowStride, int aColStride,
+                 float[] b, int bOff, int bRowStride, int bColStride, float[] c, int cOff, int cRowStride,
+                 boolean accumulate, int colPanels, int tasks) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.aOff = aOff;
+            this.aRowStride = aRowStride;
+            this.aColStride = aColStride;
+            this.b = b;
+            this.bOff = bOff;
+            this.bRowStride = bRowStride;
+            this.bColStride = bColStride;
+            this.c = c;
+            this.cOff = cOff;
+            this.cRowStride = cRowStride;
+            this.accumulate = accumulate;
+            this.colPanels = colPanels;
+            this.tasks = tasks;
+        }
+
+        /** Drops the operands, so a finished call keeps no array alive. */
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+        }
+
+        @Override
+        public void accept(int t) {
+            int j0 = Math.min(n, (int) ((long) colPanels * t / tasks) * NR);
+            int j1 = Math.min(n, (int) ((long) colPanels * (t + 1) / tasks) * NR);
+            if (j1 > j0) {
+                serial(m, j1 - j0, k, a, aOff, aRowStride, aColStride,
+                        b, bOff + j0 * bColStride, bRowStride, bColStride, c, cOff + j0, cRowStride, accumulate);
+            }
         }
     }
 
@@ -197,53 +249,135 @@ final class VectorMatmul implements MatmulKernel {
                            float[] c, int cOff, int cRowStride, boolean accumulate) {
         int threads = pool.threads();
         int rowTiles = ceilDiv(m, MR);
-        int[] rowChunks = guidedChunks(rowTiles, MC / MR, threads);
-        int rowTasks = rowChunks.length - 1;
         // The caller waits in forEach until every task is done, so its buffer is safe to share;
         // the tasks it runs itself use only its Block and scratch tile, never this buffer.
         Scratch owner = SCRATCH.get();
+        int[] rowChunks = owner.guidedChunks(rowTiles, MC / MR, threads);
+        int rowTasks = rowChunks.length - 1;
         boolean packA = n >= PACK_A_MIN_N;
         int kStep = innerStep(k);
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            int panels = ceilDiv(nc, NR);
-            int packTasks = Math.min(panels, threads);
-            int blockSize = kStep * roundUp(nc, NR);
-            // Several inner blocks per round, so a round's two hand-overs between threads are
-            // paid once for them all rather than once per block.
-            int perRound = Math.max(1, SHARED_B_FLOATS / blockSize);
-            for (int pr = 0; pr < k; pr += perRound * kStep) {
-                int round0 = pr;
-                int round1 = (int) Math.min(k, pr + (long) perRound * kStep);
-                float[] bp = owner.sharedPanels(ceilDiv(round1 - round0, kStep) * blockSize);
-                int jcf = jc;
-                pool.forEach(packTasks, t -> {
-                    int j0 = (int) ((long) panels * t / packTasks) * NR;
-                    int j1 = Math.min(nc, (int) ((long) panels * (t + 1) / packTasks) * NR);
-                    for (int pc = round0, q = 0; pc < round1; pc += kStep, q++) {
-                        int kc = Math.min(kStep, k - pc);
-                        packB(b, bOff + pc * bRowStride + (jcf + j0) * bColStride, bRowStride, bColStride, kc,
-                                j1 - j0, bp, q * blockSize + j0 * kc);
-                    }
-                });
-                pool.forEach(rowTasks, t -> {
-                    int i0 = rowChunks[t] * MR;
-                    int i1 = Math.min(m, rowChunks[t + 1] * MR);
-                    Scratch s = SCRATCH.get();
-                    Block blk = s.block;
-                    for (int ic = i0; ic < i1; ic += MC) {
-                        int mc = Math.min(MC, i1 - ic);
-                        // inner blocks in increasing order for every row: the same sums as serial()
-                        for (int pc = round0, q = 0; pc < round1; pc += kStep, q++) {
-                            int kc = Math.min(kStep, k - pc);
-                            blk.set(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc, packA);
-                            blockPanels(blk, nc, bp, q * blockSize, c, cOff + ic * cRowStride + jcf, cRowStride,
-                                    accumulate || pc > 0, s);
-                        }
-                    }
-                    blk.a = null;
-                });
+        PackTask pack = owner.pack;
+        RowTask rows = owner.rows;
+        try {
+            for (int jc = 0; jc < n; jc += NC) {
+                int nc = Math.min(NC, n - jc);
+                int panels = ceilDiv(nc, NR);
+                int packTasks = Math.min(panels, threads);
+                int blockSize = kStep * roundUp(nc, NR);
+                // Several inner blocks per round, so a round's two hand-overs between threads are
+                // paid once for them all rather than once per block.
+                int perRound = Math.max(1, SHARED_B_FLOATS / blockSize);
+                for (int pr = 0; pr < k; pr += perRound * kStep) {
+                    int round0 = pr;
+                    int round1 = (int) Math.min(k, pr + (long) perRound * kStep);
+                    float[] bp = owner.sharedPanels(ceilDiv(round1 - round0, kStep) * blockSize);
+                    pack.set(b, bOff + jc * bColStride, bRowStride, bColStride, k, kStep, nc, panels, packTasks,
+                            round0, round1, bp, blockSize);
+                    pool.forEach(packTasks, pack);
+                    rows.set(m, a, aOff, aRowStride, aColStride, k, kStep, nc, round0, round1, bp, blockSize,
+                            c, cOff + jc, cRowStride, accumulate, packA, rowChunks);
+                    pool.forEach(rowTasks, rows);
+                }
             }
+        } finally {
+            pack.clear();
+            rows.clear();
+        }
+    }
+
+    /** Packs one round of B's inner blocks for a row split, by panels; reused as {@link ColumnTask} is. */
+    private static final class PackTask implements IntConsumer {
+        private float[] b;
+        private int bOff, bRowStride, bColStride, k, kStep, nc, panels, packTasks, round0, round1, blockSize;
+        private float[] bp;
+
+        void set(float[] b, int bOff, int bRowStride, int bColStride, int k, int kStep, int nc, int panels,
+                 int packTasks, int round0, int round1, float[] bp, int blockSize) {
+            this.b = b;
+            this.bOff = bOff;
+            this.bRowStride = bRowStride;
+            this.bColStride = bColStride;
+            this.k = k;
+            this.kStep = kStep;
+            this.nc = nc;
+            this.panels = panels;
+            this.packTasks = packTasks;
+            this.round0 = round0;
+            this.round1 = round1;
+            this.bp = bp;
+            this.blockSize = blockSize;
+        }
+
+        void clear() {
+            b = null;
+            bp = null;
+        }
+
+        @Override
+        public void accept(int t) {
+            int j0 = (int) ((long) panels * t / packTasks) * NR;
+            int j1 = Math.min(nc, (int) ((long) panels * (t + 1) / packTasks) * NR);
+            for (int pc = round0, q = 0; pc < round1; pc += kStep, q++) {
+                int kc = Math.min(kStep, k - pc);
+                packB(b, bOff + pc * bRowStride + j0 * bColStride, bRowStride, bColStride, kc,
+                        j1 - j0, bp, q * blockSize + j0 * kc);
+            }
+        }
+    }
+
+    /** Multiplies one round's chunks of rows by the packed B; reused as {@link ColumnTask} is. */
+    private static final class RowTask implements IntConsumer {
+        private int m, aOff, aRowStride, aColStride, k, kStep, nc, round0, round1, blockSize, cOff, cRowStride;
+        private float[] a, bp, c;
+        private boolean accumulate, packA;
+        private int[] rowChunks;
+
+        void set(int m, float[] a, int aOff, int aRowStride, int aColStride, int k, int kStep, int nc,
+                 int round0, int round1, float[] bp, int blockSize, float[] c, int cOff, int cRowStride,
+                 boolean accumulate, boolean packA, int[] rowChunks) {
+            this.m = m;
+            this.a = a;
+            this.aOff = aOff;
+            this.aRowStride = aRowStride;
+            this.aColStride = aColStride;
+            this.k = k;
+            this.kStep = kStep;
+            this.nc = nc;
+            this.round0 = round0;
+            this.round1 = round1;
+            this.bp = bp;
+            this.blockSize = blockSize;
+            this.c = c;
+            this.cOff = cOff;
+            this.cRowStride = cRowStride;
+            this.accumulate = accumulate;
+            this.packA = packA;
+            this.rowChunks = rowChunks;
+        }
+
+        void clear() {
+            a = null;
+            bp = null;
+            c = null;
+        }
+
+        @Override
+        public void accept(int t) {
+            int i0 = rowChunks[t] * MR;
+            int i1 = Math.min(m, rowChunks[t + 1] * MR);
+            Scratch s = SCRATCH.get();
+            Block blk = s.block;
+            for (int ic = i0; ic < i1; ic += MC) {
+                int mc = Math.min(MC, i1 - ic);
+                // inner blocks in increasing order for every row: the same sums as serial()
+                for (int pc = round0, q = 0; pc < round1; pc += kStep, q++) {
+                    int kc = Math.min(kStep, k - pc);
+                    blk.set(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc, packA);
+                    blockPanels(blk, nc, bp, q * blockSize, c, cOff + ic * cRowStride, cRowStride,
+                            accumulate || pc > 0, s);
+                }
+            }
+            blk.a = null;
         }
     }
 
@@ -973,6 +1107,24 @@ final class VectorMatmul implements MatmulKernel {
         /** One vector's lanes, for the dot products' sums in a fixed order. */
         final float[] lanes = new float[L];
         final Block block = new Block();
+        final ColumnTask columns = new ColumnTask();
+        final PackTask pack = new PackTask();
+        final RowTask rows = new RowTask();
+        private int[] chunks;
+        private int chunkUnits = -1;
+        private int chunkMax;
+        private int chunkThreads;
+
+        /** {@link VectorMatmul#guidedChunks}, kept for the next call with the same arguments. */
+        int[] guidedChunks(int units, int maxChunk, int threads) {
+            if (units != chunkUnits || maxChunk != chunkMax || threads != chunkThreads) {
+                chunks = VectorMatmul.guidedChunks(units, maxChunk, threads);
+                chunkUnits = units;
+                chunkMax = maxChunk;
+                chunkThreads = threads;
+            }
+            return chunks;
+        }
 
         float[] bPanels(int size) {
             if (b.length < size) {
