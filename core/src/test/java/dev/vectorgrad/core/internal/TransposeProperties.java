@@ -12,8 +12,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * {@link Transpose#copy} against its scalar twin: sizes around the 8 × 8 register block (0, 1,
- * 7, 8, 9, 16, 17), primes and the MLP's 64 and 50, with padded rows on both sides and offsets,
+ * {@link Transpose#copy} against its scalar twin: sizes around the 8 × 8 and 16 × 16 register
+ * blocks (0, 1, 7, 8, 9, 15, 16, 17, 32, 33), primes and the MLP's 64 and 50, with padded rows on both sides and offsets,
  * so that both the blocks and the scalar edges are reached; a copy is exact, so bit for bit, and
  * nothing outside the transposed block may change.
  */
@@ -21,7 +21,7 @@ class TransposeProperties {
 
     @Provide
     Arbitrary<Integer> sizes() {
-        return Arbitraries.of(0, 1, 7, 8, 9, 16, 17, 31, 50, 64, 97);
+        return Arbitraries.of(0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 50, 64, 97);
     }
 
     @Property(tries = 300)
