@@ -17,11 +17,12 @@ final class AllocationMeter {
     static final long LIMIT = 1024;
     private static final int WARM_UP = 30_000;
     /**
-     * Rounds tried before failing: C2 compiles in the background, so the first round may still
-     * run interpreted code, which boxes every vector. An operation that allocates on every
-     * call fails every round.
+     * Rounds tried before failing: C2 compiles in the background, so the first rounds may still
+     * run interpreted or C1 code, which boxes every vector, and a kernel deoptimised when another
+     * test took a new branch in it runs in C1 again until it is recompiled. An operation that
+     * allocates on every call fails every round.
      */
-    private static final int ROUNDS = 4;
+    private static final int ROUNDS = 20;
 
     private AllocationMeter() {}
 
