@@ -480,7 +480,7 @@ class OptimizerTest {
         // machine that may take a while for a small parameter's kernel call, so warm up in rounds.
         long allocated = Long.MAX_VALUE;
         int round = 0;
-        for (; round < 30 && allocated >= 1024; round++) {
+        for (; round < 100 && allocated >= 1024; round++) {
             long before = bean.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 1000; i++) {
                 for (Optimizer o : all) {
