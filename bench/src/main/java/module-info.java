@@ -7,6 +7,11 @@
  */
 module dev.vectorgrad.bench {
     requires dev.vectorgrad.core;
+    requires dev.vectorgrad.autograd;
+    requires dev.vectorgrad.nn;
+    requires dev.vectorgrad.data;
+    requires dev.vectorgrad.examples;
+    requires jdk.management;
     requires jmh.core;
     requires org.bytedeco.javacpp;
     requires org.bytedeco.openblas;

@@ -1,16 +1,16 @@
 package dev.vectorgrad.examples.train;
 
-import dev.vectorgrad.bench.EpochTrainer;
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.nn.optim.Sgd;
 
 /**
  * The hand-written trainer of the examples module ({@link MlpTrainer} over an {@link Mlp} and its
  * {@link MlpWorkspace}), with the loop {@code ./vectorgrad train} ran it in: the reference the
- * captured {@code TrainStep} is measured against before the hand-written trainer is deleted. In
- * this package because those classes are package-private.
+ * captured {@code TrainStep} is measured against before the hand-written trainer is deleted
+ * ({@code dev.vectorgrad.bench.TrainEpochs}). In this package because those classes are
+ * package-private; exported to the bench module alone.
  */
-public final class MlpTrainerContender implements EpochTrainer {
+public final class MlpTrainerContender {
 
     private final ImageData data;
     private final int[] sizes;
@@ -54,12 +54,11 @@ public final class MlpTrainerContender implements EpochTrainer {
         this.invStd = 1f / std;
     }
 
-    @Override
-    public String name() {
-        return "MlpTrainer (hand-written)";
-    }
-
-    @Override
+    /**
+     * Trains one epoch.
+     *
+     * @return the steps taken
+     */
     public int epoch() {
         shuffle.shuffle(order);
         int n = order.length;
@@ -80,7 +79,7 @@ public final class MlpTrainerContender implements EpochTrainer {
         return steps;
     }
 
-    @Override
+    /** @return the mean loss of the last epoch */
     public double lastLoss() {
         return lastLoss;
     }
