@@ -83,7 +83,7 @@ def main():
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), python {sys.version.split()[0]}")
     print(blas_report())
-    print(torch.__config__.show().strip().splitlines()[-1][:200])
+    print(next((l.strip() for l in torch.__config__.show().splitlines() if "CPU capability" in l), ""))
     print(f"model 784-{args.hidden}-10, batch {args.batch}, {n} images, SGD lr 0.05 momentum 0.9")
     for epoch in range(1, args.epochs + 1):
         order = torch.randperm(n)
