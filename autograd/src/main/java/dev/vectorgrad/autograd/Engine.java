@@ -125,14 +125,17 @@ final class Engine {
         };
     }
 
-    /** The tensor a contribution to {@code v} may be added into in place, or null. */
+    /**
+     * The tensor a product for {@code v} may be accumulated into in place (inside the matmul
+     * kernel), or null: a leaf's gradient only. An inner value's pending gradient gets the
+     * finished product added, the rounding a captured graph's replay reproduces.
+     */
     private Tensor inPlaceTarget(Var v) {
         if (v.node() == null) {
             Tensor g = v.value().grad();
             return g != null && g.isContiguous() ? g : null;
         }
-        Acc acc = pending.get(v);
-        return acc != null && acc.owned && acc.t.isContiguous() ? acc.t : null;
+        return null;
     }
 
     private void accumulate(Var v, Tensor g, boolean owned) {

@@ -2,6 +2,7 @@ package dev.vectorgrad.autograd;
 
 import java.util.Arrays;
 
+import dev.vectorgrad.core.Fused;
 import dev.vectorgrad.core.Tensor;
 
 /**
@@ -31,7 +32,23 @@ public final class Losses {
                     + " and target of shape " + Shapes.str(target.shape()) + " differ; the shapes must be equal"
                     + " (for predictions [n, 1] and targets [n] pass target.unsqueeze(1), the lesson's targ[:, None])");
         }
-        return input.sub(target).pow(2f).mean();
+        Tensor x = input.value();
+        Tensor t = target.value();
+        Tensor out = Tensor.scalar((float) Fused.meanSquaredError(x, t, null, 1f, false));
+        return Var.record("mse", out, new Var[] {input, target}, new Tensor[] {x, t}, (g, sink) -> {
+            float s = g.item();
+            if (sink.needs(0)) {
+                Tensor gx = Tensor.zeros(x.shape());
+                Fused.meanSquaredError(x, t, gx, s, false);
+                sink.add(0, gx, true);
+            }
+            if (sink.needs(1)) {
+                // d/dt mean((x - t)^2) is the same formula with the roles swapped.
+                Tensor gt = Tensor.zeros(t.shape());
+                Fused.meanSquaredError(t, x, gt, s, false);
+                sink.add(1, gt, true);
+            }
+        }, () -> new Replays.MeanSquaredError(x, t, out));
     }
 
     /**
@@ -72,8 +89,9 @@ public final class Losses {
 
     /**
      * Cross-entropy of raw scores, {@code nll(logSoftmax(logits, 1), targets)}, as
-     * {@code F.cross_entropy}. The log-softmax subtracts each row's maximum first, so logits of
-     * magnitude 1e4 give finite losses and gradients.
+     * {@code F.cross_entropy}, in one fused op. Each row's maximum is subtracted first, so logits
+     * of magnitude 1e4 give finite losses and gradients. A {@link CapturedGraph} does not replay
+     * this form (an int[] is read once); use {@link #crossEntropy(Var, Tensor)} there.
      *
      * @param logits scores of shape [n, classes]
      * @param targets n class indices in {@code [0, classes)}
@@ -82,11 +100,20 @@ public final class Losses {
     public static Var crossEntropy(Var logits, int[] targets) {
         checkLogits("crossEntropy", logits);
         Targets.check("crossEntropy", targets, logits.size(0), logits.size(1));
-        return nll(logits.logSoftmax(1), targets);
+        // An int[] is read once, when the op runs: a captured graph would replay these labels.
+        Tracer.refuse("crossEntropy", "its targets are an int[], read once; pass them as a Tensor to replay");
+        float[] t = new float[targets.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = targets[i];
+        }
+        return fusedCrossEntropy(logits, Tensor.wrap(t, t.length));
     }
 
     /**
-     * {@link #crossEntropy(Var, int[])} with the targets as a 1-d tensor of whole numbers.
+     * {@link #crossEntropy(Var, int[])} with the targets as a 1-d tensor of whole numbers (what a
+     * {@code DataLoader} batch holds). One fused op: the loss and, backward, the logits' gradient
+     * {@code (softmax - onehot) / n} in one pass each ({@link Fused#softmaxCrossEntropy}); the
+     * targets are read when the op runs, so a {@link CapturedGraph} replays it with new labels.
      *
      * @param logits scores of shape [n, classes]
      * @param targets a 1-d tensor of n class indices
@@ -94,7 +121,18 @@ public final class Losses {
      */
     public static Var crossEntropy(Var logits, Tensor targets) {
         checkLogits("crossEntropy", logits);
-        return crossEntropy(logits, Targets.toIndices("crossEntropy", targets, logits.size(0), logits.size(1)));
+        Targets.toIndices("crossEntropy", targets, logits.size(0), logits.size(1)); // the op's own messages
+        return fusedCrossEntropy(logits, targets);
+    }
+
+    private static Var fusedCrossEntropy(Var logits, Tensor targets) {
+        Tensor z = logits.value();
+        Tensor out = Tensor.scalar((float) Fused.softmaxCrossEntropy(z, targets, null, 1f, false));
+        return Var.record("crossEntropy", out, new Var[] {logits}, new Tensor[] {z, targets}, (g, sink) -> {
+            Tensor gz = Tensor.zeros(z.shape());
+            Fused.softmaxCrossEntropy(z, targets, gz, g.item(), false);
+            sink.add(0, gz, true);
+        }, () -> new Replays.CrossEntropy(z, targets, out));
     }
 
     private static void checkLogits(String op, Var x) {

@@ -2,6 +2,7 @@ package dev.vectorgrad.autograd;
 
 import java.util.Arrays;
 
+import dev.vectorgrad.core.Dims;
 import dev.vectorgrad.core.Tensor;
 
 /** Shape helpers for the backward rules. */
@@ -11,6 +12,21 @@ final class Shapes {
 
     static String str(int[] shape) {
         return Arrays.toString(shape);
+    }
+
+    /**
+     * The dim a reduction along {@code dim} runs over, counted from 0, as {@link Tensor} reads it:
+     * a 0-d shape accepts dim 0 or -1 (PyTorch treats a 0-d tensor as one element there) and
+     * gives 0; any other dim is refused with the message a tensor reduction gives.
+     */
+    static int reductionDim(String op, int dim, int[] shape) {
+        if (shape.length > 0) {
+            return Dims.normalize(op, dim, shape);
+        }
+        if (dim != 0 && dim != -1) {
+            throw new IndexOutOfBoundsException(op + ": dim " + dim + " is out of range for shape [] (expected a dim in [-1, 0])");
+        }
+        return 0;
     }
 
     /**

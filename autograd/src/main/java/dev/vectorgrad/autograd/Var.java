@@ -1,8 +1,11 @@
 package dev.vectorgrad.autograd;
 
 import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.vectorgrad.core.Dims;
+import dev.vectorgrad.core.Fused;
 import dev.vectorgrad.core.Tensor;
 
 /**
@@ -224,18 +227,34 @@ public final class Var {
      * requires grad and recording is on, else a plain constant.
      */
     private static Var record(String op, Tensor out, Var[] inputs, Tensor[] saved, BackwardFn fn) {
+        return record(op, out, inputs, saved, fn, null);
+    }
+
+    /**
+     * {@link #record(String, Tensor, Var[], Tensor[], BackwardFn)} for an op that a
+     * {@link CapturedGraph} can replay: while a capture is under way, {@code replay} builds the
+     * op's replay form over these very tensors (an op recorded without one makes the capture
+     * refuse to replay, naming the op).
+     */
+    static Var record(String op, Tensor out, Var[] inputs, Tensor[] saved, BackwardFn fn, Supplier<Replay> replay) {
         boolean any = false;
         for (Var v : inputs) {
             any |= v.requiresGrad;
         }
+        Var result;
         if (!any || !NoGrad.isGradEnabled()) {
-            return new Var(out, false, null);
+            result = new Var(out, false, null);
+        } else {
+            SavedTensor[] s = new SavedTensor[saved.length];
+            for (int i = 0; i < saved.length; i++) {
+                s[i] = SavedTensor.of(saved[i]);
+            }
+            result = new Var(out, true, new Node(op, inputs, fn, s, out.shape()));
         }
-        SavedTensor[] s = new SavedTensor[saved.length];
-        for (int i = 0; i < saved.length; i++) {
-            s[i] = SavedTensor.of(saved[i]);
+        if (Tracer.active()) {
+            Tracer.record(op, result, inputs, replay == null ? null : replay.get());
         }
-        return new Var(out, true, new Node(op, inputs, fn, s, out.shape()));
+        return result;
     }
 
     private static final Tensor[] NONE = new Tensor[0];
@@ -270,7 +289,23 @@ public final class Var {
     }
 
     private Var unary(String op, Tensor out, Tensor[] saved, BackwardFn fn) {
-        return record(op, out, new Var[] {this}, saved, fn);
+        return record(op, out, new Var[] {this}, saved, fn, null);
+    }
+
+    private Var unary(String op, Tensor out, Tensor[] saved, BackwardFn fn, Supplier<Replay> replay) {
+        return record(op, out, new Var[] {this}, saved, fn, replay);
+    }
+
+    /** A view op: replayable when the result shares this Var's storage (a reshape that copied is not). */
+    private Var view(String op, Tensor out, BackwardFn fn, Replays.View.Kind kind, Function<Tensor, Tensor> view) {
+        Tensor in = value;
+        return unary(op, out, NONE, fn, () -> {
+            if (!out.sharesStorageWith(in)) {
+                Tracer.refuse(op, "its result is a copy of a non-contiguous input, not a view");
+                return null;
+            }
+            return new Replays.View(kind, view);
+        });
     }
 
     // ------------------------------------------------------------------ elementwise
@@ -282,10 +317,13 @@ public final class Var {
      * @return the sum
      */
     public Var add(Var other) {
-        return record("add", value.add(other.value), new Var[] {this, other}, NONE, (g, sink) -> {
+        Tensor a = value;
+        Tensor b = other.value;
+        Tensor out = a.add(b);
+        return record("add", out, new Var[] {this, other}, NONE, (g, sink) -> {
             sink.add(0, g, false);
             sink.add(1, g, false);
-        });
+        }, () -> new Replays.AddSub(a, b, out, false));
     }
 
     /**
@@ -295,7 +333,9 @@ public final class Var {
      * @return the sum
      */
     public Var add(float s) {
-        return unary("add", value.add(s), NONE, (g, sink) -> sink.add(0, g, false));
+        Tensor a = value;
+        Tensor out = a.add(s);
+        return unary("add", out, NONE, (g, sink) -> sink.add(0, g, false), () -> new Replays.Shift(a, out, s));
     }
 
     /**
@@ -305,12 +345,15 @@ public final class Var {
      * @return the difference
      */
     public Var sub(Var other) {
-        return record("sub", value.sub(other.value), new Var[] {this, other}, NONE, (g, sink) -> {
+        Tensor a = value;
+        Tensor b = other.value;
+        Tensor out = a.sub(b);
+        return record("sub", out, new Var[] {this, other}, NONE, (g, sink) -> {
             sink.add(0, g, false);
             if (sink.needs(1)) {
                 sink.add(1, g.neg(), true);
             }
-        });
+        }, () -> new Replays.AddSub(a, b, out, true));
     }
 
     /**
@@ -320,7 +363,10 @@ public final class Var {
      * @return the difference
      */
     public Var sub(float s) {
-        return unary("sub", value.sub(s), NONE, (g, sink) -> sink.add(0, g, false));
+        Tensor a = value;
+        Tensor out = a.sub(s);
+        // a - s and (-s) + a are the same float.
+        return unary("sub", out, NONE, (g, sink) -> sink.add(0, g, false), () -> new Replays.Shift(a, out, -s));
     }
 
     /**
@@ -342,14 +388,15 @@ public final class Var {
     public Var mul(Var other) {
         Tensor a = value;
         Tensor b = other.value;
-        return record("mul", a.mul(b), new Var[] {this, other}, new Tensor[] {a, b}, (g, sink) -> {
+        Tensor out = a.mul(b);
+        return record("mul", out, new Var[] {this, other}, new Tensor[] {a, b}, (g, sink) -> {
             if (sink.needs(0)) {
                 sink.add(0, g.mul(b), true);
             }
             if (sink.needs(1)) {
                 sink.add(1, g.mul(a), true);
             }
-        });
+        }, () -> new Replays.Mul(a, b, out));
     }
 
     /**
@@ -359,7 +406,9 @@ public final class Var {
      * @return the product
      */
     public Var mul(float s) {
-        return unary("mul", value.mul(s), NONE, (g, sink) -> sink.add(0, g.mul(s), true));
+        Tensor a = value;
+        Tensor out = a.mul(s);
+        return unary("mul", out, NONE, (g, sink) -> sink.add(0, g.mul(s), true), () -> new Replays.Scale(a, out, s));
     }
 
     /**
@@ -407,17 +456,26 @@ public final class Var {
 
     /** @return {@code -this} */
     public Var neg() {
-        return unary("neg", value.neg(), NONE, (g, sink) -> sink.add(0, g.neg(), true));
+        Tensor a = value;
+        Tensor out = a.neg();
+        // -x and x * -1 are the same float, zeros and their signs included.
+        return unary("neg", out, NONE, (g, sink) -> sink.add(0, g.neg(), true), () -> new Replays.Scale(a, out, -1f));
     }
 
     /**
-     * {@code this ^ p} elementwise.
+     * {@code this ^ p} elementwise. The gradient is {@code p * x^(p-1)} as PyTorch's, so it is
+     * infinite at 0 for {@code 0 < p < 1} and for negative {@code p}; for {@code p == 0} it is
+     * exactly 0 everywhere, as the derivative of the constant 1 (not {@code 0 * 0^-1}, a NaN).
      *
      * @param p the exponent
      * @return the power
      */
     public Var pow(float p) {
         Tensor x = value;
+        if (p == 0f) {
+            int[] in = x.shape();
+            return unary("pow", x.pow(p), NONE, (g, sink) -> sink.add(0, Tensor.zeros(in), true));
+        }
         return unary("pow", x.pow(p), new Tensor[] {x}, (g, sink) -> {
             Tensor d = p == 2f ? x.mul(2f) : x.pow(p - 1f).mul(p);
             sink.add(0, d.mulInPlace(g), true);
@@ -444,7 +502,12 @@ public final class Var {
      */
     public Var relu() {
         Tensor x = value;
-        return unary("relu", x.relu(), new Tensor[] {x}, (g, sink) -> sink.add(0, x.gt(0f).mulInPlace(g), true));
+        Tensor out = x.relu();
+        return unary("relu", out, new Tensor[] {out}, (g, sink) -> {
+            Tensor d = Tensor.zeros(out.shape());
+            Fused.reluBackward(g.contiguous(), out, d, false); // g may be a broadcast view (a sum's backward)
+            sink.add(0, d, true);
+        }, () -> new Replays.Relu(x, out));
     }
 
     /**
@@ -466,7 +529,22 @@ public final class Var {
     /** @return the sum of all elements, 0-d */
     public Var sum() {
         int[] in = value.shape();
-        return unary("sum", value.sum(), NONE, (g, sink) -> sink.add(0, g.expand(in), false));
+        Tensor a = value;
+        Tensor out = a.sum();
+        return unary("sum", out, NONE, (g, sink) -> sink.add(0, g.expand(in), false),
+                () -> new Replays.Reduce(a, out, Tensor::sum, ones(in.length), 1f));
+    }
+
+    private static int[] ones(int n) {
+        int[] s = new int[n];
+        Arrays.fill(s, 1);
+        return s;
+    }
+
+    private static int[] kept(int[] shape, int d) {
+        int[] s = shape.clone();
+        s[d] = 1;
+        return s;
     }
 
     /**
@@ -480,7 +558,8 @@ public final class Var {
     }
 
     /**
-     * Sums along one dim.
+     * Sums along one dim. A 0-d value, as in PyTorch, takes dim 0 or -1 and is its own sum
+     * (0-d, also with keepdim).
      *
      * @param dim the dim, negative counting from the end
      * @param keepdim keep the dim with size 1
@@ -488,16 +567,25 @@ public final class Var {
      */
     public Var sum(int dim, boolean keepdim) {
         int[] in = value.shape();
+        if (in.length == 0) { // dim 0 or -1 of a 0-d value is the value itself, as in PyTorch; Tensor checks dim
+            return unary("sum", value.sum(dim, keepdim), NONE, (g, sink) -> sink.add(0, g, false));
+        }
         int d = Dims.normalize("sum", dim, in);
-        return unary("sum", value.sum(d, keepdim), NONE,
-                (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).expand(in), false));
+        Tensor a = value;
+        Tensor out = a.sum(d, keepdim);
+        return unary("sum", out, NONE,
+                (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).expand(in), false),
+                () -> new Replays.Reduce(a, out, t -> t.sum(d, keepdim), kept(in, d), 1f));
     }
 
     /** @return the mean of all elements, 0-d */
     public Var mean() {
         int[] in = value.shape();
         float scale = 1f / value.numel();
-        return unary("mean", value.mean(), NONE, (g, sink) -> sink.add(0, g.mul(scale).expand(in), false));
+        Tensor a = value;
+        Tensor out = a.mean();
+        return unary("mean", out, NONE, (g, sink) -> sink.add(0, g.mul(scale).expand(in), false),
+                () -> new Replays.Reduce(a, out, Tensor::mean, ones(in.length), scale));
     }
 
     /**
@@ -511,7 +599,8 @@ public final class Var {
     }
 
     /**
-     * Means along one dim.
+     * Means along one dim. A 0-d value takes dim 0 or -1 and is its own mean, as for
+     * {@link #sum(int, boolean)}.
      *
      * @param dim the dim, negative counting from the end
      * @param keepdim keep the dim with size 1
@@ -519,15 +608,22 @@ public final class Var {
      */
     public Var mean(int dim, boolean keepdim) {
         int[] in = value.shape();
+        if (in.length == 0) { // the mean of one element, as sum(dim, keepdim)
+            return unary("mean", value.mean(dim, keepdim), NONE, (g, sink) -> sink.add(0, g, false));
+        }
         int d = Dims.normalize("mean", dim, in);
         float scale = 1f / in[d];
-        return unary("mean", value.mean(d, keepdim), NONE,
-                (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).mul(scale).expand(in), false));
+        Tensor a = value;
+        Tensor out = a.mean(d, keepdim);
+        return unary("mean", out, NONE,
+                (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).mul(scale).expand(in), false),
+                () -> new Replays.Reduce(a, out, t -> t.mean(d, keepdim), kept(in, d), scale));
     }
 
     /**
      * {@code log(sum(exp(this), dim))}, computed stably by subtracting the largest value of each
      * slice first, so logits of 1e4 give no overflow. Its gradient is the softmax along {@code dim}.
+     * A 0-d value takes dim 0 or -1 and gives itself (0-d, also with keepdim).
      *
      * @param dim the dim, negative counting from the end
      * @param keepdim keep the dim with size 1
@@ -535,7 +631,14 @@ public final class Var {
      */
     public Var logSumExp(int dim, boolean keepdim) {
         Tensor x = value;
-        int d = Dims.normalize("logSumExp", dim, x.shape());
+        int d = Shapes.reductionDim("logSumExp", dim, x.shape());
+        if (x.dim() == 0) {
+            // One element: the value itself (also when infinite). The gradient exp(x - lse) is 1,
+            // NaN at an infinite x, as PyTorch's logsumexp_backward and a one-element slice give.
+            Tensor out = x.copy();
+            return unary("logSumExp", out, new Tensor[] {x, out},
+                    (g, sink) -> sink.add(0, x.sub(out).exp().mulInPlace(g), true));
+        }
         Shifted s = Shifted.of(x, d);
         Tensor lseKeep = s.logSum.add(s.max);
         Tensor out = keepdim ? lseKeep : lseKeep.squeeze(d);
@@ -578,14 +681,21 @@ public final class Var {
 
     /**
      * {@code this - logSumExp(this, dim)}: log-probabilities along {@code dim}, stable for large
-     * logits.
+     * logits. A 0-d value takes dim 0 or -1 and gives 0, the log-probability of one element.
      *
      * @param dim the dim, negative counting from the end
      * @return the log-softmax, same shape
      */
     public Var logSoftmax(int dim) {
         Tensor x = value;
-        int d = Dims.normalize("logSoftmax", dim, x.shape());
+        int d = Shapes.reductionDim("logSoftmax", dim, x.shape());
+        if (x.dim() == 0) {
+            // One element: log(e^x / e^x) = 0, NaN for an infinite x as in PyTorch; the rule
+            // below with sum_i g_i = g, so the gradient is 0.
+            Tensor out = x.sub(x);
+            return unary("logSoftmax", out, new Tensor[] {out},
+                    (g, sink) -> sink.add(0, g.sub(out.exp().mulInPlace(g)), true));
+        }
         Tensor out = Shifted.of(x, d).logSoftmax();
         return unary("logSoftmax", out, new Tensor[] {out}, (g, sink) -> {
             // d/dx_j sum_i g_i (x_i - lse) = g_j - softmax_j * sum_i g_i
@@ -594,12 +704,13 @@ public final class Var {
     }
 
     /**
-     * Softmax along {@code dim}, as {@code logSoftmax(dim).exp()}.
+     * Softmax along {@code dim}, as {@code logSoftmax(dim).exp()} (1 for a 0-d value and dim 0 or -1).
      *
      * @param dim the dim, negative counting from the end
      * @return probabilities, same shape
      */
     public Var softmax(int dim) {
+        Shapes.reductionDim("softmax", dim, value.shape());
         return logSoftmax(dim).exp();
     }
 
@@ -613,7 +724,8 @@ public final class Var {
      */
     public Var reshape(int... shape) {
         int[] in = value.shape();
-        return unary("reshape", value.reshape(shape), NONE, (g, sink) -> sink.add(0, g.reshape(in), false));
+        return view("reshape", value.reshape(shape), (g, sink) -> sink.add(0, g.reshape(in), false),
+                Replays.View.Kind.OF_OUTPUT_GRADIENT, g -> g.reshape(in));
     }
 
     /** @return this Var as 1-d */
@@ -623,7 +735,8 @@ public final class Var {
 
     /** @return the transpose of a 2-d Var */
     public Var t() {
-        return unary("t", value.t(), NONE, (g, sink) -> sink.add(0, g.t(), false));
+        return view("t", value.t(), (g, sink) -> sink.add(0, g.t(), false),
+                Replays.View.Kind.OF_OUTPUT_GRADIENT, Tensor::t);
     }
 
     /**
@@ -634,14 +747,15 @@ public final class Var {
      * @return the transposed Var
      */
     public Var transpose(int dim0, int dim1) {
-        return unary("transpose", value.transpose(dim0, dim1), NONE,
-                (g, sink) -> sink.add(0, g.transpose(dim0, dim1), false));
+        return view("transpose", value.transpose(dim0, dim1), (g, sink) -> sink.add(0, g.transpose(dim0, dim1), false),
+                Replays.View.Kind.OF_OUTPUT_GRADIENT, g -> g.transpose(dim0, dim1));
     }
 
     /** @return this Var without its size-1 dims */
     public Var squeeze() {
         int[] in = value.shape();
-        return unary("squeeze", value.squeeze(), NONE, (g, sink) -> sink.add(0, g.reshape(in), false));
+        return view("squeeze", value.squeeze(), (g, sink) -> sink.add(0, g.reshape(in), false),
+                Replays.View.Kind.OF_OUTPUT_GRADIENT, g -> g.reshape(in));
     }
 
     /**
@@ -652,7 +766,8 @@ public final class Var {
      */
     public Var squeeze(int dim) {
         int[] in = value.shape();
-        return unary("squeeze", value.squeeze(dim), NONE, (g, sink) -> sink.add(0, g.reshape(in), false));
+        return view("squeeze", value.squeeze(dim), (g, sink) -> sink.add(0, g.reshape(in), false),
+                Replays.View.Kind.OF_OUTPUT_GRADIENT, g -> g.reshape(in));
     }
 
     /**
@@ -663,7 +778,8 @@ public final class Var {
      */
     public Var unsqueeze(int dim) {
         int[] in = value.shape();
-        return unary("unsqueeze", value.unsqueeze(dim), NONE, (g, sink) -> sink.add(0, g.reshape(in), false));
+        return view("unsqueeze", value.unsqueeze(dim), (g, sink) -> sink.add(0, g.reshape(in), false),
+                Replays.View.Kind.OF_OUTPUT_GRADIENT, g -> g.reshape(in));
     }
 
     /**
@@ -673,7 +789,8 @@ public final class Var {
      * @return the expanded Var
      */
     public Var expand(int... shape) {
-        return unary("expand", value.expand(shape), NONE, (g, sink) -> sink.add(0, g, false));
+        return view("expand", value.expand(shape), (g, sink) -> sink.add(0, g, false),
+                Replays.View.Kind.OF_OUTPUT_GRADIENT, g -> g);
     }
 
     /**
@@ -686,11 +803,11 @@ public final class Var {
      */
     public Var slice(int dim, int start, int end) {
         int[] in = value.shape();
-        return unary("slice", value.slice(dim, start, end), NONE, (g, sink) -> {
+        return view("slice", value.slice(dim, start, end), (g, sink) -> {
             Tensor z = Tensor.zeros(in);
             z.slice(dim, start, end).copyFrom(g);
             sink.add(0, z, true);
-        });
+        }, Replays.View.Kind.INTO_INPUT_GRADIENT, gIn -> gIn.slice(dim, start, end));
     }
 
     /**
@@ -702,11 +819,11 @@ public final class Var {
      */
     public Var select(int dim, int index) {
         int[] in = value.shape();
-        return unary("select", value.select(dim, index), NONE, (g, sink) -> {
+        return view("select", value.select(dim, index), (g, sink) -> {
             Tensor z = Tensor.zeros(in);
             z.select(dim, index).copyFrom(g);
             sink.add(0, z, true);
-        });
+        }, Replays.View.Kind.INTO_INPUT_GRADIENT, gIn -> gIn.select(dim, index));
     }
 
     /**
@@ -781,6 +898,7 @@ public final class Var {
         Tensor a = value;
         Tensor b = other.value;
         Tensor out = a.matmul(b);
+        Supplier<Replay> replay = ra == 2 && rb == 2 ? () -> new Replays.Matmul(a, b, out, isLeaf(), other.isLeaf()) : null;
         return record("matmul", out, new Var[] {this, other}, new Tensor[] {a, b}, (g, sink) -> {
             if (ra == 2 && rb == 2) {
                 if (sink.needs(0)) {
@@ -797,7 +915,50 @@ public final class Var {
             if (sink.needs(1)) {
                 sink.add(1, a.transpose(-2, -1).matmul(g), true);
             }
-        });
+        }, replay);
+    }
+
+    /**
+     * A fully connected layer's product, fused: {@code this @ weight^T + bias} for an input of
+     * shape [n, in], a weight of shape [out, in] (PyTorch's {@code nn.Linear} layout, as
+     * {@code F.linear}) and a bias of shape [out] or null. One kernel call forward
+     * ({@link Fused#linear}) and one backward ({@link Fused#linearBackward}).
+     *
+     * @param weight the weight, [out, in]
+     * @param bias the bias, [out], or null
+     * @return the product, [n, out]
+     */
+    public Var linear(Var weight, Var bias) {
+        if (value.dim() == 1) {
+            return unsqueeze(0).linear(weight, bias).squeeze(0);
+        }
+        if (value.dim() > 2) {
+            int[] shape = value.shape();
+            int[] flat = {-1, shape[shape.length - 1]};
+            shape[shape.length - 1] = weight.value.dim() == 2 ? weight.size(0) : -1;
+            return reshape(flat).linear(weight, bias).reshape(shape);
+        }
+        Tensor x = value;
+        Tensor w = weight.value;
+        Tensor b = bias == null ? null : bias.value;
+        Tensor out = Fused.linear(x, w, b, false);
+        Var[] inputs = bias == null ? new Var[] {this, weight} : new Var[] {this, weight, bias};
+        Tensor[] saved = {x, w};
+        return record("linear", out, inputs, saved, (g, sink) -> {
+            Tensor gx = sink.needs(0) ? Tensor.zeros(x.shape()) : null;
+            Tensor gw = sink.needs(1) ? Tensor.zeros(w.shape()) : null;
+            Tensor gb = b != null && sink.needs(2) ? Tensor.zeros(b.shape()) : null;
+            Fused.linearBackward(g, x, w, gx, false, gw, false, gb, false);
+            if (gx != null) {
+                sink.add(0, gx, true);
+            }
+            if (gw != null) {
+                sink.add(1, gw, true);
+            }
+            if (gb != null) {
+                sink.add(2, gb, true);
+            }
+        }, () -> new Replays.Linear(x, w, b, out, false));
     }
 
     /** @return e.g. {@code Var[50] grad_fn=matmul} followed by the value */

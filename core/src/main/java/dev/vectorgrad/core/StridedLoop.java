@@ -23,12 +23,15 @@ final class StridedLoop {
      * which matters for optimisers that run a few in-place operations per training step).
      */
     private static boolean flat(Tensor out, Tensor a) {
-        return out.numel() > 0 && out.isContiguous() && a.isContiguous()
+        return out.isContiguous() && a.isContiguous()
                 && java.util.Arrays.equals(a.shapeRef(), out.shapeRef());
     }
 
     /** {@code out = op(a, b)}, with a and b already checked to broadcast to out's shape. */
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        if (out.numel() == 0) {
+            return; // nothing to write, and no layout to build (which would allocate)
+        }
         if (flat(out, a) && flat(out, b)) {
             K.binary(op, a.data(), a.offset(), b.data(), b.offset(), out.data(), out.offset(), out.numel());
             return;
@@ -71,6 +74,9 @@ final class StridedLoop {
 
     /** {@code out = op(a, s)}, a with out's shape. */
     static void binaryScalarRight(BinaryOp op, Tensor a, float s, Tensor out) {
+        if (out.numel() == 0) {
+            return; // nothing to write, and no layout to build (which would allocate)
+        }
         if (flat(out, a)) {
             K.binaryScalarRight(op, a.data(), a.offset(), s, out.data(), out.offset(), out.numel());
             return;
@@ -97,6 +103,9 @@ final class StridedLoop {
 
     /** {@code out = op(s, b)}, b with out's shape. */
     static void binaryScalarLeft(BinaryOp op, float s, Tensor b, Tensor out) {
+        if (out.numel() == 0) {
+            return; // nothing to write, and no layout to build (which would allocate)
+        }
         Layout l = Layout.coalesce(out.shapeRef(), new int[][] {b.stridesRef(), out.stridesRef()});
         float[] bd = b.data();
         float[] od = out.data();
@@ -119,6 +128,9 @@ final class StridedLoop {
 
     /** {@code out = op(a)}, a with out's shape. */
     static void unary(UnaryOp op, Tensor a, Tensor out) {
+        if (out.numel() == 0) {
+            return; // nothing to write, and no layout to build (which would allocate)
+        }
         Layout l = Layout.coalesce(out.shapeRef(), new int[][] {a.stridesRef(), out.stridesRef()});
         float[] ad = a.data();
         float[] od = out.data();
@@ -141,6 +153,9 @@ final class StridedLoop {
 
     /** {@code out += alpha * a}, a already broadcast-checked against out's shape. */
     static void addScaled(Tensor out, float alpha, Tensor a) {
+        if (out.numel() == 0) {
+            return; // nothing to write, and no layout to build (which would allocate)
+        }
         if (flat(out, a)) {
             K.addScaled(out.data(), out.offset(), alpha, a.data(), a.offset(), out.numel());
             return;
@@ -171,6 +186,9 @@ final class StridedLoop {
 
     /** Copies a (broadcast to out's shape) into out. */
     static void copy(Tensor a, Tensor out) {
+        if (out.numel() == 0) {
+            return; // nothing to write, and no layout to build (which would allocate)
+        }
         if (flat(out, a)) {
             System.arraycopy(a.data(), a.offset(), out.data(), out.offset(), out.numel());
             return;
@@ -201,6 +219,14 @@ final class StridedLoop {
 
     /** Fills out with one value. */
     static void fill(Tensor out, float value) {
+        if (out.numel() == 0) {
+            return; // an empty view's offset may lie past the end of its storage
+        }
+        if (out.isContiguous()) {
+            // One call, no layout bookkeeping: zeroInPlace runs once per parameter per step.
+            java.util.Arrays.fill(out.data(), out.offset(), out.offset() + out.numel(), value);
+            return;
+        }
         Layout l = Layout.coalesce(out.shapeRef(), new int[][] {out.stridesRef()});
         float[] od = out.data();
         int n = l.inner;

@@ -349,6 +349,11 @@ public final class Tensor {
         return strides;
     }
 
+    /** Records an in-place write made by a kernel outside this class (the fused ops and optimiser updates). */
+    void bumpVersion() {
+        storage.version++;
+    }
+
     // ------------------------------------------------------------------ element access
 
     private int flatIndex(String op, int[] index) {
@@ -1183,6 +1188,18 @@ public final class Tensor {
     public Tensor mulInPlace(Tensor other) {
         checkWritable("mulInPlace", other);
         StridedLoop.binary(BinaryOp.MUL, this, unaliased(other), this);
+        storage.version++;
+        return this;
+    }
+
+    /**
+     * {@code this = max(this, 0)}, as PyTorch's {@code relu_()}: the same kernel as {@link #relu()}.
+     *
+     * @return this tensor
+     */
+    public Tensor reluInPlace() {
+        checkWritable("reluInPlace", null);
+        StridedLoop.unary(UnaryOp.RELU, this, this);
         storage.version++;
         return this;
     }

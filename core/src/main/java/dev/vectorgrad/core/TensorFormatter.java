@@ -74,14 +74,36 @@ final class TensorFormatter {
 
     static String format(Tensor t, PrintOptions options) {
         if (t.numel() == 0) {
-            String size = t.dim() == 1 ? "" : ", size=" + pythonTuple(t.shapeRef());
-            return PREFIX + "[]" + size + ")";
+            // As NumPy and PyTorch, the shape is printed unless it is (0,).
+            List<String> suffixes = t.dim() == 1 ? List.of() : List.of("size=" + pythonTuple(t.shapeRef()));
+            return addSuffixes(PREFIX + "[]", suffixes, PREFIX.length(), options.linewidth());
         }
         boolean summarize = t.numel() > options.threshold();
         List<Float> seen = new ArrayList<>();
         collect(t, summarize, options.edgeitems(), seen);
         TensorFormatter f = new TensorFormatter(options, seen);
         return PREFIX + f.tensorStr(t, PREFIX.length(), summarize) + ")";
+    }
+
+    /**
+     * PyTorch's {@code _add_suffixes}: each suffix joins the last line with {@code ", "}, or goes
+     * on a new line indented by {@code indent} when it would pass the line width, then the
+     * closing parenthesis. The line length it starts from counts two characters more than the
+     * last line holds (PyTorch's arithmetic, kept so that the same width wraps at the same place).
+     */
+    private static String addSuffixes(String tensorStr, List<String> suffixes, int indent, int linewidth) {
+        StringBuilder sb = new StringBuilder(tensorStr);
+        int lastLineLen = tensorStr.length() - tensorStr.lastIndexOf('\n') + 1;
+        for (String suffix : suffixes) {
+            if (lastLineLen + suffix.length() + 2 > linewidth) {
+                sb.append(",\n").append(" ".repeat(indent)).append(suffix);
+                lastLineLen = indent + suffix.length();
+            } else {
+                sb.append(", ").append(suffix);
+                lastLineLen += suffix.length() + 2;
+            }
+        }
+        return sb.append(')').toString();
     }
 
     private static String pythonTuple(int[] shape) {

@@ -150,6 +150,24 @@ class TensorFormatterTest {
     }
 
     @Test
+    void anEmptyTensorsSizeWrapsOntoItsOwnLineAsInPyTorch() {
+        // PyTorch's _add_suffixes (torch/_tensor_str.py) starts from
+        //   last_line_len = len(tensor_str) - tensor_str.rfind("\n") + 1
+        // which for "tensor([]" (9 characters, no newline: rfind gives -1) is 11, and puts a suffix
+        // on a new line, indented by len("tensor("), when last_line_len + len(suffix) + 2 > linewidth;
+        // otherwise it joins it with ", ". So "size=(0, 3)" (11 characters) wraps when 24 > linewidth:
+        // at 23, although "tensor([], size=(0, 3))" is 23 characters long, and not at 24.
+        assertEquals("tensor([],\n       size=(0, 3))", Tensor.zeros(0, 3).toString(DEFAULTS.withLinewidth(23)));
+        assertEquals("tensor([], size=(0, 3))", Tensor.zeros(0, 3).toString(DEFAULTS.withLinewidth(24)));
+        assertEquals("tensor([],\n       size=(0, 3))", Tensor.zeros(0, 3).toString(DEFAULTS.withLinewidth(1)));
+        // "size=(2, 0, 1)" is 14 characters: wraps when 27 > linewidth.
+        assertEquals("tensor([],\n       size=(2, 0, 1))", Tensor.zeros(2, 0, 1).toString(DEFAULTS.withLinewidth(26)));
+        assertEquals("tensor([], size=(2, 0, 1))", Tensor.zeros(2, 0, 1).toString(DEFAULTS.withLinewidth(27)));
+        // A 1-d empty tensor has no suffix, so nothing wraps however narrow the line.
+        assertEquals("tensor([])", Tensor.zeros(0).toString(DEFAULTS.withLinewidth(1)));
+    }
+
+    @Test
     void toStringUsesTheGlobalOptions() {
         PrintOptions saved = PrintOptions.get();
         try {

@@ -8,7 +8,7 @@ import dev.vectorgrad.core.Tensor;
  * Cross-entropy of logits against class indices as an object, PyTorch's
  * {@code nn.CrossEntropyLoss}; see {@link Losses#crossEntropy(Var, Tensor)}.
  */
-public final class CrossEntropyLoss {
+public final class CrossEntropyLoss implements Loss {
 
     /** The loss. */
     public CrossEntropyLoss() {}
@@ -18,6 +18,7 @@ public final class CrossEntropyLoss {
      * @param targets a 1-d tensor of n class indices
      * @return the 0-d loss
      */
+    @Override
     public Var call(Var logits, Tensor targets) {
         return Losses.crossEntropy(logits, targets);
     }
@@ -29,5 +30,11 @@ public final class CrossEntropyLoss {
      */
     public Var call(Var logits, int[] targets) {
         return Losses.crossEntropy(logits, targets);
+    }
+
+    /** @return {@code "CrossEntropyLoss()"}, as PyTorch prints it */
+    @Override
+    public String toString() {
+        return "CrossEntropyLoss()";
     }
 }

@@ -26,6 +26,7 @@ public final class Init {
     /**
      * PyTorch's default for {@code nn.Linear} weights and biases: {@code kaiming_uniform_} with
      * {@code a = sqrt(5)}, which works out to uniform in {@code [-1/sqrt(fanIn), 1/sqrt(fanIn))}.
+     * For a {@link Linear} weight of shape [out, in], {@code fanIn} is {@code in}, its second size.
      *
      * @param rng the seeded generator
      * @param fanIn the number of inputs of the layer, positive

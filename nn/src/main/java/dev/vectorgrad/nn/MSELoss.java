@@ -8,7 +8,7 @@ import dev.vectorgrad.core.Tensor;
  * Mean squared error as an object, PyTorch's {@code nn.MSELoss}; see {@link Losses#mse(Var, Var)}
  * (the input and target shapes must be equal).
  */
-public final class MSELoss {
+public final class MSELoss implements Loss {
 
     /** The loss. */
     public MSELoss() {}
@@ -18,6 +18,7 @@ public final class MSELoss {
      * @param target targets of the same shape
      * @return the 0-d loss
      */
+    @Override
     public Var call(Var input, Tensor target) {
         return Losses.mse(input, target);
     }
@@ -29,5 +30,11 @@ public final class MSELoss {
      */
     public Var call(Var input, Var target) {
         return Losses.mse(input, target);
+    }
+
+    /** @return {@code "MSELoss()"}, as PyTorch prints it */
+    @Override
+    public String toString() {
+        return "MSELoss()";
     }
 }

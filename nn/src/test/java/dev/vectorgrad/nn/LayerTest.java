@@ -1,5 +1,6 @@
 package dev.vectorgrad.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -73,6 +74,8 @@ class LayerTest {
         }
         assertEquals(784, l.inFeatures());
         assertEquals(50, l.outFeatures());
+        assertArrayEquals(new int[] {50, 784}, l.weight().shape());
+        assertArrayEquals(new int[] {50}, l.bias().shape());
     }
 
     @Test
@@ -93,27 +96,61 @@ class LayerTest {
     void sameSeedSameWeights() {
         float[] a = new Linear(7, 3, new Rng(9)).weight().value().toArray();
         float[] b = new Linear(7, 3, new Rng(9)).weight().value().toArray();
-        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
+        assertArrayEquals(a, b);
+    }
+
+    @Test
+    void linearComputesInputTimesWeightTransposedPlusBias() {
+        Rng rng = new Rng(8);
+        Tensor w = Tensor.randn(rng, 3, 5); // [out, in], as torch.nn.Linear
+        Tensor b = Tensor.randn(rng, 3);
+        Tensor x = Tensor.randn(rng, 4, 5);
+        Linear l = new Linear(w, b);
+        assertSame(w, l.weight().value(), "the given tensor is wrapped, not copied");
+        Tensor y = l.call(x).value();
+        assertArrayEquals(new int[] {4, 3}, y.shape());
+        for (int r = 0; r < 4; r++) {
+            for (int o = 0; o < 3; o++) {
+                double s = b.get(o);
+                for (int j = 0; j < 5; j++) {
+                    s += (double) x.get(r, j) * w.get(o, j);
+                }
+                assertEquals(s, y.get(r, o), 1e-5);
+            }
+        }
+        Linear k = Linear.kaimingNormal(6, 2, rng);
+        assertArrayEquals(new int[] {2, 6}, k.weight().shape());
+        assertEquals(6, k.inFeatures());
     }
 
     @Test
     void linearWithoutBias() {
-        Linear l = new Linear(Tensor.ones(2, 3), null);
+        Linear l = new Linear(Tensor.ones(2, 3), null); // [out, in]: 3 inputs, 2 outputs
         assertNull(l.bias());
         assertEquals(1, l.parameters().size());
-        assertEquals(2f, l.call(Tensor.ones(1, 2)).value().get(0, 1));
+        assertEquals(3, l.inFeatures());
+        assertEquals(2, l.outFeatures());
+        Var y = l.call(Tensor.ones(1, 3));
+        assertArrayEquals(new int[] {1, 2}, y.shape());
+        assertEquals(3f, y.value().get(0, 1));
+        Linear noBias = new Linear(4, 2, false, new Rng(3));
+        assertNull(noBias.bias());
+        assertEquals(List.of("weight"), List.copyOf(noBias.stateDict().keySet()));
     }
 
     @Test
     void badShapesAreRefusedClearly() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Linear(Tensor.ones(3, 4), Tensor.zeros(3)));
-        assertTrue(e.getMessage().contains("bias must have shape [4]"), e.getMessage());
+                () -> new Linear(Tensor.ones(3, 4), Tensor.zeros(4)));
+        assertTrue(e.getMessage().contains("bias must have shape [3]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Linear(Tensor.ones(3), null));
         Linear l = new Linear(5, 2, new Rng(1));
         e = assertThrows(IllegalArgumentException.class, () -> l.call(Tensor.ones(3, 4)));
         assertTrue(e.getMessage().contains("Linear(5, 2)") && e.getMessage().contains("[3, 4]"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new Linear(0, 2, new Rng(1)));
+        e = assertThrows(IllegalArgumentException.class, () -> new Linear(0, 2, new Rng(1)));
+        assertTrue(e.getMessage().contains("Linear: inFeatures must be positive, got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Linear.kaimingNormal(3, -1, new Rng(1)));
+        assertTrue(e.getMessage().contains("Linear: outFeatures must be >= 0, got -1"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> new Sequential(l).get(1));
     }
 

@@ -30,10 +30,11 @@ class LessonAutogradTest {
         Tensor y = Tensor.rand(rng, n).mul(9f);
 
         // --- the lesson, in Java ---
+        // The lesson draws w as randn(n_in, n_out); Linear stores [out, in], so it takes the transpose.
         Sequential model = new Sequential(
-                new Linear(Tensor.randn(rng, m, nh), Tensor.zeros(nh)),
+                new Linear(Tensor.randn(rng, m, nh).t().copy(), Tensor.zeros(nh)),
                 new ReLU(),
-                new Linear(Tensor.randn(rng, nh, 1), Tensor.zeros(1)));
+                new Linear(Tensor.randn(rng, nh, 1).t().copy(), Tensor.zeros(1)));
         Var loss = Losses.mse(model.call(x), y.unsqueeze(1));
         loss.backward();
         Tensor b1g = ((Linear) model.get(0)).bias().grad();
@@ -42,8 +43,9 @@ class LessonAutogradTest {
         assertArrayEquals(new int[] {nh}, b1g.shape());
         Linear l0 = (Linear) model.get(0);
         Linear l2 = (Linear) model.get(2);
-        Tensor w1 = l0.weight().value();
-        Tensor w2 = l2.weight().value();
+        // The hand-written pass uses the lesson's [in, out] layout: the transposed views.
+        Tensor w1 = l0.weight().value().t();
+        Tensor w2 = l2.weight().value().t();
 
         // The hand-derived backward pass, as the lesson writes it.
         Tensor l1 = x.matmul(w1).add(l0.bias().value());
@@ -61,8 +63,9 @@ class LessonAutogradTest {
         Tensor b1Hand = l1G.sum(0);
 
         Closeness.testClose(b1Hand, b1g, 0.01);
-        Closeness.testClose(w1g, w1.grad(), 0.01);
-        Closeness.testClose(w2g, w2.grad(), 0.01);
+        assertArrayEquals(new int[] {nh, m}, l0.weight().grad().shape());
+        Closeness.testClose(w1g.t(), l0.weight().grad(), 0.01);
+        Closeness.testClose(w2g.t(), l2.weight().grad(), 0.01);
         Closeness.testClose(b2g, l2.bias().grad(), 0.01);
     }
 

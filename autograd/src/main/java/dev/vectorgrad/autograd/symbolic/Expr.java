@@ -46,6 +46,14 @@ public final class Expr implements Comparable<Expr> {
     /** Positive powers of sums are multiplied out; this bounds the work that can cause. */
     static final int MAX_EXPANDED_POWER = 64;
 
+    /**
+     * The most term-by-term products one multiplication may form. Nested powers of sums grow
+     * exponentially ({@code ((x+y+1)^3)^3)^3} has 406 terms, and cubing it once more forms 406 x
+     * 1,540 products, each level after that some 60 times more), so without a bound a short input
+     * could keep the parser busy for hours.
+     */
+    static final long MAX_TERM_PRODUCTS = 250_000;
+
     /** Non-zero, finite coefficients by monomial, in print order. */
     private final TreeMap<Monomial, Double> terms;
 
@@ -266,6 +274,11 @@ public final class Expr implements Comparable<Expr> {
 
     /** The product term by term, like terms collected. */
     private Expr distribute(Expr other) {
+        long products = (long) terms.size() * other.terms.size();
+        if (products > MAX_TERM_PRODUCTS) {
+            throw new ArithmeticException("multiplying out a product of " + terms.size() + " by " + other.terms.size()
+                    + " terms: at most " + MAX_TERM_PRODUCTS + " term products are formed");
+        }
         TreeMap<Monomial, Double> t = new TreeMap<>();
         for (Map.Entry<Monomial, Double> a : terms.entrySet()) {
             for (Map.Entry<Monomial, Double> b : other.terms.entrySet()) {

@@ -141,6 +141,14 @@ class ExprTest {
         assertThrows(ArithmeticException.class, () -> Expr.parse("x+1").pow(Expr.MAX_EXPANDED_POWER + 1));
     }
 
+    @Test
+    void nestedPowersOfSumsStopAtTheProductBoundInsteadOfRunningForHours() {
+        // (x+y+1)^27 still multiplies out (406 terms); its cube would form 406 x 1,540 products.
+        assertEquals(406, Expr.parse("(((x+y+1)^3)^3)^3").toString().split(" [+-] ").length);
+        ParseException e = assertThrows(ParseException.class, () -> Expr.parse("((((x+y+1)^3)^3)^3)^3"));
+        assertTrue(e.getMessage().contains("term products"), e.getMessage());
+    }
+
     // ---- errors point at the column of the problem
 
     @ParameterizedTest(name = "\"{0}\" fails at index {1}")

@@ -34,18 +34,28 @@ public final class Kernels {
     /** The matrix multiply. */
     public static final MatmulKernel MATMUL;
 
+    /** The fused kernels of a training step (linear epilogue, relu backward, sums, losses). */
+    public static final FusedKernels FUSED;
+
+    /** The fused optimiser updates behind {@code dev.vectorgrad.core.Updates}. */
+    public static final UpdateKernels UPDATES;
+
     static {
         VectorSpecies<Float> species = chooseSpecies();
         VECTOR_BIT_SIZE = species == null ? 0 : species.vectorBitSize();
         if (species == null) {
             ELEMENTWISE = ScalarKernels.INSTANCE;
             MATMUL = ScalarMatmul.INSTANCE;
+            FUSED = ScalarFusedKernels.INSTANCE;
+            UPDATES = ScalarUpdateKernels.INSTANCE;
         } else {
             ELEMENTWISE = new VectorKernels(species, FAST_FMA);
             MATMUL = VectorMatmul.create(Parallel.shared());
+            FUSED = new VectorFusedKernels(species, FAST_FMA);
+            UPDATES = new VectorUpdateKernels(species);
         }
         System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
-                "vectorgrad kernels: {0}; {1}", ELEMENTWISE.describe(), MATMUL.describe());
+                "vectorgrad kernels: {0}; {1}; {2}", ELEMENTWISE.describe(), MATMUL.describe(), FUSED.describe());
     }
 
     private Kernels() {}
@@ -84,7 +94,7 @@ public final class Kernels {
 
     /** One line naming the kernels in use, for logs and benchmark reports. */
     public static String describe() {
-        return ELEMENTWISE.describe() + "; " + MATMUL.describe();
+        return ELEMENTWISE.describe() + "; " + MATMUL.describe() + "; " + FUSED.describe();
     }
 
     private static VectorSpecies<Float> chooseSpecies() {

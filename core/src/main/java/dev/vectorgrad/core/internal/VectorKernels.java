@@ -28,41 +28,14 @@ final class VectorKernels implements FloatKernels {
         this.fastFma = fastFma;
     }
 
-    // The operator must be a literal constant at each lanewise call, or the JIT cannot
-    // intrinsify it and falls back to a per-lane Java loop; hence a switch of literal cases.
-    private static FloatVector apply(BinaryOp op, FloatVector x, FloatVector y) {
-        return switch (op) {
-            case ADD -> x.add(y);
-            case SUB -> x.sub(y);
-            case MUL -> x.mul(y);
-            case DIV -> x.div(y);
-            case MAX -> x.lanewise(VectorOperators.MAX, y);
-            case MIN -> x.lanewise(VectorOperators.MIN, y);
-            case POW -> x.lanewise(VectorOperators.POW, y);
-            case GT -> mask(x, x.compare(VectorOperators.GT, y));
-            case GE -> mask(x, x.compare(VectorOperators.GE, y));
-            case LT -> mask(x, x.compare(VectorOperators.LT, y));
-            case LE -> mask(x, x.compare(VectorOperators.LE, y));
-            case EQ -> mask(x, x.compare(VectorOperators.EQ, y));
-            case NE -> mask(x, x.compare(VectorOperators.NE, y));
-        };
-    }
-
-    private static FloatVector mask(FloatVector like, VectorMask<Float> m) {
-        FloatVector zero = FloatVector.zero(like.species());
-        return zero.blend(1f, m);
-    }
-
-    private static FloatVector apply(UnaryOp op, FloatVector x) {
-        return switch (op) {
-            case NEG -> x.neg();
-            case ABS -> x.abs();
-            case EXP -> x.lanewise(VectorOperators.EXP);
-            case LOG -> x.lanewise(VectorOperators.LOG);
-            case SQRT -> x.sqrt();
-            case RELU -> x.lanewise(VectorOperators.MAX, 0f);
-        };
-    }
+    /*
+     * Each loop switches on the operator inside its own body, with literal operators in every
+     * case (the JIT intrinsifies only constant operators). No vector crosses a method call:
+     * a shared helper taking and returning FloatVectors, once every op had made it hot, was
+     * compiled on its own, too big to inline, and then every vector passed to it was boxed on
+     * the heap (mulInPlace(float) on [50, 784] allocated 470 KB a call). Broadcasts sit inside
+     * the loops too (C2 hoists them), so a run shorter than a vector creates no vector at all.
+     */
 
     @Override
     public void binary(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
@@ -77,7 +50,22 @@ final class VectorKernels implements FloatKernels {
         for (; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector y = FloatVector.fromArray(species, b, bOff + i);
-            apply(op, x, y).intoArray(out, outOff + i);
+            FloatVector r = switch (op) {
+                case ADD -> x.add(y);
+                case SUB -> x.sub(y);
+                case MUL -> x.mul(y);
+                case DIV -> x.div(y);
+                case MAX -> x.lanewise(VectorOperators.MAX, y);
+                case MIN -> x.lanewise(VectorOperators.MIN, y);
+                case POW -> throw new AssertionError("POW takes the scalar loop");
+                case GT -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.GT, y));
+                case GE -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.GE, y));
+                case LT -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.LT, y));
+                case LE -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.LE, y));
+                case EQ -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.EQ, y));
+                case NE -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.NE, y));
+            };
+            r.intoArray(out, outOff + i);
         }
         tail.binary(op, a, aOff + i, b, bOff + i, out, outOff + i, n - i);
     }
@@ -88,12 +76,27 @@ final class VectorKernels implements FloatKernels {
             tail.binaryScalarRight(op, a, aOff, s, out, outOff, n);
             return;
         }
-        FloatVector y = FloatVector.broadcast(species, s);
         int i = 0;
         int bound = species.loopBound(n);
         for (; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
-            apply(op, x, y).intoArray(out, outOff + i);
+            FloatVector y = FloatVector.broadcast(species, s);
+            FloatVector r = switch (op) {
+                case ADD -> x.add(y);
+                case SUB -> x.sub(y);
+                case MUL -> x.mul(y);
+                case DIV -> x.div(y);
+                case MAX -> x.lanewise(VectorOperators.MAX, y);
+                case MIN -> x.lanewise(VectorOperators.MIN, y);
+                case POW -> throw new AssertionError("POW takes the scalar loop");
+                case GT -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.GT, y));
+                case GE -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.GE, y));
+                case LT -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.LT, y));
+                case LE -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.LE, y));
+                case EQ -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.EQ, y));
+                case NE -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.NE, y));
+            };
+            r.intoArray(out, outOff + i);
         }
         tail.binaryScalarRight(op, a, aOff + i, s, out, outOff + i, n - i);
     }
@@ -104,12 +107,27 @@ final class VectorKernels implements FloatKernels {
             tail.binaryScalarLeft(op, s, b, bOff, out, outOff, n);
             return;
         }
-        FloatVector x = FloatVector.broadcast(species, s);
         int i = 0;
         int bound = species.loopBound(n);
         for (; i < bound; i += lanes) {
+            FloatVector x = FloatVector.broadcast(species, s);
             FloatVector y = FloatVector.fromArray(species, b, bOff + i);
-            apply(op, x, y).intoArray(out, outOff + i);
+            FloatVector r = switch (op) {
+                case ADD -> x.add(y);
+                case SUB -> x.sub(y);
+                case MUL -> x.mul(y);
+                case DIV -> x.div(y);
+                case MAX -> x.lanewise(VectorOperators.MAX, y);
+                case MIN -> x.lanewise(VectorOperators.MIN, y);
+                case POW -> throw new AssertionError("POW takes the scalar loop");
+                case GT -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.GT, y));
+                case GE -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.GE, y));
+                case LT -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.LT, y));
+                case LE -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.LE, y));
+                case EQ -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.EQ, y));
+                case NE -> FloatVector.zero(species).blend(1f, x.compare(VectorOperators.NE, y));
+            };
+            r.intoArray(out, outOff + i);
         }
         tail.binaryScalarLeft(op, s, b, bOff + i, out, outOff + i, n - i);
     }
@@ -119,17 +137,26 @@ final class VectorKernels implements FloatKernels {
         int i = 0;
         int bound = species.loopBound(n);
         for (; i < bound; i += lanes) {
-            apply(op, FloatVector.fromArray(species, a, aOff + i)).intoArray(out, outOff + i);
+            FloatVector x = FloatVector.fromArray(species, a, aOff + i);
+            FloatVector r = switch (op) {
+                case NEG -> x.neg();
+                case ABS -> x.abs();
+                case EXP -> x.lanewise(VectorOperators.EXP);
+                case LOG -> x.lanewise(VectorOperators.LOG);
+                case SQRT -> x.sqrt();
+                case RELU -> x.lanewise(VectorOperators.MAX, 0f);
+            };
+            r.intoArray(out, outOff + i);
         }
         tail.unary(op, a, aOff + i, out, outOff + i, n - i);
     }
 
     @Override
     public void addScaled(float[] dst, int dstOff, float alpha, float[] src, int srcOff, int n) {
-        FloatVector va = FloatVector.broadcast(species, alpha);
         int i = 0;
         int bound = species.loopBound(n);
         for (; i < bound; i += lanes) {
+            FloatVector va = FloatVector.broadcast(species, alpha);
             FloatVector d = FloatVector.fromArray(species, dst, dstOff + i);
             FloatVector s = FloatVector.fromArray(species, src, srcOff + i);
             // Without hardware FMA, fma() is emulated per lane and is far slower than mul+add.

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -67,14 +69,26 @@ public final class AtomicFiles {
     }
 
     /**
-     * Creates an empty temporary sibling of {@code target}, named {@code <name><digits>.part}.
+     * Creates an empty temporary sibling of {@code target}, named {@code <name><digits>.part},
+     * with the permissions a plain new file gets ({@code 0666 & ~umask} on POSIX), which the
+     * target keeps when renamed into place: the same mode NumPy's {@code save} or a download with
+     * curl would give it. ({@link Files#createTempFile} would make it {@code 0600}.) The name is
+     * random and the creation exclusive, so two writers never share a temporary file.
      *
      * @param target the file it will become (absolute, its folder existing)
      * @return the temporary file
      * @throws IOException if it cannot be created
      */
     public static Path createTemp(Path target) throws IOException {
-        return Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        String prefix = target.getFileName().toString();
+        while (true) {
+            long digits = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            try {
+                return Files.createFile(target.resolveSibling(prefix + digits + ".part"));
+            } catch (FileAlreadyExistsException e) {
+                // another writer's name: draw again
+            }
+        }
     }
 
     /**

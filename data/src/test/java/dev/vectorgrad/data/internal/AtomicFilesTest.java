@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -88,5 +90,30 @@ class AtomicFilesTest {
         Files.setLastModifiedTime(tmp, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
         assertEquals(1, AtomicFiles.removeStaleTemps(dir.resolve("t.gz"), AtomicFiles.STALE_AFTER));
         assertEquals(List.of(), names());
+    }
+
+    @Test
+    void writtenAndTemporaryFilesHaveThePermissionsOfAPlainNewFile() throws IOException {
+        // 0666 & ~umask as FileOutputStream gives (and NumPy, PyTorch, curl), not the 0600 of
+        // Files.createTempFile: the file is renamed into place and keeps its mode.
+        assumeTrue(Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null, "needs a POSIX file system");
+        Path probe = dir.resolve("probe");
+        Files.newOutputStream(probe).close();
+        var plain = Files.getPosixFilePermissions(probe);
+        Path target = dir.resolve("f.bin");
+        AtomicFiles.write(target, out -> out.write(1));
+        assertEquals(plain, Files.getPosixFilePermissions(target));
+        Path tmp = AtomicFiles.createTemp(dir.resolve("d.gz"));
+        assertEquals(plain, Files.getPosixFilePermissions(tmp), "what a download is renamed from");
+    }
+
+    @Test
+    void createTempNeverReusesAnExistingName() throws IOException {
+        Path target = dir.resolve("t.gz");
+        java.util.Set<Path> made = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            assertTrue(made.add(AtomicFiles.createTemp(target)), "a fresh file each time");
+        }
+        assertEquals(200, names().size());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
@@ -11,10 +12,14 @@ import dev.vectorgrad.data.DataFormatException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,5 +100,26 @@ class NpyTest {
         byte[] npz = Files.readAllBytes(FIXTURES.resolve("arrays.npz"));
         assertThrows(DataFormatException.class, () -> Npz.decode(Arrays.copyOf(npz, npz.length / 2), "cut.npz"));
         assertThrows(DataFormatException.class, () -> Npz.decode(new byte[] {1, 2, 3}, "junk.npz"));
+    }
+
+    @Test
+    void writtenFilesHaveThePermissionsOfAPlainNewFile(@TempDir Path dir) throws Exception {
+        // numpy.save opens with open(file, "wb"): mode 0666 & ~umask (0644 under umask 022), not
+        // the 0600 of a temporary file. The JVM cannot read its umask directly, so a plain file
+        // created as FileOutputStream would shows it. (Under umask 077 both are 0600 and this
+        // test cannot tell the difference.)
+        assumeTrue(Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null, "needs a POSIX file system");
+        Path probe = dir.resolve("probe");
+        Files.newOutputStream(probe).close();
+        Set<PosixFilePermission> plain = Files.getPosixFilePermissions(probe);
+        Npy.write(dir.resolve("a.npy"), Tensor.arange(3));
+        Npz.write(dir.resolve("a.npz"), Map.of("a", Tensor.arange(3)));
+        for (String name : new String[] {"a.npy", "a.npz"}) {
+            assertEquals(PosixFilePermissions.toString(plain),
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))), name);
+        }
+        // Replacing an existing file gives the same: the new file is renamed over it.
+        Npy.write(dir.resolve("a.npy"), Tensor.arange(4));
+        assertEquals(plain, Files.getPosixFilePermissions(dir.resolve("a.npy")));
     }
 }

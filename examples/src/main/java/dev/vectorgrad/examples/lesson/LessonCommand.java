@@ -194,13 +194,16 @@ public final class LessonCommand {
 
         cell("Autograd");
         // The notebook's generator has moved on since w1 and w2, so these weights are new draws.
-        Linear lin0 = new Linear(Tensor.randn(rng, m, NH), Tensor.zeros(NH));
-        Sequential net = new Sequential(lin0, new ReLU(), new Linear(Tensor.randn(rng, NH, 1), Tensor.zeros(1)));
+        // The lesson's own Linear draws w = randn(n_in, n_out) and computes inp@w + b; nn.Linear
+        // stores the transpose [out, in], as torch.nn.Linear does, so the same draws go in transposed.
+        Linear lin0 = new Linear(Tensor.randn(rng, m, NH).t().copy(), Tensor.zeros(NH));
+        Sequential net = new Sequential(lin0, new ReLU(),
+                new Linear(Tensor.randn(rng, NH, 1).t().copy(), Tensor.zeros(1)));
         Var lossA = new MSELoss().call(net.call(xTrain), yTrain.unsqueeze(1));
         lossA.backward();
         out.println(">>> model = Model(m, nh, 1); loss = model(x_train, y_train); loss.backward()");
-        out.println("    [Java: nn.Sequential(new Linear(randn(m, nh), zeros(nh)), new ReLU(), new Linear(...)); "
-                + "new MSELoss().call(out, yTrain.unsqueeze(1)).backward()]");
+        out.println("    [Java: nn.Sequential(new Linear(randn(m, nh).t(), zeros(nh)), new ReLU(), new Linear(...)); "
+                + "new MSELoss().call(out, yTrain.unsqueeze(1)).backward(); weights stored [out, in] as torch.nn.Linear]");
         out.println("loss: " + lossA.value());
         show("l0 = model.layers[0]; l0.b.grad", "((Linear) net.get(0)).bias().grad()", lin0.bias().grad());
     }

@@ -117,9 +117,10 @@ public final class TrainCommand {
         sizes[sizes.length - 1] = classes;
         Mlp mlp = Mlp.kaiming(sizes, rng.split());
         Optimizer opt = switch (optName) {
-            case "sgd" -> new Sgd(mlp.parameters(), lr, 0f, wd);
-            case "momentum" -> new Sgd(mlp.parameters(), lr, 0.9f, wd);
-            default -> new Adam(mlp.parameters(), lr, 0.9f, 0.999f, 1e-8f, wd);
+            // --weight-decay is decoupled (AdamW-style) for every optimiser, as documented.
+            case "sgd" -> Sgd.builder(mlp.parameters(), lr).decoupledWeightDecay(wd).build();
+            case "momentum" -> Sgd.builder(mlp.parameters(), lr).momentum(0.9f).decoupledWeightDecay(wd).build();
+            default -> Adam.builder(mlp.parameters(), lr).decoupledWeightDecay(wd).build();
         };
         out.printf(Locale.ROOT, "data: %s: %,d train, %,d valid images of %d pixels, %d classes%n",
                 data.description(), nTrain, valid, all.features(), classes);

@@ -36,14 +36,14 @@ class MlpVsAutogradTest {
 
         Linear[] lins = new Linear[3];
         for (int l = 0; l < 3; l++) {
-            lins[l] = new Linear(mlp.weight(l).t().copy(), mlp.bias(l).copy()); // Linear takes [in, out]
+            lins[l] = new Linear(mlp.weight(l).copy(), mlp.bias(l).copy()); // both [out, in], as PyTorch
         }
         Sequential net = new Sequential(lins[0], new ReLU(), lins[1], new ReLU(), lins[2]);
         Var out = Losses.crossEntropy(net.call(x), y);
         out.backward();
         assertEquals(out.item(), loss, 1e-4);
         for (int l = 0; l < 3; l++) {
-            Tensor wg = lins[l].weight().grad().t();
+            Tensor wg = lins[l].weight().grad();
             Tensor bg = lins[l].bias().grad();
             float dw = Closeness.maxAbsDiff(mlp.weight(l).grad(), wg);
             float db = Closeness.maxAbsDiff(mlp.bias(l).grad(), bg);

@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
@@ -25,9 +27,10 @@ import java.util.Map;
  * the one dtype vectorgrad has.
  *
  * <p>Reading is strict, since a file may come from anywhere: every offset must lie inside the
- * data, each tensor's byte count must match its shape, and the tensors must tile the data with no
- * hole and no overlap (the format's own rule). Writing goes to a temporary file that is moved into
- * place, so a crash never leaves a half-written model.
+ * data, each tensor's byte count must match its shape, and the non-empty tensors must tile the
+ * data with no hole and no overlap (the format's own rule; a zero-size tensor may sit at any
+ * offset inside the data). Writing goes to a temporary file that is moved into place, so a crash
+ * never leaves a half-written model.
  */
 public final class SafeTensors {
 
@@ -63,7 +66,7 @@ public final class SafeTensors {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
+        Path tmp = createTemp(file.toAbsolutePath());
         try {
             Files.write(tmp, bytes);
             try {
@@ -73,6 +76,24 @@ public final class SafeTensors {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * An empty sibling {@code <name><digits>.part} of {@code target} with the permissions of a
+     * plain new file ({@code 0666 & ~umask} on POSIX, as safetensors' and PyTorch's writers give),
+     * which the target keeps when renamed into place; {@link Files#createTempFile} would make it
+     * {@code 0600}. The name is random and the creation exclusive.
+     */
+    private static Path createTemp(Path target) throws IOException {
+        String prefix = target.getFileName().toString();
+        while (true) {
+            long digits = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            try {
+                return Files.createFile(target.resolveSibling(prefix + digits + ".part"));
+            } catch (FileAlreadyExistsException e) {
+                // another writer's name: draw again
+            }
         }
     }
 
@@ -209,9 +230,18 @@ public final class SafeTensors {
                 list.add(entry(where, name, e.getValue(), dataLen));
             }
         }
-        list.sort(Comparator.comparingLong(Entry::begin));
-        long expected = 0;
+        // The format's rule, as the reference reader checks it: the non-empty tensors, in offset
+        // order, tile the data. A zero-size tensor (begin == end) occupies no bytes, so any offset
+        // inside the data is valid for it (writers put it at 0, or where the previous one ends).
+        List<Entry> byOffset = new ArrayList<>();
         for (Entry en : list) {
+            if (en.end > en.begin) {
+                byOffset.add(en);
+            }
+        }
+        byOffset.sort(Comparator.comparingLong(Entry::begin));
+        long expected = 0;
+        for (Entry en : byOffset) {
             if (en.begin != expected) {
                 throw new IOException(where + "tensor \"" + en.name + "\" starts at byte " + en.begin
                         + " of the data but the previous one ends at " + expected

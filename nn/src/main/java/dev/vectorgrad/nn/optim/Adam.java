@@ -1,33 +1,51 @@
 package dev.vectorgrad.nn.optim;
 
+import dev.vectorgrad.autograd.Var;
 import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.core.Updates;
+import java.util.Collection;
 import java.util.List;
 
 /**
- * Adam with decoupled weight decay (AdamW when {@code weightDecay > 0}), following PyTorch:
+ * Adam, {@code torch.optim.Adam} step for step, and AdamW ({@code torch.optim.AdamW}) with
+ * {@link #adamW}. Per parameter, with gradient {@code g} and {@code t} this parameter's own
+ * count of updates (1 on its first):
  *
  * <pre>
- * p *= 1 - lr*weightDecay
+ * g  = g + weightDecay*p                       (L2, Adam's weight_decay)
+ * p *= 1 - lr*decoupledWeightDecay             (decoupled, AdamW's weight_decay)
  * m  = beta1*m + (1-beta1)*g
  * v  = beta2*v + (1-beta2)*g*g
  * p -= lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)
  * </pre>
  *
- * <p>The moments live in arrays this optimiser owns; the gradient is copied into a scratch
- * array of the same size and the update is applied with one {@code addScaledInPlace}, so a step
- * allocates nothing.
+ * <p>As in PyTorch, the step count {@code t} is kept per parameter: a parameter without a
+ * gradient is skipped and its count does not advance, so one whose first gradient arrives
+ * late gets a correctly bias-corrected first update. {@link #steps()} counts calls of
+ * {@link #step()}; {@link #steps(int)} is one parameter's count.
+ *
+ * <p>The moments are allocated here and each update is one fused pass
+ * ({@link Updates#adam}), so {@code step()} allocates nothing. Build the full set of options
+ * with {@link #builder(List, float)}:
+ *
+ * <pre>{@code
+ * Adam adam = Adam.builder(model.parameters(), 3e-4f).betas(0.9f, 0.95f).decoupledWeightDecay(0.1f).build();
+ * }</pre>
  */
 public final class Adam extends Optimizer {
+
+    /** PyTorch AdamW's default {@code weight_decay}. */
+    public static final float ADAMW_DEFAULT_WEIGHT_DECAY = 0.01f;
 
     private final float beta1;
     private final float beta2;
     private final float eps;
     private final float weightDecay;
-    private final float[][] m;
-    private final float[][] v;
-    private final float[][] scratch;
-    private final Tensor[] scratchTensor;
-    private int t;
+    private final float decoupledWeightDecay;
+    private final Tensor[] m;
+    private final Tensor[] v;
+    private final long[] paramSteps;
+    private long calls;
 
     /**
      * Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay.
@@ -36,48 +54,145 @@ public final class Adam extends Optimizer {
      * @param lr the learning rate (1e-3 is the usual start)
      */
     public Adam(List<Tensor> params, float lr) {
-        this(params, lr, 0.9f, 0.999f, 1e-8f, 0f);
+        this(builder(params, lr));
     }
 
     /**
+     * {@link #Adam(List, float)} over autograd parameters, e.g. {@code new Adam(model.parameters(), 1e-3f)}.
+     *
+     * @param params the parameters (their {@link Var#value()}s are updated)
+     * @param lr the learning rate
+     */
+    public Adam(Collection<Var> params, float lr) {
+        this(values(params), lr);
+    }
+
+    /**
+     * Adam as {@code torch.optim.Adam(params, lr, (beta1, beta2), eps, weight_decay)}: the
+     * weight decay is an L2 term added to the gradient. (Before this release it was
+     * decoupled here; for AdamW use {@link #adamW} or {@link Builder#decoupledWeightDecay}.)
+     *
      * @param params the parameters
      * @param lr the learning rate
      * @param beta1 decay of the first moment, in [0, 1)
      * @param beta2 decay of the second moment, in [0, 1)
-     * @param eps added to the denominator, > 0
-     * @param weightDecay decoupled weight decay, >= 0
+     * @param eps added to the denominator, finite and > 0
+     * @param weightDecay the L2 coefficient added to the gradient, finite and >= 0
      */
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
-        super("Adam", params, lr);
-        this.beta1 = checkRange("Adam", "beta1", beta1, 0f, 1f);
-        this.beta2 = checkRange("Adam", "beta2", beta2, 0f, 1f);
-        if (!(eps > 0f) || !Float.isFinite(eps)) {
-            throw new IllegalArgumentException("Adam: eps must be finite and > 0, got " + eps);
+        this(builder(params, lr).betas(beta1, beta2).eps(eps).weightDecay(weightDecay));
+    }
+
+    /**
+     * {@link #Adam(List, float, float, float, float, float)} over autograd parameters.
+     *
+     * @param params the parameters (their {@link Var#value()}s are updated)
+     * @param lr the learning rate
+     * @param beta1 decay of the first moment, in [0, 1)
+     * @param beta2 decay of the second moment, in [0, 1)
+     * @param eps added to the denominator, finite and > 0
+     * @param weightDecay the L2 coefficient added to the gradient, finite and >= 0
+     */
+    public Adam(Collection<Var> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
+        this(values(params), lr, beta1, beta2, eps, weightDecay);
+    }
+
+    private Adam(Builder b) {
+        super(b.name, b.params, b.lr);
+        String name = b.name;
+        this.beta1 = checkRange(name, "beta1", b.beta1, 0f, 1f);
+        this.beta2 = checkRange(name, "beta2", b.beta2, 0f, 1f);
+        if (!(b.eps > 0f) || !Float.isFinite(b.eps)) {
+            throw new IllegalArgumentException(name + ": eps must be finite and > 0, got " + b.eps);
         }
-        this.eps = eps;
-        this.weightDecay = checkRange("Adam", "weight decay", weightDecay, 0f, Float.POSITIVE_INFINITY);
+        this.eps = b.eps;
+        this.weightDecay = checkDecay(name, "weight decay", b.weightDecay);
+        this.decoupledWeightDecay = checkDecay(name, "decoupled weight decay", b.decoupledWeightDecay);
+        List<Tensor> params = parameters();
         int n = params.size();
-        m = new float[n][];
-        v = new float[n][];
-        scratch = new float[n][];
-        scratchTensor = new Tensor[n];
+        m = new Tensor[n];
+        v = new Tensor[n];
+        paramSteps = new long[n];
         for (int i = 0; i < n; i++) {
-            Tensor p = params.get(i);
-            m[i] = new float[p.numel()];
-            v[i] = new float[p.numel()];
-            scratch[i] = new float[p.numel()];
-            scratchTensor[i] = Tensor.wrap(scratch[i], scratch[i].length).view(p.shape());
+            m[i] = Tensor.zeros(params.get(i).shape());
+            v[i] = Tensor.zeros(params.get(i).shape());
         }
+    }
+
+    /**
+     * Starts building an Adam optimiser with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8,
+     * no weight decay of either kind.
+     *
+     * @param params the parameters
+     * @param lr the learning rate, finite and > 0
+     * @return a builder
+     */
+    public static Builder builder(List<Tensor> params, float lr) {
+        return new Builder("Adam", params, lr);
+    }
+
+    /**
+     * {@link #builder(List, float)} over autograd parameters.
+     *
+     * @param params the parameters (their {@link Var#value()}s are updated)
+     * @param lr the learning rate, finite and > 0
+     * @return a builder
+     */
+    public static Builder builder(Collection<Var> params, float lr) {
+        return builder(values(params), lr);
+    }
+
+    /**
+     * AdamW as {@code torch.optim.AdamW(params, lr, weight_decay=weightDecay)}: betas
+     * (0.9, 0.999), eps 1e-8, and decoupled weight decay {@code p *= 1 - lr*weightDecay}.
+     *
+     * @param params the parameters
+     * @param lr the learning rate, finite and > 0
+     * @param weightDecay the decoupled coefficient (PyTorch's default is
+     *     {@value #ADAMW_DEFAULT_WEIGHT_DECAY}), finite and >= 0
+     * @return the optimiser
+     */
+    public static Adam adamW(List<Tensor> params, float lr, float weightDecay) {
+        return new Builder("AdamW", params, lr).decoupledWeightDecay(weightDecay).build();
+    }
+
+    /**
+     * AdamW with all of PyTorch's defaults, weight decay {@value #ADAMW_DEFAULT_WEIGHT_DECAY} included.
+     *
+     * @param params the parameters
+     * @param lr the learning rate, finite and > 0
+     * @return the optimiser
+     */
+    public static Adam adamW(List<Tensor> params, float lr) {
+        return adamW(params, lr, ADAMW_DEFAULT_WEIGHT_DECAY);
+    }
+
+    /**
+     * {@link #adamW(List, float, float)} over autograd parameters.
+     *
+     * @param params the parameters (their {@link Var#value()}s are updated)
+     * @param lr the learning rate, finite and > 0
+     * @param weightDecay the decoupled coefficient, finite and >= 0
+     * @return the optimiser
+     */
+    public static Adam adamW(Collection<Var> params, float lr, float weightDecay) {
+        return adamW(values(params), lr, weightDecay);
+    }
+
+    /**
+     * {@link #adamW(List, float)} over autograd parameters.
+     *
+     * @param params the parameters (their {@link Var#value()}s are updated)
+     * @param lr the learning rate, finite and > 0
+     * @return the optimiser
+     */
+    public static Adam adamW(Collection<Var> params, float lr) {
+        return adamW(values(params), lr);
     }
 
     @Override
     public void step() {
-        t++;
-        // Bias corrections in double: beta^t for large t underflows gracefully and stays exact enough.
-        double bc1 = 1.0 - Math.pow(beta1, t);
-        double bc2 = 1.0 - Math.pow(beta2, t);
-        float stepSize = (float) (lr() / bc1);
-        float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+        calls++;
         float lr = lr();
         List<Tensor> params = parameters();
         for (int i = 0; i < params.size(); i++) {
@@ -86,39 +201,122 @@ public final class Adam extends Optimizer {
             if (g == null) {
                 continue;
             }
-            decayWeights(p, lr, weightDecay);
-            // copyFrom reads any layout of the gradient into our contiguous scratch array.
-            scratchTensor[i].copyFrom(g);
-            update(scratch[i], m[i], v[i], stepSize, invSqrtBc2);
-            p.addScaledInPlace(-1f, scratchTensor[i]);
+            Updates.adam(p, g, m[i], v[i], paramSteps[i] + 1, lr, beta1, beta2, eps, weightDecay,
+                    decoupledWeightDecay);
+            paramSteps[i]++; // only once the update went through: a rejected one leaves the count alone
         }
+    }
+
+    /** @return the number of {@link #step()} calls so far */
+    public long steps() {
+        return calls;
     }
 
     /**
-     * Turns the gradient in {@code gs} into the step to subtract, updating the moments. Three
-     * simple loops rather than one: each is a pattern the JIT's auto-vectoriser recognises
-     * (including the float square root), which the fused loop was not.
+     * @param index a parameter's index in {@link #parameters()}
+     * @return how many updates that parameter has had (steps at which it had a gradient); its
+     *     next update is bias-corrected as step {@code steps(index) + 1}
+     * @throws IndexOutOfBoundsException if there is no such parameter
      */
-    private void update(float[] gs, float[] mi, float[] vi, float stepSize, float invSqrtBc2) {
-        float b1 = beta1;
-        float b2 = beta2;
-        float c1 = 1f - b1;
-        float c2 = 1f - b2;
-        float e = eps;
-        int n = gs.length;
-        for (int j = 0; j < n; j++) {
-            mi[j] = b1 * mi[j] + c1 * gs[j];
+    public long steps(int index) {
+        if (index < 0 || index >= paramSteps.length) {
+            throw new IndexOutOfBoundsException("Adam.steps: parameter index " + index + " out of range for "
+                    + paramSteps.length + " parameters");
         }
-        for (int j = 0; j < n; j++) {
-            vi[j] = b2 * vi[j] + c2 * gs[j] * gs[j];
-        }
-        for (int j = 0; j < n; j++) {
-            gs[j] = stepSize * mi[j] / ((float) Math.sqrt(vi[j]) * invSqrtBc2 + e);
-        }
+        return paramSteps[index];
     }
 
-    /** @return the number of steps taken */
-    public int steps() {
-        return t;
+    /** @return the decay of the first moment */
+    public float beta1() {
+        return beta1;
+    }
+
+    /** @return the decay of the second moment */
+    public float beta2() {
+        return beta2;
+    }
+
+    /** @return the term added to the denominator */
+    public float eps() {
+        return eps;
+    }
+
+    /** @return the L2 weight decay added to the gradient (Adam's {@code weight_decay}) */
+    public float weightDecay() {
+        return weightDecay;
+    }
+
+    /** @return the decoupled weight decay (AdamW's {@code weight_decay}) */
+    public float decoupledWeightDecay() {
+        return decoupledWeightDecay;
+    }
+
+    /**
+     * The options of {@link Adam}, defaulting to PyTorch's; each setter returns this builder,
+     * {@link #build()} checks them all.
+     */
+    public static final class Builder {
+        private final String name;
+        private final List<Tensor> params;
+        private final float lr;
+        private float beta1 = 0.9f;
+        private float beta2 = 0.999f;
+        private float eps = 1e-8f;
+        private float weightDecay;
+        private float decoupledWeightDecay;
+
+        private Builder(String name, List<Tensor> params, float lr) {
+            this.name = name;
+            this.params = params;
+            this.lr = lr;
+        }
+
+        /**
+         * @param beta1 decay of the first moment, in [0, 1); default 0.9
+         * @param beta2 decay of the second moment, in [0, 1); default 0.999
+         * @return this builder
+         */
+        public Builder betas(float beta1, float beta2) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /**
+         * @param eps added to the denominator, finite and > 0; default 1e-8
+         * @return this builder
+         */
+        public Builder eps(float eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /**
+         * @param weightDecay the L2 coefficient added to the gradient (Adam's
+         *     {@code weight_decay}), finite and >= 0; default 0
+         * @return this builder
+         */
+        public Builder weightDecay(float weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /**
+         * @param decoupledWeightDecay AdamW's coefficient, {@code p *= 1 - lr*decay} before
+         *     each step, finite and >= 0; default 0
+         * @return this builder
+         */
+        public Builder decoupledWeightDecay(float decoupledWeightDecay) {
+            this.decoupledWeightDecay = decoupledWeightDecay;
+            return this;
+        }
+
+        /**
+         * @return the optimiser
+         * @throws IllegalArgumentException naming the first option out of range
+         */
+        public Adam build() {
+            return new Adam(this);
+        }
     }
 }

@@ -1,9 +1,25 @@
 /**
  * Optimisers that update parameter tensors in place from the gradients stored beside them
- * ({@link dev.vectorgrad.core.Tensor#grad()}): {@link dev.vectorgrad.nn.optim.Sgd} (plain or
- * with momentum) and {@link dev.vectorgrad.nn.optim.Adam}, both with decoupled weight decay.
+ * ({@link dev.vectorgrad.core.Tensor#grad()}), following PyTorch's step for step:
+ * {@link dev.vectorgrad.nn.optim.Sgd} ({@code torch.optim.SGD}: momentum, dampening, Nesterov)
+ * and {@link dev.vectorgrad.nn.optim.Adam} ({@code torch.optim.Adam}, and
+ * {@code torch.optim.AdamW} through {@link dev.vectorgrad.nn.optim.Adam#adamW}).
  *
- * <p>Every buffer an optimiser needs is allocated when it is built, so {@code step()} allocates
- * nothing that grows with the number of steps.
+ * <p>Both take both kinds of weight decay: {@code weightDecay}, the L2 term PyTorch's SGD and
+ * Adam add to the gradient, and {@code decoupledWeightDecay}, AdamW's {@code p *= 1 - lr*wd}
+ * (see {@link dev.vectorgrad.nn.optim.Optimizer}). The short constructors mean what PyTorch's
+ * positional arguments mean; a builder sets every option:
+ *
+ * <pre>{@code
+ * Optimizer sgd = Sgd.builder(model.parameters(), 0.1f).momentum(0.9f).nesterov(true).weightDecay(5e-4f).build();
+ * Optimizer adamW = Adam.adamW(model.parameters(), 1e-3f, 0.01f);
+ * }</pre>
+ *
+ * <p>Parameters are given as tensors or as the {@code Var}s of {@code Layer.parameters()}.
+ * State is kept per parameter, as in PyTorch: a parameter with no gradient is skipped and its
+ * momentum buffer, moments and Adam step count stay as they were. Every buffer is allocated
+ * when the optimiser is built, and each parameter's update is one fused pass of
+ * {@link dev.vectorgrad.core.Updates}, so {@code step()} on contiguous parameters allocates
+ * nothing.
  */
 package dev.vectorgrad.nn.optim;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,5 +148,81 @@ class SafeTensorsTest {
         assertFalse(f.tensors().containsKey("__metadata__"));
         var missing = assertThrows(IllegalArgumentException.class, () -> f.get("nope"));
         assertTrue(missing.getMessage().contains("[w1]"), missing.getMessage());
+    }
+
+    /** A hand-written file: the header as given (unpadded), then {@code data} as F32 values. */
+    private static Path handWritten(Path dir, String header, float... data) throws IOException {
+        byte[] b = file(header, 4 * data.length);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int start = b.length - 4 * data.length;
+        for (int i = 0; i < data.length; i++) {
+            buf.putFloat(start + 4 * i, data[i]);
+        }
+        Path f = dir.resolve("hand.safetensors");
+        Files.write(f, b);
+        return f;
+    }
+
+    private static String entry(String name, String shape, long begin, long end) {
+        return "\"" + name + "\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + "," + end + "]}";
+    }
+
+    @Test
+    void zeroSizeTensorsMaySitAtAnyOffsetInsideTheData(@TempDir Path dir) throws IOException {
+        // The format spec: offsets are relative to the start of the byte buffer, and a zero-size
+        // tensor has begin == end; only the non-empty tensors have to tile the buffer.
+        String[] zeroSize = {
+            entry("e", "[0,3]", 0, 0),   // [0, 0] after the others: what the defect refused
+            entry("e", "[0]", 4, 4),     // where a tensor ends
+            entry("e", "[2,0]", 12, 12), // at the very end of the buffer
+            entry("e", "[0]", 2, 2),     // inside a tensor's bytes; it reads none of them
+        };
+        for (String empty : zeroSize) {
+            String header = "{" + entry("a", "[1]", 0, 4) + "," + entry("b", "[2]", 4, 12) + "," + empty + "}";
+            SafeTensorsFile f = SafeTensors.load(handWritten(dir, header, 1f, 2f, 3f));
+            assertEquals(List.of("a", "b", "e"), List.copyOf(f.tensors().keySet()), "header order: " + header);
+            assertArrayEquals(new float[] {1f}, f.get("a").toArray(), header);
+            assertArrayEquals(new float[] {2f, 3f}, f.get("b").toArray(), header);
+            assertEquals(0, f.get("e").numel(), header);
+        }
+        SafeTensorsFile only = SafeTensors.load(handWritten(dir, "{" + entry("e", "[0,3]", 0, 0) + "}"));
+        assertArrayEquals(new int[] {0, 3}, only.get("e").shape(), "a file of one empty tensor has no data");
+    }
+
+    @Test
+    void zeroSizeTensorsDoNotExcuseOverlapsHolesOrOffsetsOutsideTheData(@TempDir Path dir) {
+        String e0 = entry("e", "[0]", 0, 0);
+        String[][] bad = {
+            {"{" + entry("a", "[1]", 0, 4) + "," + entry("b", "[2]", 0, 8) + "," + e0 + "}", "holes or overlap"},
+            {"{" + entry("a", "[1]", 0, 4) + "," + entry("b", "[1]", 8, 12) + "," + e0 + "}", "holes or overlap"},
+            {"{" + e0 + "," + entry("a", "[1]", 4, 8) + "}", "holes or overlap"},
+            {"{" + entry("a", "[2]", 0, 8) + "," + entry("e", "[0]", 16, 16) + "}", "outside"},
+            {"{" + entry("a", "[2]", 0, 8) + "," + entry("e", "[0]", -4, -4) + "}", "outside"},
+            {"{" + entry("a", "[1]", 0, 4) + "," + e0 + "}", "cover 4 bytes"},
+        };
+        for (String[] c : bad) {
+            IOException ex = assertThrows(IOException.class, () -> SafeTensors.load(handWritten(dir, c[0], 1f, 2f, 3f)),
+                    c[0]);
+            assertTrue(ex.getMessage().contains(c[1]), c[0] + " -> " + ex.getMessage());
+        }
+    }
+
+    @Test
+    void savedFilesHaveThePermissionsOfAPlainNewFile(@TempDir Path dir) throws IOException {
+        // safetensors' save_file and torch.save open the file as open(path, "wb") does: mode
+        // 0666 & ~umask (0644 under umask 022), not a temporary file's 0600. A plain file made
+        // as FileOutputStream would shows what the JVM's umask gives.
+        assumeTrue(Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null, "needs a POSIX file system");
+        Path probe = dir.resolve("probe");
+        Files.newOutputStream(probe).close();
+        var plain = Files.getPosixFilePermissions(probe);
+        Path file = dir.resolve("m.safetensors");
+        SafeTensors.save(file, Map.of("w", Tensor.ones(2)));
+        assertEquals(plain, Files.getPosixFilePermissions(file));
+        SafeTensors.save(file, Map.of("w", Tensor.ones(3)));
+        assertEquals(plain, Files.getPosixFilePermissions(file), "after replacing it");
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary file left behind");
+        }
     }
 }

@@ -1,0 +1,282 @@
+package dev.vectorgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.function.Function;
+
+import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.core.Tensor;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A captured graph replayed on new data against the eager ops run on that data: the output and
+ * every parameter's gradient must be the same floats, bit for bit (the replays use the eager ops'
+ * kernels), for each op that has a replay form; ops without one refuse, naming themselves.
+ */
+class CapturedGraphTest {
+
+    /** A computation of some parameters and some data. */
+    private interface Program extends Function<Var[], Var> {}
+
+    /**
+     * Captures {@code program} on {@code first}, replays it after writing {@code second} into the
+     * data tensors it read, and checks it against an eager run on {@code second}.
+     */
+    private static CapturedGraph assertReplayMatchesEager(Program program, Tensor[] params, Tensor[] first, Tensor[] second) {
+        Tensor[] capturedParams = copies(params);
+        Tensor[] dataBuffers = copies(first);
+        Var[] leaves = leaves(capturedParams, dataBuffers);
+        CapturedGraph.Capture c = CapturedGraph.capture(() -> program.apply(leaves));
+        assertTrue(c.replayable(), () -> "refused: " + c.refusal());
+        CapturedGraph g = c.graph();
+        // The eager result of the capture run: the recorded graph is an ordinary one.
+        c.result().backward(c.result().numel() == 1 ? null : Tensor.onesLike(c.result().value()));
+
+        for (int i = 0; i < dataBuffers.length; i++) {
+            dataBuffers[i].copyFrom(second[i]);
+        }
+        g.forward();
+        if (g.output().requiresGrad()) {
+            g.backward();
+        }
+
+        Tensor[] eagerParams = copies(params);
+        Var out = program.apply(leaves(eagerParams, copies(second)));
+        assertSameBits(out.value(), g.output().value(), "output");
+        if (out.requiresGrad()) {
+            out.backward(out.numel() == 1 ? null : Tensor.onesLike(out.value()));
+            for (int i = 0; i < params.length; i++) {
+                Tensor expected = eagerParams[i].grad();
+                Tensor actual = capturedParams[i].grad();
+                if (expected == null) {
+                    assertTrue(actual == null || isZero(actual), "parameter " + i + " got a gradient eager autograd did not give");
+                } else {
+                    assertNotNull(actual, "parameter " + i + " has no gradient after the replay");
+                    assertSameBits(expected, actual, "gradient of parameter " + i);
+                }
+            }
+        }
+        return g;
+    }
+
+    private static boolean isZero(Tensor t) {
+        for (float v : t.toArray()) {
+            if (v != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Var[] leaves(Tensor[] params, Tensor[] data) {
+        Var[] v = new Var[params.length + data.length];
+        for (int i = 0; i < params.length; i++) {
+            v[i] = Var.param(params[i]);
+        }
+        for (int i = 0; i < data.length; i++) {
+            v[params.length + i] = Var.constant(data[i]);
+        }
+        return v;
+    }
+
+    private static Tensor[] copies(Tensor[] ts) {
+        Tensor[] c = new Tensor[ts.length];
+        for (int i = 0; i < ts.length; i++) {
+            c[i] = ts[i].copy();
+        }
+        return c;
+    }
+
+    private static void assertSameBits(Tensor expected, Tensor actual, String what) {
+        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what + ": shape");
+        float[] e = expected.toArray();
+        float[] a = actual.toArray();
+        for (int i = 0; i < e.length; i++) {
+            if (Float.floatToIntBits(e[i]) != Float.floatToIntBits(a[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + a[i] + " after the replay, " + e[i] + " eagerly");
+            }
+        }
+    }
+
+    private static Tensor[] t(Tensor... ts) {
+        return ts;
+    }
+
+    private static Tensor labels(Rng rng, int n, int classes) {
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(classes);
+        }
+        return Tensor.of(y, n);
+    }
+
+    @Property(tries = 40)
+    void anMlpWithCrossEntropyReplaysAsItRunsEagerly(@ForAll @IntRange(min = 1, max = 40) int batch,
+            @ForAll @IntRange(min = 1, max = 70) int features, @ForAll @IntRange(min = 1, max = 40) int hidden,
+            @ForAll @IntRange(min = 2, max = 12) int classes, @ForAll long seed) {
+        Rng rng = new Rng(seed);
+        Tensor[] params = t(Tensor.randn(rng, hidden, features), Tensor.randn(rng, hidden),
+                Tensor.randn(rng, classes, hidden), Tensor.randn(rng, classes));
+        Program mlp = v -> Losses.crossEntropy(v[0 + 4].linear(v[0], v[1]).relu().linear(v[2], v[3]), v[5].value());
+        CapturedGraph g = assertReplayMatchesEager(mlp, params,
+                t(Tensor.randn(rng, batch, features), labels(rng, batch, classes)),
+                t(Tensor.randn(rng, batch, features), labels(rng, batch, classes)));
+        assertEquals(List.of("linear+relu", "linear", "crossEntropy"), g.ops());
+    }
+
+    @Test
+    void theLessonsMseModelWithAMatmulAndABroadcastBiasReplays() {
+        Rng rng = new Rng(3);
+        Tensor[] params = t(Tensor.randn(rng, 7, 5), Tensor.randn(rng, 5), Tensor.randn(rng, 5, 1), Tensor.randn(rng, 1));
+        Program lesson = v -> Losses.mse(v[4].matmul(v[0]).add(v[1]).relu().matmul(v[2]).add(v[3]), v[5]);
+        CapturedGraph g = assertReplayMatchesEager(lesson, params,
+                t(Tensor.randn(rng, 9, 7), Tensor.randn(rng, 9, 1)), t(Tensor.randn(rng, 9, 7), Tensor.randn(rng, 9, 1)));
+        assertEquals(List.of("matmul", "add", "relu", "matmul", "add", "mse"), g.ops());
+    }
+
+    @Test
+    void elementwiseOpsWithBroadcastingAndNumbersReplay() {
+        Rng rng = new Rng(4);
+        Tensor[] params = t(Tensor.randn(rng, 4, 6), Tensor.randn(rng, 6), Tensor.randn(rng, 4, 1));
+        Program p = v -> v[0].mul(v[1]).sub(v[2]).add(v[3]).mul(v[2]).neg().mul(0.75f).add(2f).sub(0.5f).relu()
+                .sub(v[1]).mean();
+        assertReplayMatchesEager(p, params, t(Tensor.randn(rng, 4, 6)), t(Tensor.randn(rng, 4, 6)));
+    }
+
+    @Test
+    void viewsAndReductionsReplay() {
+        Rng rng = new Rng(5);
+        Tensor[] params = t(Tensor.randn(rng, 3, 4), Tensor.randn(rng, 4));
+        Program p = v -> {
+            Var x = v[2].add(v[0]);                                     // [3, 4]
+            Var a = x.reshape(2, 6).t().unsqueeze(0).squeeze(0).sum(0); // [2]
+            Var b = x.slice(1, 1, 3).mean(0, true).squeeze();           // [2]
+            Var c = x.select(0, 2).slice(0, 0, 2).mul(v[1].slice(0, 2, 4)); // [2]
+            Var d = v[1].unsqueeze(0).expand(3, 4).transpose(0, 1).sum(0).slice(0, 0, 2); // [2]
+            return a.add(b).add(c).mul(d).sum().add(x.flatten().mean(0));
+        };
+        assertReplayMatchesEager(p, params, t(Tensor.randn(rng, 3, 4)), t(Tensor.randn(rng, 3, 4)));
+    }
+
+    @Test
+    void aValueReadByTwoOpsGetsBothContributions() {
+        Rng rng = new Rng(6);
+        Tensor[] params = t(Tensor.randn(rng, 5, 3));
+        Program p = v -> {
+            Var h = v[1].linear(v[0], null);
+            return h.mul(h).add(h.relu()).sum();
+        };
+        CapturedGraph g = assertReplayMatchesEager(p, params, t(Tensor.randn(rng, 2, 3)), t(Tensor.randn(rng, 2, 3)));
+        assertTrue(g.ops().contains("linear"), "a linear read by two ops is not fused: " + g.ops());
+    }
+
+    @Test
+    void aNonScalarOutputReplaysForward() {
+        Rng rng = new Rng(7);
+        Tensor[] params = t(Tensor.randn(rng, 4, 3), Tensor.randn(rng, 4));
+        Program p = v -> v[2].linear(v[0], v[1]).relu();
+        Tensor[] first = t(Tensor.randn(rng, 6, 3));
+        Tensor[] second = t(Tensor.randn(rng, 6, 3));
+        Tensor[] bufs = copies(first);
+        CapturedGraph.Capture c;
+        try (NoGrad ignored = NoGrad.enter()) {
+            c = CapturedGraph.capture(() -> p.apply(leaves(copies(params), bufs)));
+        }
+        assertTrue(c.replayable());
+        bufs[0].copyFrom(second[0]);
+        c.graph().forward();
+        Var eager = p.apply(leaves(copies(params), second));
+        assertSameBits(eager.value(), c.graph().output().value(), "output");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.graph().backward());
+        assertTrue(e.getMessage().contains("does not require grad"), e.getMessage());
+    }
+
+    @Test
+    void opsWithoutAReplayFormRefuseNamingTheOp() {
+        Var w = Var.param(Tensor.ones(3));
+        CapturedGraph.Capture pow = CapturedGraph.capture(() -> w.pow(3f).sum());
+        assertFalse(pow.replayable());
+        assertNull(pow.graph());
+        assertTrue(pow.refusal().startsWith("pow"), pow.refusal());
+        assertEquals(3f, pow.result().item(), "the eager result is still there");
+
+        Var logits = Var.param(Tensor.ones(2, 3));
+        CapturedGraph.Capture ints = CapturedGraph.capture(() -> Losses.crossEntropy(logits, new int[] {0, 2}));
+        assertFalse(ints.replayable());
+        assertTrue(ints.refusal().contains("int[]"), ints.refusal());
+
+        CapturedGraph.Capture custom = CapturedGraph.capture(() -> Var.custom("cube", w.value().pow(3f), new Var[] {w},
+                new Tensor[0], (g, sink) -> sink.add(0, g, false)).sum());
+        assertTrue(custom.refusal().startsWith("cube"), custom.refusal());
+
+        Var strided = Var.param(Tensor.ones(3, 4).t());
+        CapturedGraph.Capture copy = CapturedGraph.capture(() -> strided.reshape(12).sum());
+        assertTrue(copy.refusal().startsWith("reshape"), copy.refusal());
+    }
+
+    @Test
+    void capturesDoNotNestAndEndEvenWhenTheFunctionThrows() {
+        Var w = Var.param(Tensor.ones(2));
+        IllegalStateException nested = assertThrows(IllegalStateException.class,
+                () -> CapturedGraph.capture(() -> CapturedGraph.capture(() -> w.sum()).result()));
+        assertTrue(nested.getMessage().contains("do not nest"), nested.getMessage());
+        assertThrows(ArithmeticException.class, () -> CapturedGraph.capture(() -> {
+            throw new ArithmeticException("boom");
+        }));
+        assertTrue(CapturedGraph.capture(() -> w.sum()).replayable(), "a capture after a failed one works");
+    }
+
+    @Test
+    void backwardRestoresALeafGradientSomeoneReplaced() {
+        Tensor wt = Tensor.ones(2, 3);
+        Var w = Var.param(wt);
+        Var x = Var.constant(Tensor.ones(4, 3));
+        CapturedGraph g = CapturedGraph.capture(() -> x.linear(w, null).sum()).graph();
+        Tensor planned = wt.grad();
+        wt.setGrad(null);
+        g.forward();
+        g.backward();
+        assertSame(planned, wt.grad());
+        assertEquals(4f, wt.grad().get(1, 2));
+        assertEquals(List.of(w), g.parameters());
+        g.backward(true);
+        assertEquals(8f, wt.grad().get(1, 2), "backward(true) adds, as eager backward does");
+    }
+
+    @Test
+    void aWarmReplayOfAnMlpStepAllocatesNothing() {
+        Rng rng = new Rng(8);
+        Var w1 = Var.param(Tensor.randn(rng, 50, 784));
+        Var b1 = Var.param(Tensor.randn(rng, 50));
+        Var w2 = Var.param(Tensor.randn(rng, 10, 50));
+        Var b2 = Var.param(Tensor.randn(rng, 10));
+        Tensor x = Tensor.randn(rng, 64, 784);
+        Tensor y = labels(rng, 64, 10);
+        Var xv = Var.constant(x);
+        CapturedGraph g = CapturedGraph.capture(() -> Losses.crossEntropy(xv.linear(w1, b1).relu().linear(w2, b2), y)).graph();
+        // Until C2 compiles the kernels, the Vector API boxes every vector on the heap: measure
+        // rounds of 100 steps until one is clean (it takes a few thousand steps), or give up.
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long perStep = Long.MAX_VALUE;
+        for (int round = 0; round < 100 && perStep >= 64; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                g.forward();
+                g.backward();
+            }
+            perStep = (threads.getCurrentThreadAllocatedBytes() - before) / 100;
+        }
+        assertTrue(perStep < 64, "a replayed step allocated " + perStep + " bytes");
+    }
+}

@@ -1,0 +1,319 @@
+package dev.vectorgrad.core.internal;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fused kernels on the Vector API. Every loop runs whole vectors up to
+ * {@code species.loopBound(n)} and hands the rest to {@link ScalarFusedKernels}: no masked
+ * loads (slow without AVX-512). As in {@link VectorKernels}, no vector crosses a method call
+ * (a helper that C2 compiles on its own boxes every vector it is passed) and broadcasts sit
+ * inside the loops, so a run shorter than a vector creates no vector at all.
+ */
+final class VectorFusedKernels implements FusedKernels {
+
+    // A static final species is a JIT constant, which the intrinsics need (see VectorKernels).
+    private static final VectorSpecies<Float> species = VectorMatmul.S;
+    private static final int lanes = species.length();
+    /**
+     * Floats summed in float vectors before the partial sum moves to double: each of the four
+     * accumulators' lanes adds at most {@code BLOCK / (4 * lanes)} terms in float, so the
+     * squared error's relative rounding stays near that many float ulps whatever n is.
+     */
+    static final int BLOCK = 64 * lanes;
+
+    /** A vector's lanes stored for summing in lane order (reduceLanes(ADD)'s order is unspecified). */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[lanes]);
+
+    private final boolean fastFma;
+
+    VectorFusedKernels(VectorSpecies<Float> species, boolean fastFma) {
+        if (!species.equals(VectorFusedKernels.species)) {
+            throw new IllegalArgumentException("VectorFusedKernels: the species is fixed at start-up to "
+                    + VectorFusedKernels.species + " (vectorgrad.vectorBitSize), got " + species);
+        }
+        this.fastFma = fastFma;
+    }
+
+    // Trick: the epilogue of a matmul, one pass over each row of the product while it is still
+    // in cache, the bias row re-read from L1 for every row; bias + max(0) in one load/store.
+    @Override
+    public void biasRelu(float[] out, int outOff, int outRowStride, int rows, int cols,
+                         float[] bias, int biasOff, boolean relu) {
+        if (bias == null && !relu) {
+            return;
+        }
+        int bound = species.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = outOff + r * outRowStride;
+            int j = 0;
+            for (; j < bound; j += lanes) {
+                FloatVector v = FloatVector.fromArray(species, out, row + j);
+                if (bias != null) {
+                    v = v.add(FloatVector.fromArray(species, bias, biasOff + j));
+                }
+                if (relu) {
+                    v = v.lanewise(VectorOperators.MAX, 0f);
+                }
+                v.intoArray(out, row + j);
+            }
+            ScalarFusedKernels.biasReluRow(out, row + j, cols - j, bias, biasOff + j, relu);
+        }
+    }
+
+    // Trick: a compare and a blend (select) per vector, no multiply by a 0/1 mask, so the result
+    // equals the scalar select bit for bit, NaN and infinite gradients included.
+    @Override
+    public void reluBackward(float[] gradOut, int gradOutOff, float[] output, int outputOff,
+                             float[] gradIn, int gradInOff, int n, boolean accumulate) {
+        int i = 0;
+        int bound = species.loopBound(n);
+        for (; i < bound; i += lanes) {
+            FloatVector g = FloatVector.fromArray(species, gradOut, gradOutOff + i);
+            VectorMask<Float> on = FloatVector.fromArray(species, output, outputOff + i)
+                    .compare(VectorOperators.GT, 0f);
+            FloatVector r = FloatVector.zero(species).blend(g, on);
+            if (accumulate) {
+                r = FloatVector.fromArray(species, gradIn, gradInOff + i).add(r);
+            }
+            r.intoArray(gradIn, gradInOff + i);
+        }
+        ScalarFusedKernels.INSTANCE.reluBackward(gradOut, gradOutOff + i, output, outputOff + i,
+                gradIn, gradInOff + i, n - i, accumulate);
+    }
+
+    // Trick: register blocking across columns: four vectors of column sums stay in registers
+    // while the rows stream past, so each element is loaded once and each column is still
+    // summed in row order from 0 (the scalar twin's bits exactly).
+    @Override
+    public void columnSums(float[] src, int srcOff, int srcRowStride, int rows, int cols,
+                           float[] dst, int dstOff, boolean accumulate) {
+        int j = 0;
+        int bound4 = cols - cols % (4 * lanes);
+        for (; j < bound4; j += 4 * lanes) {
+            FloatVector s0 = FloatVector.zero(species);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int i = 0; i < rows; i++) {
+                int at = srcOff + i * srcRowStride + j;
+                s0 = s0.add(FloatVector.fromArray(species, src, at));
+                s1 = s1.add(FloatVector.fromArray(species, src, at + lanes));
+                s2 = s2.add(FloatVector.fromArray(species, src, at + 2 * lanes));
+                s3 = s3.add(FloatVector.fromArray(species, src, at + 3 * lanes));
+            }
+            if (accumulate) {
+                s0 = FloatVector.fromArray(species, dst, dstOff + j).add(s0);
+                s1 = FloatVector.fromArray(species, dst, dstOff + j + lanes).add(s1);
+                s2 = FloatVector.fromArray(species, dst, dstOff + j + 2 * lanes).add(s2);
+                s3 = FloatVector.fromArray(species, dst, dstOff + j + 3 * lanes).add(s3);
+            }
+            s0.intoArray(dst, dstOff + j);
+            s1.intoArray(dst, dstOff + j + lanes);
+            s2.intoArray(dst, dstOff + j + 2 * lanes);
+            s3.intoArray(dst, dstOff + j + 3 * lanes);
+        }
+        int bound = species.loopBound(cols);
+        for (; j < bound; j += lanes) {
+            FloatVector s = FloatVector.zero(species);
+            for (int i = 0; i < rows; i++) {
+                s = s.add(FloatVector.fromArray(species, src, srcOff + i * srcRowStride + j));
+            }
+            if (accumulate) {
+                s = FloatVector.fromArray(species, dst, dstOff + j).add(s);
+            }
+            s.intoArray(dst, dstOff + j);
+        }
+        ScalarFusedKernels.INSTANCE.columnSums(src, srcOff + j, srcRowStride, rows, cols - j,
+                dst, dstOff + j, accumulate);
+    }
+
+    // Trick: four independent accumulators per row hide the add latency; the lanes are then
+    // summed in lane order, so the bits do not depend on whether C2 has compiled the method.
+    @Override
+    public void rowSums(float[] src, int srcOff, int srcRowStride, int rows, int cols,
+                        float[] dst, int dstOff, boolean accumulate) {
+        float[] buf = cols >= lanes ? LANES.get() : null;
+        int bound4 = cols - cols % (4 * lanes);
+        int bound = species.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = srcOff + r * srcRowStride;
+            float s = 0f;
+            int j = 0;
+            if (bound > 0) {
+                FloatVector a0 = FloatVector.zero(species);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                for (; j < bound4; j += 4 * lanes) {
+                    a0 = a0.add(FloatVector.fromArray(species, src, row + j));
+                    a1 = a1.add(FloatVector.fromArray(species, src, row + j + lanes));
+                    a2 = a2.add(FloatVector.fromArray(species, src, row + j + 2 * lanes));
+                    a3 = a3.add(FloatVector.fromArray(species, src, row + j + 3 * lanes));
+                }
+                for (; j < bound; j += lanes) {
+                    a0 = a0.add(FloatVector.fromArray(species, src, row + j));
+                }
+                a0.add(a1).add(a2.add(a3)).intoArray(buf, 0);
+                for (int l = 0; l < lanes; l++) {
+                    s += buf[l];
+                }
+            }
+            s += ScalarFusedKernels.sum(src, row + j, cols - j);
+            dst[dstOff + r] = accumulate ? dst[dstOff + r] + s : s;
+        }
+    }
+
+    // Trick: three passes over a row that stays in L1 (max, sum of exponentials, gradient);
+    // when the gradient is overwritten, the second pass parks each exponential in the gradient
+    // row and the third only scales it, so exp runs once per logit instead of twice.
+    @Override
+    public double softmaxCrossEntropyRow(float[] logits, int off, int c, int target,
+                                         float[] grad, int gradOff, float scale, boolean accumulate) {
+        int bound = species.loopBound(c);
+        float max = Float.NEGATIVE_INFINITY;
+        int j = 0;
+        if (bound > 0) {
+            FloatVector m = FloatVector.fromArray(species, logits, off);
+            for (j = lanes; j < bound; j += lanes) {
+                m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(species, logits, off + j));
+            }
+            max = m.reduceLanes(VectorOperators.MAX); // order-free, unlike a sum
+        }
+        max = ScalarFusedKernels.max(logits, off + j, c - j, max);
+
+        boolean park = grad != null && !accumulate;
+        double sum = 0;
+        j = 0;
+        if (bound > 0) {
+            FloatVector s = FloatVector.zero(species);
+            float[] buf = LANES.get();
+            for (; j < bound; j += lanes) {
+                FloatVector e = FloatVector.fromArray(species, logits, off + j)
+                        .sub(FloatVector.broadcast(species, max))
+                        .lanewise(VectorOperators.EXP);
+                if (park) {
+                    e.intoArray(grad, gradOff + j);
+                }
+                s = s.add(e);
+                if ((j + lanes) % BLOCK == 0 || j + lanes >= bound) {
+                    s.intoArray(buf, 0);
+                    for (int l = 0; l < lanes; l++) {
+                        sum += buf[l];
+                    }
+                    s = FloatVector.zero(species);
+                }
+            }
+        }
+        if (park) {
+            for (int t = j; t < c; t++) {
+                grad[gradOff + t] = (float) Math.exp(logits[off + t] - max);
+            }
+        }
+        sum += ScalarFusedKernels.expSum(logits, off + j, c - j, max);
+
+        if (grad != null) {
+            float invSum = (float) (1.0 / sum);
+            j = 0;
+            for (; j < bound; j += lanes) {
+                FloatVector e = park
+                        ? FloatVector.fromArray(species, grad, gradOff + j)
+                        : FloatVector.fromArray(species, logits, off + j)
+                                .sub(FloatVector.broadcast(species, max))
+                                .lanewise(VectorOperators.EXP);
+                FloatVector g = e.mul(invSum).mul(scale);
+                if (accumulate) {
+                    g = FloatVector.fromArray(species, grad, gradOff + j).add(g);
+                }
+                g.intoArray(grad, gradOff + j);
+            }
+            if (park) {
+                for (int t = j; t < c; t++) {
+                    grad[gradOff + t] = grad[gradOff + t] * invSum * scale;
+                }
+            } else {
+                ScalarFusedKernels.softmaxGrad(logits, off + j, c - j, max, invSum, grad, gradOff + j,
+                        scale, accumulate);
+            }
+            ScalarFusedKernels.correctTarget(grad, gradOff + target, scale);
+        }
+        return Math.log(sum) - ((double) logits[off + target] - max);
+    }
+
+    // Trick: one pass computes the difference once for both the loss and the gradient; squares
+    // go into four float accumulators (FMA) that move to a double every BLOCK floats, so the
+    // sum is nearly as accurate as the scalar twin's double loop at float-vector speed.
+    @Override
+    public double squaredError(float[] input, int inputOff, float[] target, int targetOff, int n,
+                               float[] grad, int gradOff, float scale, boolean accumulate) {
+        double total = 0;
+        int i = 0;
+        int bound4 = n - n % (4 * lanes);
+        if (bound4 > 0) {
+            float[] buf = LANES.get();
+            while (i < bound4) {
+                int end = Math.min(bound4, i + BLOCK);
+                FloatVector a0 = FloatVector.zero(species);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                for (; i < end; i += 4 * lanes) {
+                    FloatVector d0 = FloatVector.fromArray(species, input, inputOff + i)
+                            .sub(FloatVector.fromArray(species, target, targetOff + i));
+                    // Without hardware FMA, fma() is emulated per lane, far slower than mul+add.
+                    a0 = fastFma ? d0.fma(d0, a0) : d0.mul(d0).add(a0);
+                    if (grad != null) {
+                        FloatVector g = d0.mul(scale);
+                        if (accumulate) {
+                            g = FloatVector.fromArray(species, grad, gradOff + i).add(g);
+                        }
+                        g.intoArray(grad, gradOff + i);
+                    }
+                    FloatVector d1 = FloatVector.fromArray(species, input, inputOff + i + lanes)
+                            .sub(FloatVector.fromArray(species, target, targetOff + i + lanes));
+                    a1 = fastFma ? d1.fma(d1, a1) : d1.mul(d1).add(a1);
+                    if (grad != null) {
+                        FloatVector g = d1.mul(scale);
+                        if (accumulate) {
+                            g = FloatVector.fromArray(species, grad, gradOff + i + lanes).add(g);
+                        }
+                        g.intoArray(grad, gradOff + i + lanes);
+                    }
+                    FloatVector d2 = FloatVector.fromArray(species, input, inputOff + i + 2 * lanes)
+                            .sub(FloatVector.fromArray(species, target, targetOff + i + 2 * lanes));
+                    a2 = fastFma ? d2.fma(d2, a2) : d2.mul(d2).add(a2);
+                    if (grad != null) {
+                        FloatVector g = d2.mul(scale);
+                        if (accumulate) {
+                            g = FloatVector.fromArray(species, grad, gradOff + i + 2 * lanes).add(g);
+                        }
+                        g.intoArray(grad, gradOff + i + 2 * lanes);
+                    }
+                    FloatVector d3 = FloatVector.fromArray(species, input, inputOff + i + 3 * lanes)
+                            .sub(FloatVector.fromArray(species, target, targetOff + i + 3 * lanes));
+                    a3 = fastFma ? d3.fma(d3, a3) : d3.mul(d3).add(a3);
+                    if (grad != null) {
+                        FloatVector g = d3.mul(scale);
+                        if (accumulate) {
+                            g = FloatVector.fromArray(species, grad, gradOff + i + 3 * lanes).add(g);
+                        }
+                        g.intoArray(grad, gradOff + i + 3 * lanes);
+                    }
+                }
+                a0.add(a1).add(a2.add(a3)).intoArray(buf, 0);
+                for (int l = 0; l < lanes; l++) {
+                    total += buf[l];
+                }
+            }
+        }
+        return total + ScalarFusedKernels.INSTANCE.squaredError(input, inputOff + i, target, targetOff + i, n - i,
+                grad, gradOff + i, scale, accumulate);
+    }
+
+    @Override
+    public String describe() {
+        return "Vector API fused kernels, " + species.vectorBitSize() + " bits";
+    }
+}

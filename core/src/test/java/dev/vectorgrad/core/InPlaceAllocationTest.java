@@ -1,0 +1,90 @@
+package dev.vectorgrad.core;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-place operations an optimiser step and a training loop run on contiguous tensors
+ * allocate nothing once compiled, whatever else has been run before.
+ */
+class InPlaceAllocationTest {
+
+    /** The MLP's shapes, a 0-d and a 1-element tensor, an empty one and a row slice (contiguous, offset). */
+    private static List<Tensor> targets() {
+        Rng rng = new Rng(7);
+        return List.of(
+                Tensor.randn(rng, 50, 784),
+                Tensor.randn(rng, 64, 50),
+                Tensor.randn(rng, 10),
+                Tensor.scalar(3f),
+                Tensor.ones(1),
+                Tensor.zeros(0, 5),
+                Tensor.randn(rng, 10, 50).slice(0, 3, 7));
+    }
+
+    /**
+     * Runs every elementwise op on vectors first. A shared helper in the vector kernels was once
+     * compiled on its own after many ops had used it, then no longer inlined, and from then on
+     * boxed every vector: the in-place ops allocated only after such a warm-up.
+     */
+    @BeforeAll
+    static void polluteProfiles() {
+        Tensor a = Tensor.randn(new Rng(1), 40, 100);
+        Tensor b = Tensor.randn(new Rng(2), 40, 100);
+        for (int i = 0; i < 2_000; i++) {
+            a.add(b).sub(b).mul(b).div(b.abs().add(1f)).maximum(b).minimum(a).gt(b).ge(a).lt(b).le(a).eq(b).ne(a);
+            a.mul(2f).add(1f).sub(3f).div(4f).rsub(1f).rdiv(2f).clampMin(0f).clampMax(1f);
+            a.neg().abs().exp().sqrt().log().relu();
+            b.addScaledInPlace(-1e-6f, a);
+        }
+    }
+
+    private interface InPlace {
+        void run(Tensor target, Tensor other);
+    }
+
+    private static void check(String name, InPlace op) {
+        for (Tensor t : targets()) {
+            Tensor other = Tensor.randn(new Rng(3), t.shape()).mul(1e-3f).add(1f);
+            AllocationMeter.assertAllocationFree(name + " on " + t.describe(), () -> op.run(t, other));
+        }
+    }
+
+    @Test
+    void mulByScalar() {
+        // Factors around 1 keep the values finite over every call.
+        check("mulInPlace(float)", (t, o) -> t.mulInPlace(0.9999f));
+    }
+
+    @Test
+    void mulByTensorOfTheSameShape() {
+        check("mulInPlace(Tensor)", Tensor::mulInPlace);
+    }
+
+    @Test
+    void add() {
+        check("addInPlace", Tensor::addInPlace);
+    }
+
+    @Test
+    void addScaled() {
+        check("addScaledInPlace", (t, o) -> t.addScaledInPlace(-1e-4f, o));
+    }
+
+    @Test
+    void fill() {
+        check("fillInPlace", (t, o) -> t.fillInPlace(0.5f));
+    }
+
+    @Test
+    void zero() {
+        check("zeroInPlace", (t, o) -> t.zeroInPlace());
+    }
+
+    @Test
+    void copy() {
+        check("copyFrom", Tensor::copyFrom);
+    }
+}
