@@ -7,6 +7,10 @@
  */
 module dev.vectorgrad.bench {
     requires dev.vectorgrad.core;
+    requires dev.vectorgrad.nn;
+    requires dev.vectorgrad.data;
+    requires java.management;
+    requires jdk.management;
     requires jmh.core;
     requires org.bytedeco.javacpp;
     requires org.bytedeco.openblas;

@@ -12,7 +12,6 @@ import dev.vectorgrad.data.Kind;
 import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.idx.Idx;
 import dev.vectorgrad.data.idx.IdxArray;
-import dev.vectorgrad.examples.train.MlpTrainerContender;
 
 /**
  * Epochs of MLP training on the 60,000 Fashion-MNIST training images, the contenders taking turns
@@ -21,9 +20,8 @@ import dev.vectorgrad.examples.train.MlpTrainerContender;
  * step once warm: by the training thread, and by every thread of the JVM.
  *
  * <p>Usage: {@code TrainEpochs <hidden> <batch> <rounds> <contender,...>} with contenders
- * {@code mlptrainer} (the examples' hand-written trainer), {@code trainstep} (vectorgrad-nn's
- * captured step), {@code eager} (vectorgrad-nn's eager autograd loop); the first is the
- * reference of every ratio. The data come from the data module's search order (the Debian package
+ * {@code trainstep} (vectorgrad-nn's captured step) and {@code eager} (vectorgrad-nn's eager
+ * autograd loop); the first is the reference of every ratio. The data come from the data module's search order (the Debian package
  * {@code dataset-fashion-mnist}, the cache, a download).
  */
 public final class TrainEpochs {
@@ -40,7 +38,7 @@ public final class TrainEpochs {
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 4) {
-            System.err.println("usage: TrainEpochs <hidden> <batch> <rounds> <mlptrainer|trainstep|eager,...>");
+            System.err.println("usage: TrainEpochs <hidden> <batch> <rounds> <trainstep|eager,...>");
             System.exit(2);
         }
         int hidden = Integer.parseInt(args[0]);
@@ -68,11 +66,10 @@ public final class TrainEpochs {
         List<EpochTrainer> trainers = new ArrayList<>();
         for (String n : names) {
             trainers.add(switch (n) {
-                case "mlptrainer" -> new MlpTrainerContender(pixels, labels, hidden, batch, mean, std, 42);
                 case "trainstep" -> new PublicApiTrainer(true, dataset, hidden, batch, mean, std, 42);
                 case "eager" -> new PublicApiTrainer(false, dataset, hidden, batch, mean, std, 42);
                 default -> throw new IllegalArgumentException("TrainEpochs: unknown contender '" + n
-                        + "': expected mlptrainer, trainstep or eager");
+                        + "': expected trainstep or eager");
             });
         }
         com.sun.management.ThreadMXBean threads =
