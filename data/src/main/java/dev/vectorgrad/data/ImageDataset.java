@@ -238,6 +238,13 @@ public final class ImageDataset implements Dataset {
         return row(index);
     }
 
+    private void checkDest(float[] dest, int offset) {
+        if (offset < 0 || offset > dest.length - sampleSize) {
+            throw new IndexOutOfBoundsException(name + ": copyFeatures: " + sampleSize + " floats at offset " + offset
+                    + " do not fit a buffer of " + dest.length);
+        }
+    }
+
     /** @return the name given (for a subset, the name it was given) */
     public String name() {
         return name;
@@ -278,12 +285,14 @@ public final class ImageDataset implements Dataset {
 
     @Override
     public float label(int index) {
-        return labels[row(index)];
+        return labels[checkedRow(index, "label")];
     }
 
     @Override
     public void copyFeatures(int index, float[] dest, int offset) {
-        int src = row(index) * sampleSize;
+        // One comparison per sample, so that a wrong index is named here, not deep in a loop.
+        int src = checkedRow(index, "copyFeatures") * sampleSize;
+        checkDest(dest, offset);
         if (bytePixels != null) {
             byte[] px = bytePixels;
             for (int j = 0; j < sampleSize; j++) {
@@ -302,7 +311,8 @@ public final class ImageDataset implements Dataset {
      */
     @Override
     public void copyFeatures(int index, float[] dest, int offset, float mean, float invStd) {
-        int src = row(index) * sampleSize;
+        int src = checkedRow(index, "copyFeatures") * sampleSize;
+        checkDest(dest, offset);
         if (bytePixels != null) {
             byte[] px = bytePixels;
             float scale = invStd / 255f;

@@ -147,6 +147,11 @@ class ImageDatasetTest {
         assertTrue(e.getMessage().contains("sample 5 outside [0, 5)"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> all.subset(new int[] {-1}));
         assertThrows(IndexOutOfBoundsException.class, () -> s.classIndex(5));
+        assertThrows(IndexOutOfBoundsException.class, () -> s.label(-1));
+        e = assertThrows(IndexOutOfBoundsException.class, () -> s.copyFeatures(5, new float[5], 0));
+        assertTrue(e.getMessage().contains("copyFeatures: sample 5 outside [0, 5)"), e.getMessage());
+        e = assertThrows(IndexOutOfBoundsException.class, () -> s.copyFeatures(0, new float[9], 5, 0f, 1f));
+        assertEquals("some: copyFeatures: 5 floats at offset 5 do not fit a buffer of 9", e.getMessage());
     }
 
     /** The oracle: two passes in double over the floats copyFeatures gives. */
