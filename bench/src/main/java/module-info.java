@@ -10,7 +10,7 @@ module dev.vectorgrad.bench {
     requires dev.vectorgrad.autograd;
     requires dev.vectorgrad.nn;
     requires dev.vectorgrad.data;
-    requires dev.vectorgrad.examples;
+    requires java.management;
     requires jdk.management;
     requires jmh.core;
     requires org.bytedeco.javacpp;

@@ -8,6 +8,4 @@ module dev.vectorgrad.examples {
     requires jdk.management;
 
     exports dev.vectorgrad.examples;
-    // The hand-written trainer, measured by the bench module until it is deleted.
-    exports dev.vectorgrad.examples.train to dev.vectorgrad.bench;
 }

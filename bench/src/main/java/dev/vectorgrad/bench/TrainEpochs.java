@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.vectorgrad.data.ImageDataset;
 import dev.vectorgrad.data.Kind;
 import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.idx.Idx;
 import dev.vectorgrad.data.idx.IdxArray;
-import dev.vectorgrad.examples.train.MlpTrainerContender;
 
 /**
  * Epochs of MLP training on the 60,000 Fashion-MNIST training images, the contenders taking turns
@@ -21,10 +21,10 @@ import dev.vectorgrad.examples.train.MlpTrainerContender;
  * step once warm: by the training thread, and by every thread of the JVM.
  *
  * <p>Usage: {@code TrainEpochs <hidden> <batch> <rounds> <contender,...>} with contenders
- * {@code mlptrainer} (the examples' hand-written trainer), {@code trainstep} (vectorgrad-nn's
- * captured step), {@code eager} (vectorgrad-nn's eager autograd loop); the first is the
- * reference of every ratio. The data come from the data module's search order (the Debian package
- * {@code dataset-fashion-mnist}, the cache, a download).
+ * {@code trainstep} (vectorgrad-nn's captured step) and {@code eager} (vectorgrad-nn's eager
+ * autograd loop); the first is the reference of every ratio. (The examples' hand-written trainer
+ * was a third until it was deleted: see bench/README.md.) The data come from the data module's
+ * search order (the Debian package {@code dataset-fashion-mnist}, the cache, a download).
  */
 public final class TrainEpochs {
 
@@ -40,7 +40,7 @@ public final class TrainEpochs {
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 4) {
-            System.err.println("usage: TrainEpochs <hidden> <batch> <rounds> <mlptrainer|trainstep|eager,...>");
+            System.err.println("usage: TrainEpochs <hidden> <batch> <rounds> <trainstep|eager,...>");
             System.exit(2);
         }
         int hidden = Integer.parseInt(args[0]);
@@ -51,28 +51,23 @@ public final class TrainEpochs {
         Path folder = MnistDatasets.resolve(Kind.FASHION_MNIST, MnistDatasets.Options.defaults()).folder();
         IdxArray x = Idx.readImageBytes(find(folder, "train-images-idx3-ubyte"));
         IdxArray y = Idx.readLabelBytes(find(folder, "train-labels-idx1-ubyte"));
-        byte[] pixels = x.data();
-        byte[] labels = y.data();
-        int features = pixels.length / labels.length;
-        double sum = 0;
-        double sumSq = 0;
-        for (byte p : pixels) {
-            double v = (p & 0xff) / 255.0;
-            sum += v;
-            sumSq += v * v;
+        int n = x.header().size(0);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = y.data()[i] & 0xff;
         }
-        float mean = (float) (sum / pixels.length);
-        float std = (float) Math.sqrt(sumSq / pixels.length - (double) mean * mean);
-        ByteImages dataset = new ByteImages(pixels, labels, features);
+        ImageDataset dataset = ImageDataset.ofBytes("Fashion-MNIST train", new int[] {x.data().length / n}, x.data(), labels);
+        ImageDataset.MeanStd norm = dataset.meanAndStd();
+        float mean = norm.mean();
+        float std = norm.std();
 
         List<EpochTrainer> trainers = new ArrayList<>();
-        for (String n : names) {
-            trainers.add(switch (n) {
-                case "mlptrainer" -> handWritten(new MlpTrainerContender(pixels, labels, hidden, batch, mean, std, 42));
+        for (String c : names) {
+            trainers.add(switch (c) {
                 case "trainstep" -> new PublicApiTrainer(true, dataset, hidden, batch, mean, std, 42);
                 case "eager" -> new PublicApiTrainer(false, dataset, hidden, batch, mean, std, 42);
-                default -> throw new IllegalArgumentException("TrainEpochs: unknown contender '" + n
-                        + "': expected mlptrainer, trainstep or eager");
+                default -> throw new IllegalArgumentException("TrainEpochs: unknown contender '" + c
+                        + "': expected trainstep or eager");
             });
         }
         com.sun.management.ThreadMXBean threads =
@@ -82,7 +77,7 @@ public final class TrainEpochs {
         double[][] allBytes = new double[trainers.size()][rounds];
         double[][] loss = new double[trainers.size()][rounds];
         System.err.printf(Locale.ROOT, "784-%d-10, batch %d, %d images, %d rounds after one warm-up round%n",
-                hidden, batch, labels.length, rounds);
+                hidden, batch, n, rounds);
         for (int round = -1; round < rounds; round++) {
             for (int i = 0; i < trainers.size(); i++) {
                 EpochTrainer t = trainers.get(i);
@@ -109,25 +104,6 @@ public final class TrainEpochs {
             series.add(new Series(trainers.get(i).name(), secs[i], bytes[i], allBytes[i], loss[i]));
         }
         System.out.print(table(hidden, batch, series));
-    }
-
-    private static EpochTrainer handWritten(MlpTrainerContender c) {
-        return new EpochTrainer() {
-            @Override
-            public String name() {
-                return "MlpTrainer (hand-written)";
-            }
-
-            @Override
-            public int epoch() {
-                return c.epoch();
-            }
-
-            @Override
-            public double lastLoss() {
-                return c.lastLoss();
-            }
-        };
     }
 
     private static long sum(long[] values) {

@@ -12,7 +12,12 @@ import java.util.NoSuchElementException;
  * {@code seed} and {@code e} alone, so runs repeat exactly. Batches are gathered into two
  * buffers allocated once; the last, partial batch is a smaller view of the same buffers
  * unless {@link Builder#dropLast(boolean)} drops it. Optional normalisation maps each feature
- * {@code v} to {@code (v - mean) / std} while gathering.
+ * {@code v} to {@code (v - mean) / std} while gathering, in the same pass as the copy where the
+ * dataset can ({@link Dataset#copyFeatures(int, float[], int, float, float)}).
+ *
+ * <p>Once an epoch has started, a full batch allocates nothing: every full batch is the same
+ * {@link Batch} over the same buffers (and the same indices array), refilled. Only the last,
+ * partial batch of an epoch is a new object.
  *
  * <p>Not thread-safe, and one iteration at a time: starting a new one invalidates the
  * batches of the previous one.
@@ -33,6 +38,8 @@ public final class DataLoader implements Iterable<Batch> {
     private final Tensor fullY;
     private final int[] order;
     private final int[] zeroIndex;
+    private final int[] indexBuf;
+    private final Batch fullBatch;
     private int epoch;
 
     private DataLoader(Builder b) {
@@ -55,6 +62,8 @@ public final class DataLoader implements Iterable<Batch> {
         this.fullY = Tensor.wrap(yBuf, cap);
         this.order = new int[dataset.size()];
         this.zeroIndex = new int[xShape.length];
+        this.indexBuf = new int[cap];
+        this.fullBatch = new Batch(fullX, fullY, cap, indexBuf);
     }
 
     /**
@@ -180,16 +189,16 @@ public final class DataLoader implements Iterable<Batch> {
                     throw new NoSuchElementException("DataLoader: epoch finished");
                 }
                 int m = Math.min(batchSize, end - next);
+                boolean normalise = mean != 0f || std != 1f;
+                float invStd = 1f / std;
                 for (int i = 0; i < m; i++) {
                     int idx = order[next + i];
-                    dataset.copyFeatures(idx, xBuf, i * sampleSize);
-                    yBuf[i] = dataset.label(idx);
-                }
-                if (mean != 0f || std != 1f) {
-                    float inv = 1f / std;
-                    for (int i = 0, n = m * sampleSize; i < n; i++) {
-                        xBuf[i] = (xBuf[i] - mean) * inv;
+                    if (normalise) {
+                        dataset.copyFeatures(idx, xBuf, i * sampleSize, mean, invStd);
+                    } else {
+                        dataset.copyFeatures(idx, xBuf, i * sampleSize);
                     }
+                    yBuf[i] = dataset.label(idx);
                 }
                 // The buffers were written through their arrays, which Tensor cannot see: rewrite
                 // one element through the API so the version counter records the change, and a
@@ -198,11 +207,12 @@ public final class DataLoader implements Iterable<Batch> {
                     fullX.set(xBuf[0], zeroIndex);
                 }
                 fullY.set(yBuf[0], 0);
-                int[] idx = Arrays.copyOfRange(order, next, next + m);
+                System.arraycopy(order, next, indexBuf, 0, m);
                 next += m;
-                Tensor x = m == fullY.size(0) ? fullX : fullX.slice(0, 0, m);
-                Tensor y = m == fullY.size(0) ? fullY : fullY.slice(0, 0, m);
-                return new Batch(x, y, m, idx);
+                if (m == fullBatch.size()) {
+                    return fullBatch;
+                }
+                return new Batch(fullX.slice(0, 0, m), fullY.slice(0, 0, m), m, Arrays.copyOf(indexBuf, m));
             }
         };
     }

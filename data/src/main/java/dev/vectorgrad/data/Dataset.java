@@ -30,6 +30,25 @@ public interface Dataset {
     void copyFeatures(int index, float[] dest, int offset);
 
     /**
+     * Copies sample {@code index}'s features normalised, each value {@code v} written as
+     * {@code (v - mean) * invStd}: what a {@link DataLoader} with
+     * {@link DataLoader.Builder#normalize} gathers. This default copies, then rescales in a second
+     * pass; a dataset that can do both in one pass (bytes to normalised floats) overrides it.
+     *
+     * @param index sample index in {@code [0, size())}
+     * @param dest the buffer to fill
+     * @param offset where to start writing; {@link #sampleSize()} floats are written
+     * @param mean subtracted from every feature
+     * @param invStd one over the standard deviation, multiplied in after the subtraction
+     */
+    default void copyFeatures(int index, float[] dest, int offset, float mean, float invStd) {
+        copyFeatures(index, dest, offset);
+        for (int j = offset, end = offset + sampleSize(); j < end; j++) {
+            dest[j] = (dest[j] - mean) * invStd;
+        }
+    }
+
+    /**
      * @param index sample index in {@code [0, size())}
      * @return the sample's class label
      */

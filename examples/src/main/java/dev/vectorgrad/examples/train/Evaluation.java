@@ -1,56 +1,48 @@
 package dev.vectorgrad.examples.train;
 
+import dev.vectorgrad.data.Batch;
+import dev.vectorgrad.data.DataLoader;
+import dev.vectorgrad.data.ImageDataset;
+import dev.vectorgrad.nn.TrainStep;
+import dev.vectorgrad.nn.metrics.ConfusionMatrix;
+
 /**
- * Loss, accuracy and confusion matrix of an {@link Mlp} over a set of images, computed in
- * batches through one reusable workspace.
+ * Loss, accuracy and confusion matrix of a model over a set of images, in batches of
+ * {@link #BATCH} through {@link TrainStep#evaluate} (no gradients, no update).
  *
- * @param loss mean cross-entropy
+ * @param loss mean cross-entropy per image
  * @param accuracy fraction classified right
- * @param confusion {@code confusion[truth][predicted]} counts
+ * @param confusion the counts of (true, predicted) classes
  */
-public record Evaluation(double loss, double accuracy, long[][] confusion) {
+record Evaluation(double loss, double accuracy, ConfusionMatrix confusion) {
 
     static final int BATCH = 1000;
 
-    static Evaluation run(MlpTrainer trainer, MlpWorkspace ws, ImageData data, int[] indices, int from, int to,
-                          float mean, float invStd, int classes) {
-        long[][] confusion = new long[classes][classes];
-        double lossSum = 0;
-        long right = 0;
-        int features = data.features();
-        int rows = ws.rows;
-        for (int start = from; start < to; start += rows) {
-            int n = Math.min(rows, to - start);
-            for (int r = 0; r < n; r++) {
-                int i = indices[start + r];
-                data.copyNormalised(i, ws.act[0], r * features, mean, invStd);
-                ws.labels[r] = data.label(i);
-            }
-            // A short last batch: repeat its first row to fill the workspace, and count only n rows.
-            for (int r = n; r < rows; r++) {
-                System.arraycopy(ws.act[0], 0, ws.act[0], r * features, features);
-                ws.labels[r] = ws.labels[0];
-            }
-            trainer.forward(ws);
-            double batchLoss = trainer.crossEntropy(ws, false);
-            double firstRowLoss = n < rows ? rowLoss(trainer, ws) : 0;
-            lossSum += batchLoss * rows - firstRowLoss * (rows - n);
-            for (int r = 0; r < n; r++) {
-                int p = trainer.predicted(ws, r);
-                int y = ws.labels[r];
-                if (p == y) {
-                    right++;
-                }
-                confusion[y][p]++;
-            }
-        }
-        int count = to - from;
-        return new Evaluation(count == 0 ? Double.NaN : lossSum / count, count == 0 ? Double.NaN : (double) right / count,
-                confusion);
+    /**
+     * @param data the images to score, in order
+     * @param norm the normalisation the model was trained with
+     * @return a loader of batches of {@link #BATCH}, reusable for every evaluation of {@code data}
+     */
+    static DataLoader loader(ImageDataset data, ImageDataset.MeanStd norm) {
+        return DataLoader.builder(data, BATCH).normalize(norm.mean(), norm.std()).build();
     }
 
-    /** Cross-entropy of row 0 alone (the row a short batch was padded with). */
-    private static double rowLoss(MlpTrainer trainer, MlpWorkspace ws) {
-        return trainer.rowCrossEntropy(ws, 0);
+    /**
+     * @param step the model's step; only its {@link TrainStep#evaluate} is used
+     * @param loader the images, at least one
+     * @param classes the model's number of outputs
+     * @return what the model scores on them
+     */
+    static Evaluation run(TrainStep step, DataLoader loader, int classes) {
+        ConfusionMatrix cm = new ConfusionMatrix(classes);
+        double lossSum = 0;
+        long count = 0;
+        for (Batch b : loader) {
+            float loss = step.evaluate(b.x(), b.y());
+            cm.add(step.lastOutput(), b.y());
+            lossSum += (double) loss * b.size();
+            count += b.size();
+        }
+        return new Evaluation(lossSum / count, cm.accuracy(), cm);
     }
 }

