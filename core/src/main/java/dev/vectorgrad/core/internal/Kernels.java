@@ -40,6 +40,9 @@ public final class Kernels {
     /** The fused optimiser updates behind {@code dev.vectorgrad.core.Updates}. */
     public static final UpdateKernels UPDATES;
 
+    /** Unsigned bytes into floats, behind {@code dev.vectorgrad.core.UnsignedBytes}. */
+    public static final ByteKernels BYTES;
+
     static {
         VectorSpecies<Float> species = chooseSpecies();
         VECTOR_BIT_SIZE = species == null ? 0 : species.vectorBitSize();
@@ -48,11 +51,14 @@ public final class Kernels {
             MATMUL = ScalarMatmul.INSTANCE;
             FUSED = ScalarFusedKernels.INSTANCE;
             UPDATES = ScalarUpdateKernels.INSTANCE;
+            BYTES = ScalarByteKernels.INSTANCE;
         } else {
             ELEMENTWISE = new VectorKernels(species, FAST_FMA);
             MATMUL = VectorMatmul.create(Parallel.shared());
             FUSED = new VectorFusedKernels(species, FAST_FMA);
             UPDATES = new VectorUpdateKernels(species);
+            // Byte vectors start at 64 bits: a quarter of the float width must be at least that.
+            BYTES = species.length() >= 8 ? new VectorByteKernels() : ScalarByteKernels.INSTANCE;
         }
         System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
                 "vectorgrad kernels: {0}; {1}; {2}", ELEMENTWISE.describe(), MATMUL.describe(), FUSED.describe());
