@@ -1,6 +1,7 @@
 package dev.vectorgrad.data;
 
 import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.core.UnsignedBytes;
 import dev.vectorgrad.data.idx.IdxArray;
 import dev.vectorgrad.data.idx.IdxCache;
 import dev.vectorgrad.data.npm.DigitImages;
@@ -306,20 +307,16 @@ public final class ImageDataset implements Dataset {
     /**
      * {@inheritDoc}
      *
-     * <p>Byte pixels go through one fused multiply-add each, {@code b * (invStd / 255) - mean * invStd},
-     * which may differ from the two-step formula in the last bit.
+     * <p>Byte pixels go through one product and one sum each, {@code b * (invStd / 255) - mean * invStd}
+     * (on the SIMD kernels, {@link UnsignedBytes#toFloats}), which may differ from
+     * {@code (b / 255 - mean) * invStd} in the last bit.
      */
     @Override
     public void copyFeatures(int index, float[] dest, int offset, float mean, float invStd) {
         int src = checkedRow(index, "copyFeatures") * sampleSize;
         checkDest(dest, offset);
         if (bytePixels != null) {
-            byte[] px = bytePixels;
-            float scale = invStd / 255f;
-            float shift = -mean * invStd;
-            for (int j = 0; j < sampleSize; j++) {
-                dest[offset + j] = (px[src + j] & 0xff) * scale + shift;
-            }
+            UnsignedBytes.toFloats(bytePixels, src, dest, offset, sampleSize, invStd / 255f, -mean * invStd);
         } else {
             float[] px = floatPixels;
             for (int j = 0; j < sampleSize; j++) {
