@@ -30,8 +30,9 @@ import dev.vectorgrad.core.Tensor;
  * {@link Var#relu} reads becomes one kernel with a relu epilogue, and a loss at the output
  * ({@link Losses#crossEntropy(Var, Tensor)}, {@link Losses#mse}) computes its input's gradient in
  * the same pass as its value. Replayed values and gradients are computed with the same kernels as
- * the eager ops; they equal them bit for bit except where a gradient that reaches a value along
- * three or more paths is summed in another order.
+ * the eager ops, and a second contribution to a gradient is added as the eager engine adds it, so
+ * they equal eager autograd's bit for bit; only a value whose gradient gathers three or more
+ * contributions may have them summed in another order than the engine's.
  *
  * <p>Not thread-safe; replay on one thread at a time.
  */

@@ -35,9 +35,9 @@ import dev.vectorgrad.nn.optim.Optimizer;
  * <p>The same machinery evaluates under {@link NoGrad}: {@link #evaluate} and {@link #predict}
  * replay a captured forward pass per batch shape.
  *
- * <p>Gradients are those of eager autograd (the same kernels; bit for bit with the scalar
- * kernels), written into the parameters' {@link Tensor#grad()} before each update, so a step
- * needs no {@code zeroGrad()}. Not thread-safe.
+ * <p>Gradients are those of eager autograd, bit for bit (see {@link CapturedGraph}), written into
+ * the parameters' {@link Tensor#grad()} before each update, so a step needs no
+ * {@code zeroGrad()}. Not thread-safe.
  */
 public final class TrainStep {
 
