@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -32,6 +33,8 @@ public final class Bytes {
 
     /** Output up to this size is always accepted, whatever the ratio: small files of zeros are fine. */
     public static final long FREE_INFLATE = 32L << 20;
+
+    private static final int CHUNK = 1 << 18;
 
     private Bytes() {}
 
@@ -142,11 +145,7 @@ public final class Bytes {
         }
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 65536)) {
             long cap = inflateCap(raw.length);
-            byte[] out = readAll(in, source, cap);
-            if (out.length == cap && in.read() >= 0) {
-                throw bomb(source, "gzip data", cap + 1, raw.length);
-            }
-            return out;
+            return readAll(in, source, cap, () -> bomb(source, "gzip data", cap + 1, raw.length));
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -164,36 +163,39 @@ public final class Bytes {
      * @throws DataFormatException if the contents exceed {@link #MAX_ARRAY} bytes
      */
     public static byte[] readAll(InputStream in, String source) throws IOException {
-        return readAll(in, source, MAX_ARRAY + 1);
+        return readAll(in, source, MAX_ARRAY, () -> new DataFormatException(source, "contents exceed " + MAX_ARRAY
+                + " bytes, more than one Java array holds"));
     }
 
     /**
-     * Reads a stream up to {@code limit} bytes in chunks, so memory follows the bytes actually
-     * delivered; the caller tells a stream of exactly {@code limit} bytes from a longer one by
-     * reading once more.
+     * Reads a stream to its end in chunks, so memory follows the bytes actually delivered, and
+     * refuses it the moment it delivers more than {@code limit} bytes, before the chunks are
+     * joined into one array.
      *
      * @param in the stream
      * @param source the name used in error messages
-     * @param limit the most bytes to read
-     * @return what the stream delivered, at most {@code limit} bytes
+     * @param limit the most bytes accepted, at most {@link #MAX_ARRAY}
+     * @param tooLong the error for a stream longer than {@code limit}
+     * @return everything the stream delivered
      * @throws IOException if reading fails
-     * @throws DataFormatException if the contents exceed {@link #MAX_ARRAY} bytes
+     * @throws DataFormatException the one {@code tooLong} makes, if the stream is longer than {@code limit}
      */
-    public static byte[] readAll(InputStream in, String source, long limit) throws IOException {
+    public static byte[] readAll(InputStream in, String source, long limit, Supplier<DataFormatException> tooLong)
+            throws IOException {
         List<byte[]> chunks = new ArrayList<>();
         long total = 0;
-        while (total < limit) {
-            byte[] chunk = in.readNBytes((int) Math.min(1 << 20, limit - total));
-            if (chunk.length == 0) {
-                break;
-            }
+        while (true) {
+            // Chunks stay below half a G1 region even in a small heap, so they are not "humongous"
+            // objects that each waste most of two regions.
+            byte[] chunk = in.readNBytes(CHUNK);
             total += chunk.length;
-            if (total > MAX_ARRAY) {
-                throw new DataFormatException(source, "contents exceed " + MAX_ARRAY
-                        + " bytes, more than one Java array holds");
+            if (total > limit) {
+                throw tooLong.get();
             }
-            chunks.add(chunk);
-            if (chunk.length < Math.min(1 << 20, limit - total + chunk.length)) {
+            if (chunk.length > 0) {
+                chunks.add(chunk);
+            }
+            if (chunk.length < CHUNK) {
                 // readNBytes returns short only at end of stream.
                 break;
             }
