@@ -197,6 +197,7 @@ public final class NpmMnist {
      */
     public static DigitImages read(InputStream gzipped, String source) throws IOException {
         byte[][] perDigit = new byte[10][];
+        long images = 0;
         try {
             GZIPInputStream gz = new GZIPInputStream(new BufferedInputStream(gzipped, 1 << 16), 1 << 16);
             TarReader tar = new TarReader(gz, source);
@@ -210,6 +211,12 @@ public final class NpmMnist {
                     throw new DataFormatException(source, "digit file " + e.name() + " appears twice");
                 }
                 perDigit[d] = PixelJson.read(tar.content(), source + "!" + e.name());
+                images += perDigit[d].length / DigitImages.PIXELS;
+                if (images > IMAGES) {
+                    // Each file is bounded; so is their sum, before ten bounded files add up.
+                    throw new DataFormatException(source, "digit files up to " + e.name() + " hold " + images
+                            + " images, more than the " + IMAGES + " the package has");
+                }
             }
             // The end-of-archive marker is not the end of the gzip stream: read on through the
             // record padding so that the inflater reaches, and checks, the CRC-32 and ISIZE trailer.

@@ -130,6 +130,17 @@ class NpmMnistTest {
     }
 
     @Test
+    void refusesDigitFilesHoldingMoreImagesInAllThanThePackage() throws IOException {
+        String sixThousand = "{\"data\":[" + "0,".repeat(6000 * 784 - 1) + "0]}";
+        TarBuilder t = new TarBuilder().file("package/src/digits/0.json", sixThousand)
+                .file("package/src/digits/1.json", sixThousand);
+        Path p = write("many.tgz", t.tgz());
+        DataFormatException e = assertThrows(DataFormatException.class, () -> NpmMnist.read(p));
+        assertEquals(p + ": digit files up to package/src/digits/1.json hold 12000 images, more than the 10000 the "
+                + "package has", e.getMessage());
+    }
+
+    @Test
     void refusesABadTarHeaderAndATraversingName() throws IOException {
         byte[] h = TarBuilder.header("package/src/digits/0.json", 10, '0');
         h[130] = 'z';
