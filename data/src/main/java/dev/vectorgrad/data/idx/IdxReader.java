@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -21,19 +20,16 @@ import java.util.zip.GZIPInputStream;
  * gzip, streamed straight into an array of the data's exact size with no whole-file copy.
  *
  * <p>A plain file's length is known, so the header is checked against it before the data array
- * is allocated. A gzip file's decompressed length is not; its trailer records it (modulo
- * 2^32), and only when the trailer agrees with the header, and the header claims no more than
- * deflate can expand the compressed bytes to, is the exact array allocated up front. Otherwise
- * the array grows as bytes really arrive, so a lying header costs memory only in proportion to
- * the data actually present.
+ * is allocated. A gzip file's decompressed length is not, and its trailer (ISIZE, CRC-32) is
+ * only read by the inflater at the very end, so it sizes nothing: a header declaring more than
+ * {@link Bytes#inflateCap} of the compressed length is refused before any data is read, and
+ * otherwise the array grows as bytes really arrive, so a lying header or a forged trailer costs
+ * memory only in proportion to the data actually present. The stream is then read to its end,
+ * which makes the inflater check the trailer.
  */
 final class IdxReader {
     /** Bytes per read: one large read() makes the JDK allocate, and keep per thread, a native buffer of that size. */
     private static final int PIECE = 1 << 16;
-    /** Deflate expands at most about 1032:1; a header claiming more than this over the compressed length lies. */
-    private static final long MAX_DEFLATE_RATIO = 1100;
-    /** The smallest gzip member: 10-byte header, an empty deflate block, 8-byte trailer. */
-    private static final int MIN_GZIP = 18;
 
     /** What a caller demands of the header, checked before any data is read. */
     @FunctionalInterface
@@ -52,25 +48,14 @@ final class IdxReader {
             ByteBuffer head = ByteBuffer.allocate(2);
             ch.read(head, 0);
             boolean gzip = head.position() == 2 && Bytes.isGzip(head.get(0), head.get(1));
-            long isize = -1;
-            if (gzip && size >= MIN_GZIP) {
-                // A positional read: the channel stays at 0 for the stream below.
-                ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-                if (ch.read(tail, size - 4) == 4) {
-                    isize = Integer.toUnsignedLong(tail.getInt(0));
-                }
-            }
-            return read(Channels.newInputStream(ch), size, gzip, isize, source, expect);
+            return read(Channels.newInputStream(ch), size, gzip, source, expect);
         }
     }
 
     static IdxArray readBytes(byte[] bytes, String source, Expectation expect) throws DataFormatException {
         boolean gzip = Bytes.isGzip(bytes);
-        long isize = gzip && bytes.length >= MIN_GZIP
-                ? Integer.toUnsignedLong(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(bytes.length - 4))
-                : -1;
         try {
-            return read(new ByteArrayInputStream(bytes), bytes.length, gzip, isize, source, expect);
+            return read(new ByteArrayInputStream(bytes), bytes.length, gzip, source, expect);
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException e) {
@@ -81,9 +66,8 @@ final class IdxReader {
     /**
      * @param stored the bytes as stored (compressed or not), positioned at the start
      * @param storedLength their length
-     * @param isize the gzip trailer's length modulo 2^32, or -1 if unknown
      */
-    private static IdxArray read(InputStream stored, long storedLength, boolean gzip, long isize, String source,
+    private static IdxArray read(InputStream stored, long storedLength, boolean gzip, String source,
             Expectation expect) throws IOException {
         if (!gzip) {
             IdxHeader h = IdxHeader.read(stored, source);
@@ -98,9 +82,26 @@ final class IdxReader {
             expect.check(h, source);
             h.checkFitsOneArray(source);
             long total = h.headerBytes() + h.dataBytes();
-            boolean plausible = isize == (total & 0xffffffffL) && h.dataBytes() <= MAX_DEFLATE_RATIO * storedLength;
-            byte[] data = plausible ? readExact(in, h, source) : readGrowing(in, h, source);
-            long extra = in.transferTo(OutputStream.nullOutputStream());
+            long cap = Bytes.inflateCap(storedLength);
+            if (total > cap) {
+                // Refused before reading on: a forged header (or a bomb) would make us inflate for nothing.
+                throw Bytes.bomb(source, "gzip data whose IDX header declares " + h.dataBytes() + " data bytes",
+                        total, storedLength);
+            }
+            // The gzip trailer's ISIZE is never trusted to size a buffer: the data itself decides.
+            byte[] data = readGrowing(in, h, source);
+            // Reading to the end makes GZIPInputStream check the trailer's CRC-32 and ISIZE; data
+            // past what the header declares is an error, counted only up to the cap.
+            long extra = 0;
+            byte[] sink = new byte[PIECE];
+            for (int n; total + extra <= cap && (n = in.read(sink)) >= 0; ) {
+                extra += n;
+            }
+            if (total + extra > cap) {
+                throw new DataFormatException(source, "dimensions " + java.util.Arrays.toString(h.dims()) + " of "
+                        + h.type() + " need " + h.dataBytes() + " data bytes but the gzip stream holds more than "
+                        + (cap - h.headerBytes()) + " after the header");
+            }
             if (extra > 0) {
                 h.checkDataLength(h.dataBytes() + extra, source);
             }

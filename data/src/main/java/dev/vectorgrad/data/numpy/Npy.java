@@ -1,5 +1,6 @@
 package dev.vectorgrad.data.numpy;
 
+import dev.vectorgrad.core.Printable;
 import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.data.DataFormatException;
 import dev.vectorgrad.data.internal.AtomicFiles;
@@ -96,7 +97,7 @@ public final class Npy {
         Object shapeObj = dict.get("shape");
         if (!(descr instanceof String d) || !(fortran instanceof Boolean f) || !(shapeObj instanceof List<?> shapeList)) {
             throw new DataFormatException(source, ".npy header must have 'descr' (str), 'fortran_order' (bool) and "
-                    + "'shape' (tuple), got: " + header.strip());
+                    + "'shape' (tuple), got: " + Printable.escape(header.strip()));
         }
         if (d.isEmpty()) {
             throw new DataFormatException(source, ".npy dtype is empty");
@@ -112,12 +113,12 @@ public final class Npy {
         }
         DType type = DType.fromCode(code);
         if (type == null) {
-            throw new DataFormatException(source, ".npy dtype '" + d + "' is not supported");
+            throw new DataFormatException(source, ".npy dtype '" + Printable.escape(d) + "' is not supported");
         }
         int[] shape = new int[shapeList.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(shapeList.get(i) instanceof Long v) || v < 0 || v > Integer.MAX_VALUE) {
-                throw new DataFormatException(source, ".npy shape " + shapeList + " holds something other than a size");
+                throw new DataFormatException(source, ".npy shape " + Printable.escape(String.valueOf(shapeList)) + " holds something other than a size");
             }
             shape[i] = v.intValue();
         }
@@ -125,7 +126,7 @@ public final class Npy {
         long have = b.length - dataStart;
         long need = NdArray.byteCount(type, shape);
         if (need != have) {
-            throw new DataFormatException(source, ".npy shape " + Arrays.toString(shape) + " of " + d + " needs "
+            throw new DataFormatException(source, ".npy shape " + Arrays.toString(shape) + " of " + Printable.escape(d) + " needs "
                     + (need < 0 ? "more than 2^63" : String.valueOf(need)) + " data bytes but the file has " + have);
         }
         return NdArray.of(type, order, shape, f, b, (int) dataStart, have);
@@ -206,7 +207,7 @@ public final class Npy {
 
         private DataFormatException fail(String what) {
             return new DataFormatException(source, ".npy header: " + what + " at character " + i + " of: "
-                    + (s.length() > 200 ? s.substring(0, 200) + "..." : s.strip()));
+                    + Printable.escape(s.strip()));
         }
 
         private void ws() {

@@ -1,17 +1,16 @@
 package dev.vectorgrad.data.numpy;
 
+import dev.vectorgrad.core.Printable;
 import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.data.DataFormatException;
 import dev.vectorgrad.data.internal.AtomicFiles;
 import dev.vectorgrad.data.internal.Bytes;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -31,11 +30,20 @@ public final class Npz {
      * @throws IOException if the file cannot be read
      */
     public static Map<String, NdArray> read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > Bytes.MAX_ARRAY) {
+            throw new DataFormatException(file.toString(), "file of " + size + " bytes exceeds " + Bytes.MAX_ARRAY
+                    + " bytes, more than one Java array holds");
+        }
         return decode(Files.readAllBytes(file), file.toString());
     }
 
     /**
-     * Decodes the bytes of an archive.
+     * Decodes the bytes of an archive. As {@code numpy.load} does, it reads the zip central
+     * directory at the end and refuses an archive cut short; beyond that, every entry must
+     * match its CRC-32 and inflate to exactly its declared size, at most
+     * {@link Bytes#MAX_RATIO_PROPERTY} times its stored size (a zip bomb is refused), and no
+     * byte of the archive may lie outside the entries the directory lists.
      *
      * @param bytes the archive's bytes
      * @param source the name used in error messages
@@ -44,18 +52,10 @@ public final class Npz {
      */
     public static Map<String, NdArray> decode(byte[] bytes, String source) throws DataFormatException {
         Map<String, NdArray> out = new LinkedHashMap<>();
-        try (ZipInputStream zin = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            ZipEntry e;
-            while ((e = zin.getNextEntry()) != null) {
-                String name = e.getName();
-                String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
-                byte[] entry = Bytes.readAll(zin, source + "!" + name);
-                out.put(key, Npy.decode(entry, source + "!" + name));
-            }
-        } catch (DataFormatException ex) {
-            throw ex;
-        } catch (IOException | RuntimeException ex) {
-            throw new DataFormatException(source, "corrupt or truncated zip archive (" + ex + ")", ex);
+        for (ZipArchive.Entry e : ZipArchive.read(bytes, source)) {
+            String name = e.name();
+            String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+            out.put(key, Npy.decode(e.data(), source + "!" + Printable.escape(name)));
         }
         if (out.isEmpty()) {
             throw new DataFormatException(source, "not an .npz archive: no entries found");

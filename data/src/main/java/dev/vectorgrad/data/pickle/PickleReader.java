@@ -1,5 +1,6 @@
 package dev.vectorgrad.data.pickle;
 
+import dev.vectorgrad.core.Printable;
 import dev.vectorgrad.data.DataFormatException;
 import dev.vectorgrad.data.numpy.DType;
 import dev.vectorgrad.data.numpy.NdArray;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,11 @@ import java.util.Set;
  *
  * <p>Works on the whole (already decompressed) file in memory: every length an opcode claims
  * is checked against the bytes that remain before anything is allocated, and strings of
- * array data are kept as windows into that buffer instead of copies.
+ * array data are kept as windows into that buffer instead of copies. Memoised values are
+ * shared, never copied: a BINGET pushes the very object stored, {@code _codecs.encode} of the
+ * same string returns the same bytes, and the export to Java converts each object once, so
+ * shared references stay shared and a "billion laughs" pickle (each level referring twice to
+ * the one below) costs memory in proportion to its length, not to its expansion.
  */
 final class PickleReader {
     /** {@code module.name} of every global the reader resolves; nothing else is accepted. */
@@ -92,6 +98,12 @@ final class PickleReader {
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Integer, Object> memo = new HashMap<>();
+    /** Strings already encoded to bytes, by identity: a memoised string encoded again is not copied again. */
+    private final Map<String, Bytes> encoded = new IdentityHashMap<>();
+    /** Every value already exported, by identity, so a shared reference exports to one shared object. */
+    private final Map<Object, Object> exported = new IdentityHashMap<>();
+    /** Containers being exported right now: meeting one again means the value refers to itself. */
+    private final Map<Object, Boolean> exporting = new IdentityHashMap<>();
 
     private PickleReader(byte[] in, String source) {
         this.in = in;
@@ -113,6 +125,11 @@ final class PickleReader {
 
     private DataFormatException fail(String problem) {
         return new DataFormatException(source, "pickle: " + problem);
+    }
+
+    /** File text (a global's name, a dtype code) made safe to print, quoted. */
+    private static String q(String fileText) {
+        return "'" + Printable.escape(fileText) + "'";
     }
 
     private Object run() throws DataFormatException {
@@ -457,7 +474,7 @@ final class PickleReader {
         try {
             return Long.parseLong(s.strip());
         } catch (NumberFormatException e) {
-            throw fail("integer argument '" + s + "' at byte " + at + " is not a 64-bit integer");
+            throw fail("integer argument " + q(s) + " at byte " + at + " is not a 64-bit integer");
         }
     }
 
@@ -534,7 +551,7 @@ final class PickleReader {
     private Global global(String module, String name, int at) throws DataFormatException {
         String q = module + "." + name;
         if (!ALLOWED_GLOBALS.contains(q)) {
-            throw fail("global " + q + " at byte " + at + " refused: only the NumPy array globals "
+            throw fail("global " + Printable.escape(q) + " at byte " + at + " refused: only the NumPy array globals "
                     + new java.util.TreeSet<>(ALLOWED_GLOBALS) + " are allowed");
         }
         return new Global(q);
@@ -563,7 +580,7 @@ final class PickleReader {
                 String code = text(a.get(0), at, "dtype code");
                 DType d = DType.fromCode(code);
                 if (d == null) {
-                    throw fail("dtype '" + code + "' at byte " + at + " is not supported (float32, float64, uint8, int8, "
+                    throw fail("dtype " + q(code) + " at byte " + at + " is not supported (float32, float64, uint8, int8, "
                             + "int16, uint16, int32, int64, bool are)");
                 }
                 return new DTypeBox(d);
@@ -574,7 +591,11 @@ final class PickleReader {
                 }
                 String enc = text(a.get(1), at, "encoding").toLowerCase(java.util.Locale.ROOT);
                 if (!enc.equals("latin1") && !enc.equals("latin-1") && !enc.equals("iso-8859-1")) {
-                    throw fail("_codecs.encode at byte " + at + " with encoding '" + enc + "': only latin1 is supported");
+                    throw fail("_codecs.encode at byte " + at + " with encoding " + q(enc) + ": only latin1 is supported");
+                }
+                Bytes done = encoded.get(s);
+                if (done != null) {
+                    return done;
                 }
                 byte[] b = new byte[s.length()];
                 for (int i = 0; i < b.length; i++) {
@@ -585,7 +606,9 @@ final class PickleReader {
                     }
                     b[i] = (byte) c;
                 }
-                return new Bytes(b, 0, b.length);
+                Bytes made = new Bytes(b, 0, b.length);
+                encoded.put(s, made);
+                return made;
             }
             case "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer" -> {
                 if (a.size() != 4 || !(a.get(0) instanceof Bytes buf) || !(a.get(1) instanceof DTypeBox d)) {
@@ -594,7 +617,7 @@ final class PickleReader {
                 int[] shape = shape(a.get(2), at);
                 String order = text(a.get(3), at, "order");
                 if (!order.equals("C") && !order.equals("F")) {
-                    throw fail("_frombuffer at byte " + at + ": order '" + order + "' is neither C nor F");
+                    throw fail("_frombuffer at byte " + at + ": order " + q(order) + " is neither C nor F");
                 }
                 return array(d, shape, order.equals("F"), buf, at);
             }
@@ -615,7 +638,7 @@ final class PickleReader {
                 case "<" -> ByteOrder.LITTLE_ENDIAN;
                 case ">" -> ByteOrder.BIG_ENDIAN;
                 case "|", "=" -> ByteOrder.nativeOrder();
-                default -> throw fail("dtype byte order '" + endian + "' at byte " + at + " is not <, >, | or =");
+                default -> throw fail("dtype byte order " + q(endian) + " at byte " + at + " is not <, >, | or =");
             };
             for (int i = 2; i < Math.min(5, s.size()); i++) {
                 if (s.get(i) != NONE && s.size() >= 8) {
@@ -642,8 +665,12 @@ final class PickleReader {
                 data = b;
             } else if (raw instanceof String str) {
                 // A Python 2 str read as unicode by latin1 decoding: one char per byte.
-                byte[] b = str.getBytes(StandardCharsets.ISO_8859_1);
-                data = new Bytes(b, 0, b.length);
+                data = encoded.get(str);
+                if (data == null) {
+                    byte[] b = str.getBytes(StandardCharsets.ISO_8859_1);
+                    data = new Bytes(b, 0, b.length);
+                    encoded.put(str, data);
+                }
             } else {
                 throw fail("ndarray data at byte " + at + " is a " + describe(raw)
                         + ": object arrays are not supported");
@@ -674,7 +701,7 @@ final class PickleReader {
         int[] shape = new int[t.items().size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(t.items().get(i) instanceof Long v) || v < 0 || v > Integer.MAX_VALUE) {
-                throw fail("shape at byte " + at + " holds " + t.items().get(i) + ", not a size in 0.." + Integer.MAX_VALUE);
+                throw fail("shape at byte " + at + " holds " + q(String.valueOf(t.items().get(i))) + ", not a size in 0.." + Integer.MAX_VALUE);
             }
             shape[i] = v.intValue();
         }
@@ -706,7 +733,7 @@ final class PickleReader {
             return "None";
         }
         if (o instanceof Global g) {
-            return "global " + g.qualifiedName();
+            return "global " + g.qualifiedName(); // only allowed names are ever resolved
         }
         if (o instanceof Tuple) {
             return "tuple";
@@ -727,11 +754,21 @@ final class PickleReader {
 
     private Object export(Object v, int depth) throws DataFormatException {
         if (depth > MAX_NESTING) {
-            throw fail("values nested deeper than " + MAX_NESTING + " levels (or a self-referencing list)");
+            throw fail("values nested deeper than " + MAX_NESTING + " levels");
         }
         if (v == NONE) {
             return null;
         }
+        Object done = exported.get(v);
+        if (done != null) {
+            return done;
+        }
+        Object out = exportOnce(v, depth);
+        exported.put(v, out);
+        return out;
+    }
+
+    private Object exportOnce(Object v, int depth) throws DataFormatException {
         if (v instanceof Bytes b) {
             return java.util.Arrays.copyOfRange(b.buf(), b.off(), b.off() + b.len());
         }
@@ -750,27 +787,34 @@ final class PickleReader {
         if (v instanceof Global g) {
             throw fail("the result holds the global " + g.qualifiedName() + " itself, not data");
         }
-        if (v instanceof Tuple t) {
-            List<Object> out = new ArrayList<>(t.items().size());
-            for (Object x : t.items()) {
-                out.add(export(x, depth + 1));
-            }
-            return Collections.unmodifiableList(out);
+        if (!(v instanceof Tuple) && !(v instanceof List<?>) && !(v instanceof Map<?, ?>)) {
+            return v;
         }
-        if (v instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            for (Object x : l) {
-                out.add(export(x, depth + 1));
-            }
-            return out;
+        if (exporting.put(v, Boolean.TRUE) != null) {
+            throw fail("a " + describe(v) + " that contains itself (a self-referencing value) is not supported");
         }
-        if (v instanceof Map<?, ?> m) {
+        try {
+            if (v instanceof Tuple t) {
+                List<Object> out = new ArrayList<>(t.items().size());
+                for (Object x : t.items()) {
+                    out.add(export(x, depth + 1));
+                }
+                return Collections.unmodifiableList(out);
+            }
+            if (v instanceof List<?> l) {
+                List<Object> out = new ArrayList<>(l.size());
+                for (Object x : l) {
+                    out.add(export(x, depth + 1));
+                }
+                return out;
+            }
             Map<Object, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
                 out.put(export(e.getKey(), depth + 1), export(e.getValue(), depth + 1));
             }
             return out;
+        } finally {
+            exporting.remove(v);
         }
-        return v;
     }
 }

@@ -137,14 +137,24 @@ class IdxRawTest {
         String gz = problem(Idx::readImageBytes, file("lie.gz", gzip(lie)));
         assertTrue(gz.contains("more than one Java array holds"), gz);
 
-        ByteBuffer.wrap(lie).putInt(4, 1 << 20); // 822 MB: fits one array, but only 784 bytes are there
-        assertTrue(problem(Idx::readImageBytes, file("lie2.gz", gzip(lie))).contains("but the file has 784"));
-        // A trailer forged to agree with the header: deflate cannot expand a few hundred bytes to 822 MB,
-        // so the reader still grows its array only as bytes arrive, and the inflater sees the bad trailer.
+        ByteBuffer.wrap(lie).putInt(4, 1 << 20); // 822 MB: fits one array, but no few hundred bytes inflate to it
+        String bomb = problem(Idx::readImageBytes, file("lie2.gz", gzip(lie)));
+        assertTrue(bomb.contains("declares 822083584 data bytes") && bomb.contains("decompression bomb"), bomb);
+        // A trailer forged to agree with the header changes nothing: the trailer sizes no buffer.
         byte[] forged = gzip(lie);
         ByteBuffer.wrap(forged).order(ByteOrder.LITTLE_ENDIAN).putInt(forged.length - 4, 16 + (1 << 20) * 784);
         String p = problem(Idx::readImageBytes, file("forged.gz", forged));
-        assertTrue(p.startsWith("corrupt or truncated gzip data") || p.contains("but the file has 784"), p);
+        assertTrue(p.contains("decompression bomb"), p);
+        // Below the inflation cap the header is believed only as far as the data goes: the array grows
+        // to the 784 bytes present, then the inflater reaches the forged trailer and refuses it.
+        ByteBuffer.wrap(lie).putInt(4, 1 << 14); // 12.8 MB declared, 784 bytes present
+        byte[] forgedSmall = gzip(lie);
+        ByteBuffer.wrap(forgedSmall).order(ByteOrder.LITTLE_ENDIAN).putInt(forgedSmall.length - 4, 16 + (1 << 14) * 784);
+        String small = problem(Idx::readImageBytes, file("forged-small.gz", forgedSmall));
+        assertTrue(small.startsWith("corrupt or truncated gzip data") && small.contains("Corrupt GZIP trailer"), small);
+        ByteBuffer.wrap(forgedSmall).order(ByteOrder.LITTLE_ENDIAN).putInt(forgedSmall.length - 4, 16 + 784);
+        String honest = problem(Idx::readImageBytes, file("honest-small.gz", forgedSmall));
+        assertTrue(honest.contains("but the file has 784"), honest);
 
         byte[] zeroImages = Idx.encode(IdxType.UBYTE, new int[] {0, 28, 28}, new byte[0]);
         ByteBuffer.wrap(zeroImages).putInt(8, 1 << 16).putInt(12, 1 << 16);

@@ -115,6 +115,32 @@ class NpmMnistTest {
     }
 
     @Test
+    void checksTheGzipTrailerAfterTheLastEntry() throws IOException {
+        byte[] good = fakePackage(-1).tgz();
+        int images = IntStream.range(0, 10).map(d -> 2 + d % 3).sum();
+        assertEquals(images, NpmMnist.read(write("good.tgz", good)).size());
+        for (int at : new int[] {good.length - 8, good.length - 1}) { // the CRC-32, then ISIZE
+            byte[] forged = good.clone();
+            forged[at] ^= 0x01;
+            Path p = write("forged" + at + ".tgz", forged);
+            DataFormatException e = assertThrows(DataFormatException.class, () -> NpmMnist.read(p));
+            assertTrue(e.getMessage().startsWith(p + ": corrupt or truncated gzip data"), e.getMessage());
+            assertTrue(e.getMessage().contains("Corrupt GZIP trailer"), e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesDigitFilesHoldingMoreImagesInAllThanThePackage() throws IOException {
+        String sixThousand = "{\"data\":[" + "0,".repeat(6000 * 784 - 1) + "0]}";
+        TarBuilder t = new TarBuilder().file("package/src/digits/0.json", sixThousand)
+                .file("package/src/digits/1.json", sixThousand);
+        Path p = write("many.tgz", t.tgz());
+        DataFormatException e = assertThrows(DataFormatException.class, () -> NpmMnist.read(p));
+        assertEquals(p + ": digit files up to package/src/digits/1.json hold 12000 images, more than the 10000 the "
+                + "package has", e.getMessage());
+    }
+
+    @Test
     void refusesABadTarHeaderAndATraversingName() throws IOException {
         byte[] h = TarBuilder.header("package/src/digits/0.json", 10, '0');
         h[130] = 'z';

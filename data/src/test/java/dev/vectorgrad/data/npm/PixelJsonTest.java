@@ -108,4 +108,30 @@ class PixelJsonTest {
         assertEquals("0.624", level(159));
         assertArrayEquals(new String[] {"0", "1"}, new String[] {level(0), level(255)});
     }
+
+    @Test
+    void aFileOfMoreNumbersThanThePackageHoldsIsRefusedAtTheBound() {
+        // {"data":[0,0,0,... for ever: refused once it passes the bound, long before the stream ends.
+        java.io.InputStream endless = new java.io.InputStream() {
+            private long at;
+
+            @Override
+            public int read() {
+                long i = at++;
+                return i < 9 ? "{\"data\":[".charAt((int) i) : (i - 9) % 2 == 0 ? '0' : ',';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                for (int k = 0; k < len; k++) {
+                    b[off + k] = (byte) read();
+                }
+                return len;
+            }
+        };
+        DataFormatException e = assertThrows(DataFormatException.class, () -> PixelJson.read(endless, "3.json"));
+        assertTrue(e.getMessage().startsWith("3.json: byte " + (9 + 2L * PixelJson.MAX_NUMBERS) + ": more than "
+                + PixelJson.MAX_NUMBERS + " numbers"), e.getMessage());
+        assertEquals(DigitImages.PIXELS * NpmMnist.IMAGES, PixelJson.MAX_NUMBERS);
+    }
 }

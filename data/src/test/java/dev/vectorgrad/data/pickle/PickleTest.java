@@ -2,6 +2,8 @@ package dev.vectorgrad.data.pickle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,5 +154,49 @@ class PickleTest {
         assertEquals(List.of("_codecs.encode", "numpy._core.multiarray._reconstruct", "numpy._core.numeric._frombuffer",
                 "numpy.core.multiarray._reconstruct", "numpy.core.numeric._frombuffer", "numpy.dtype", "numpy.ndarray"),
                 List.copyOf(Pickle.allowedGlobals()));
+    }
+
+    @Test
+    void memoisedValuesAreSharedNotCopied() throws Exception {
+        // s = 'ab'; inner = [s, s]; (inner, inner, [inner]) in protocol 2, every reuse through BINGET.
+        byte[] pk = p2("X\u0002\u0000\u0000\u0000abq\u00000]q\u0001(h\u0000h\u0000e0h\u0001h\u0001]h\u0001a\u0087");
+        List<?> top = (List<?>) Pickle.load(pk, "shared.pkl");
+        assertSame(top.get(0), top.get(1), "one list object behind both references");
+        assertSame(top.get(0), ((List<?>) top.get(2)).get(0));
+        assertEquals(List.of("ab", "ab"), top.get(0));
+    }
+
+    @Test
+    void aBillionLaughsCostsMemoryInProportionToItsLength() throws Exception {
+        // 60 levels, each a tuple of two references to the one below: 2^60 leaves if copied.
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(new byte[] {(byte) 0x80, 2, 'K', 7, 'q', 0});
+        for (int level = 1; level <= 60; level++) {
+            b.writeBytes(new byte[] {'0', 'h', (byte) (level - 1), 'h', (byte) (level - 1), (byte) 0x86, 'q', (byte) level});
+        }
+        b.write('.');
+        Object v = Pickle.load(b.toByteArray(), "laughs.pkl");
+        for (int level = 60; level > 0; level--) {
+            List<?> t = (List<?>) v;
+            assertSame(t.get(0), t.get(1), "level " + level);
+            v = t.get(0);
+        }
+        assertEquals(7L, v);
+    }
+
+    @Test
+    void aListThatContainsItselfIsRefused() {
+        // l = []; l.append(l)
+        byte[] pk = p2("]q\u0000h\u0000a");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Pickle.load(pk, "loop.pkl"));
+        assertTrue(e.problem().contains("contains itself"), e.getMessage());
+    }
+
+    @Test
+    void controlCharactersOfARefusedGlobalAreEscaped() {
+        byte[] pk = p2("cos\u001b[2J\u009b\nsystem\n)R");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Pickle.load(pk, "evil.pkl"));
+        assertTrue(e.problem().contains("global os\\x1b[2J\\x9b.system at byte 2 refused"), e.getMessage());
+        assertFalse(e.getMessage().chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c < 0xa0)), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.vectorgrad.nn.io;
 
+import dev.vectorgrad.core.Printable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,7 @@ final class Json {
 
     private void expect(char ch) {
         if (peek() != ch) {
-            throw error("expected '" + ch + "' but found '" + text.charAt(pos) + "'");
+            throw error("expected '" + ch + "' but found '" + Printable.escape(String.valueOf(text.charAt(pos))) + "'");
         }
         pos++;
     }
@@ -81,7 +82,7 @@ final class Json {
                 if (ch == '-' || (ch >= '0' && ch <= '9')) {
                     yield number();
                 }
-                throw error("unexpected character '" + ch + "'");
+                throw error("unexpected character '" + Printable.escape(String.valueOf(ch)) + "'");
             }
         };
     }
@@ -115,7 +116,7 @@ final class Json {
             Object v = value(depth + 1);
             if (map.containsKey(key)) {
                 pos = keyAt;
-                throw error("duplicate key \"" + key + "\"");
+                throw error("duplicate key \"" + Printable.escape(key) + "\"");
             }
             map.put(key, v);
             skipSpace();
@@ -188,7 +189,7 @@ final class Json {
                 }
                 default -> {
                     pos--;
-                    throw error("bad escape '\\" + esc + "'");
+                    throw error("bad escape '\\" + Printable.escape(String.valueOf(esc)) + "'");
                 }
             }
         }
@@ -216,7 +217,7 @@ final class Json {
             return fraction ? (Object) Double.parseDouble(s) : (Object) Long.parseLong(s);
         } catch (NumberFormatException e) {
             pos = start;
-            throw error("bad number '" + s + "'");
+            throw error("bad number '" + Printable.escape(s) + "'");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vectorgrad.nn.io;
 
+import dev.vectorgrad.core.Printable;
 import dev.vectorgrad.core.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -243,7 +244,7 @@ public final class SafeTensors {
         long expected = 0;
         for (Entry en : byOffset) {
             if (en.begin != expected) {
-                throw new IOException(where + "tensor \"" + en.name + "\" starts at byte " + en.begin
+                throw new IOException(where + "tensor \"" + Printable.escape(en.name) + "\" starts at byte " + en.begin
                         + " of the data but the previous one ends at " + expected
                         + " (tensors must tile the data without holes or overlap)");
             }
@@ -275,7 +276,7 @@ public final class SafeTensors {
         }
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getValue() instanceof String s)) {
-                throw new IOException(where + METADATA + " value of \"" + e.getKey() + "\" must be a string, got "
+                throw new IOException(where + METADATA + " value of \"" + Printable.escape((String) e.getKey()) + "\" must be a string, got "
                         + describe(e.getValue()));
             }
             into.put((String) e.getKey(), s);
@@ -283,13 +284,13 @@ public final class SafeTensors {
     }
 
     private static Entry entry(String where, String name, Object value, long dataLen) throws IOException {
-        String what = where + "tensor \"" + name + "\": ";
+        String what = where + "tensor \"" + Printable.escape(name) + "\": ";
         if (!(value instanceof Map<?, ?> map)) {
             throw new IOException(what + "expected an object with dtype, shape and data_offsets, got " + describe(value));
         }
         for (Object key : map.keySet()) {
             if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
-                throw new IOException(what + "unknown field \"" + key + "\"");
+                throw new IOException(what + "unknown field \"" + Printable.escape(String.valueOf(key)) + "\"");
             }
         }
         Object dtype = map.get("dtype");
@@ -297,7 +298,7 @@ public final class SafeTensors {
             throw new IOException(what + "missing or non-string dtype");
         }
         if (!d.equals("F32")) {
-            throw new IOException(what + "dtype " + d + " is not supported (vectorgrad reads F32 only)");
+            throw new IOException(what + "dtype " + Printable.escape(d) + " is not supported (vectorgrad reads F32 only)");
         }
         if (!(map.get("shape") instanceof List<?> dims)) {
             throw new IOException(what + "missing shape (expected a list of sizes)");
@@ -306,7 +307,7 @@ public final class SafeTensors {
         long numel = 1;
         for (int i = 0; i < shape.length; i++) {
             if (!(dims.get(i) instanceof Long s) || s < 0 || s > Integer.MAX_VALUE) {
-                throw new IOException(what + "shape " + dims + ": sizes must be integers >= 0");
+                throw new IOException(what + "shape " + Printable.escape(String.valueOf(dims)) + ": sizes must be integers >= 0");
             }
             shape[i] = (int) (long) s;
             numel *= s;
@@ -330,6 +331,7 @@ public final class SafeTensors {
     }
 
     private static String describe(Object v) {
-        return v == null ? "null" : v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + v;
+        return v == null ? "null"
+                : v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + Printable.escape(String.valueOf(v));
     }
 }

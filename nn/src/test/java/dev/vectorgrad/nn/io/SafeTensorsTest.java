@@ -105,6 +105,31 @@ class SafeTensorsTest {
         return assertThrows(IOException.class, () -> SafeTensors.fromBytes(file(header, dataBytes), "x")).getMessage();
     }
 
+    /** True if every character is printable: no C0/C1 control, no bidi override or other format character. */
+    private static boolean printable(String m) {
+        return m.chars().noneMatch(c -> c < 0x20 || (c >= 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT);
+    }
+
+    @Test
+    void textFromTheHeaderIsEchoedWithItsControlCharactersEscaped() {
+        // JSON spells the characters as escapes; the parsed names and dtypes hold them raw.
+        String[][] cases = {
+            {"{\"a\":{\"dtype\":\"F\\u001b[2J16\",\"shape\":[2],\"data_offsets\":[0,4]}}", "dtype F\\x1b[2J16 is not"},
+            {"{\"x\\u001b]0;owned\\u0007\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}",
+                "tensor \"x\\x1b]0;owned\\x07\""},
+            {"{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"\\u202e\\u009b\":1}}",
+                "unknown field \"\\u202e\\x9b\""},
+            {"{\"a\":{\"dtype\":\"F32\",\"shape\":[\"\\u001b[31m\"],\"data_offsets\":[0,4]}}", "shape [\\x1b[31m]"},
+            {"{\"__metadata__\":{\"k\\r\":1}}", "value of \"k\\x0d\" must be a string"},
+            {"{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\\u0008\":1,\"a\\u0008\":2}", "duplicate key \"a\\x08\""},
+        };
+        for (String[] c : cases) {
+            String m = rejection(c[0], 4);
+            assertTrue(printable(m), m);
+            assertTrue(m.contains(c[1]), m + "\n  expected: " + c[1]);
+        }
+    }
+
     @Test
     void badHeadersAreRejectedByWhatIsWrong() {
         assertTrue(rejection("{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4)
