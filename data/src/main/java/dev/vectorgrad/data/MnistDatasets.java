@@ -1,6 +1,7 @@
 package dev.vectorgrad.data;
 
 import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.data.download.Downloader;
 import dev.vectorgrad.data.download.FileChecksum;
 import dev.vectorgrad.data.idx.Idx;
 import dev.vectorgrad.data.internal.SearchOrder;
@@ -25,8 +26,10 @@ import java.util.function.UnaryOperator;
  *   <li>the cache, {@code ~/.cache/vectorgrad/mnist} or {@code .../fashion-mnist};</li>
  *   <li>for Fashion-MNIST, Debian's {@code dataset-fashion-mnist} package
  *       ({@code /usr/share/datasets/fashion-mnist});</li>
- *   <li>a download into the cache from the kind's mirrors, every file checked by SHA-256
- *       (unless {@link Options#withDownload(boolean)} turned it off).</li>
+ *   <li>a download into the cache from the kind's mirrors (or the user's: {@value #MIRRORS_PROPERTY},
+ *       {@value #MIRRORS_ENV_VAR}, see {@link Options}), every file checked by SHA-256 and its
+ *       size bounded, each mirror given a deadline per file ({@value #DEADLINE_PROPERTY}) before
+ *       the next is tried (unless {@link Options#withDownload(boolean)} turned downloads off).</li>
  * </ol>
  * A folder counts if it holds the four IDX files, each either gzip-compressed
  * ({@code train-images-idx3-ubyte.gz}) or not ({@code train-images-idx3-ubyte}).
@@ -34,32 +37,64 @@ import java.util.function.UnaryOperator;
 public final class MnistDatasets {
     /** The environment variable naming a data root with {@code mnist/} and {@code fashion-mnist/} inside. */
     public static final String ENV_VAR = "VECTORGRAD_DATA";
+    /**
+     * The system property listing download mirrors (comma-separated base URLs laid out like the
+     * cache, replacing the built-in list; see {@link Options}).
+     */
+    public static final String MIRRORS_PROPERTY = "vectorgrad.mirrors";
+    /** The environment variable listing download mirrors, read when {@value #MIRRORS_PROPERTY} is not set. */
+    public static final String MIRRORS_ENV_VAR = "VECTORGRAD_MIRRORS";
+    /** The word in a mirror list that stands for the built-in mirrors. */
+    public static final String DEFAULT_MIRRORS = "default";
+    /**
+     * The system property giving the deadline per file and mirror: seconds ({@code 300},
+     * {@code 1.5}) or an ISO-8601 duration ({@code PT5M}).
+     */
+    public static final String DEADLINE_PROPERTY = "vectorgrad.download.deadline";
 
     private MnistDatasets() {}
 
     /**
      * How to look for and fetch the files. Start from {@link #defaults()}.
      *
+     * <p>Where downloads come from, first match wins: mirrors set here ({@link #withMirrors},
+     * {@link #withMirror}); else the system property {@value MnistDatasets#MIRRORS_PROPERTY};
+     * else the environment variable {@value MnistDatasets#MIRRORS_ENV_VAR}; else the kind's own
+     * list. The property and the variable hold comma-separated base URLs laid out like the cache
+     * (a file is fetched from {@code <base>/<kind folder>/<file>}, e.g.
+     * {@code http://proxy/vectorgrad/mnist/train-images-idx3-ubyte.gz}), which replace the
+     * built-in list; the word {@value MnistDatasets#DEFAULT_MIRRORS} in the list stands for the
+     * built-in mirrors at that place. Files are always checked against the checksums.
+     *
      * @param path explicit folder holding the four files, or null
      * @param environment looks up environment variables (normally {@link System#getenv(String)})
+     * @param properties looks up system properties (normally {@link System#getProperty(String)})
      * @param cacheRoot the cache root; files go to {@code cacheRoot/<kind folder>}
      * @param debianRoot overrides {@link Kind#debianFolder()} for kinds that have one (tests), or null
      * @param download whether to download when nothing local is found
-     * @param mirrors base URLs to download from, or null for {@link Kind#mirrors()}
+     * @param mirrors base URLs to download from, or null for the property, the environment
+     *     variable or {@link Kind#mirrors()}
      * @param checksums expected checksums by file name, or null for {@link Kind#checksums()}
      *     (set both with {@link #withMirror(URI, Map)} for a private mirror of other files)
      * @param connectTimeout connection timeout
      * @param readTimeout longest silence allowed while reading
+     * @param deadline longest time one mirror may take to deliver one file, or null for the system
+     *     property {@value MnistDatasets#DEADLINE_PROPERTY} or else {@link Downloader#DEFAULT_DEADLINE}
      * @param progress where to draw download progress, or null
      */
-    public record Options(Path path, UnaryOperator<String> environment, Path cacheRoot, Path debianRoot,
-            boolean download, List<URI> mirrors, Map<String, FileChecksum> checksums,
-            Duration connectTimeout, Duration readTimeout, PrintStream progress) {
+    public record Options(Path path, UnaryOperator<String> environment, UnaryOperator<String> properties,
+            Path cacheRoot, Path debianRoot, boolean download, List<URI> mirrors, Map<String, FileChecksum> checksums,
+            Duration connectTimeout, Duration readTimeout, Duration deadline, PrintStream progress) {
 
-        /** @return the defaults: no explicit path, real environment, {@code ~/.cache/vectorgrad}, download on, 30 s timeouts, progress to stderr */
+        /**
+         * @return the defaults: no explicit path, real environment and system properties,
+         *     {@code ~/.cache/vectorgrad}, download on, 30 s timeouts, the deadline from
+         *     {@value MnistDatasets#DEADLINE_PROPERTY} or 120 s, progress to stderr
+         */
         public static Options defaults() {
-            return new Options(null, System::getenv, Path.of(System.getProperty("user.home"), ".cache", "vectorgrad"),
-                    null, true, null, null, Duration.ofSeconds(30), Duration.ofSeconds(30), System.err);
+            return new Options(null, System::getenv, System::getProperty,
+                    Path.of(System.getProperty("user.home"), ".cache", "vectorgrad"), null, true, null, null,
+                    Duration.ofSeconds(30), Duration.ofSeconds(30), null, System.err);
         }
 
         /**
@@ -67,8 +102,8 @@ public final class MnistDatasets {
          * @return changed options
          */
         public Options withPath(Path folder) {
-            return new Options(folder, environment, cacheRoot, debianRoot, download, mirrors, checksums,
-                    connectTimeout, readTimeout, progress);
+            return new Options(folder, environment, properties, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, deadline, progress);
         }
 
         /**
@@ -76,8 +111,17 @@ public final class MnistDatasets {
          * @return changed options
          */
         public Options withEnvironment(UnaryOperator<String> env) {
-            return new Options(path, env, cacheRoot, debianRoot, download, mirrors, checksums,
-                    connectTimeout, readTimeout, progress);
+            return new Options(path, env, properties, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, deadline, progress);
+        }
+
+        /**
+         * @param props system property lookup (tests pass a map's {@code get})
+         * @return changed options
+         */
+        public Options withProperties(UnaryOperator<String> props) {
+            return new Options(path, environment, props, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, deadline, progress);
         }
 
         /**
@@ -85,8 +129,8 @@ public final class MnistDatasets {
          * @return changed options
          */
         public Options withCacheRoot(Path root) {
-            return new Options(path, environment, root, debianRoot, download, mirrors, checksums,
-                    connectTimeout, readTimeout, progress);
+            return new Options(path, environment, properties, root, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, deadline, progress);
         }
 
         /**
@@ -94,8 +138,8 @@ public final class MnistDatasets {
          * @return changed options
          */
         public Options withDebianFolder(Path folder) {
-            return new Options(path, environment, cacheRoot, folder, download, mirrors, checksums,
-                    connectTimeout, readTimeout, progress);
+            return new Options(path, environment, properties, cacheRoot, folder, download, mirrors, checksums,
+                    connectTimeout, readTimeout, deadline, progress);
         }
 
         /**
@@ -103,17 +147,18 @@ public final class MnistDatasets {
          * @return changed options
          */
         public Options withDownload(boolean enabled) {
-            return new Options(path, environment, cacheRoot, debianRoot, enabled, mirrors, checksums,
-                    connectTimeout, readTimeout, progress);
+            return new Options(path, environment, properties, cacheRoot, debianRoot, enabled, mirrors, checksums,
+                    connectTimeout, readTimeout, deadline, progress);
         }
 
         /**
-         * @param urls base URLs tried in order, checked against the kind's own checksums
+         * @param urls base URLs tried in order (the file URL is each resolved against the file
+         *     name), checked against the kind's own checksums; they replace every other mirror
          * @return changed options
          */
         public Options withMirrors(List<URI> urls) {
-            return new Options(path, environment, cacheRoot, debianRoot, download, List.copyOf(urls), checksums,
-                    connectTimeout, readTimeout, progress);
+            return new Options(path, environment, properties, cacheRoot, debianRoot, download, List.copyOf(urls),
+                    checksums, connectTimeout, readTimeout, deadline, progress);
         }
 
         /**
@@ -125,8 +170,8 @@ public final class MnistDatasets {
          * @return changed options
          */
         public Options withMirror(URI url, Map<String, FileChecksum> sums) {
-            return new Options(path, environment, cacheRoot, debianRoot, download, List.of(url), Map.copyOf(sums),
-                    connectTimeout, readTimeout, progress);
+            return new Options(path, environment, properties, cacheRoot, debianRoot, download, List.of(url),
+                    Map.copyOf(sums), connectTimeout, readTimeout, deadline, progress);
         }
 
         /**
@@ -135,8 +180,21 @@ public final class MnistDatasets {
          * @return changed options
          */
         public Options withTimeouts(Duration connect, Duration read) {
-            return new Options(path, environment, cacheRoot, debianRoot, download, mirrors, checksums,
-                    connect, read, progress);
+            return new Options(path, environment, properties, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connect, read, deadline, progress);
+        }
+
+        /**
+         * @param limit longest time one mirror may take to deliver one file (positive), after
+         *     which the next mirror is tried; null for the property or the default
+         * @return changed options
+         */
+        public Options withDeadline(Duration limit) {
+            if (limit != null && (limit.isNegative() || limit.isZero())) {
+                throw new IllegalArgumentException("Options.withDeadline: the deadline must be positive, got " + limit);
+            }
+            return new Options(path, environment, properties, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, limit, progress);
         }
 
         /**
@@ -144,8 +202,8 @@ public final class MnistDatasets {
          * @return changed options
          */
         public Options withProgress(PrintStream out) {
-            return new Options(path, environment, cacheRoot, debianRoot, download, mirrors, checksums,
-                    connectTimeout, readTimeout, out);
+            return new Options(path, environment, properties, cacheRoot, debianRoot, download, mirrors, checksums,
+                    connectTimeout, readTimeout, deadline, out);
         }
     }
 

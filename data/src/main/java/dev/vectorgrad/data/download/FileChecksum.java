@@ -17,18 +17,47 @@ import java.util.zip.GZIPInputStream;
  * checksum exists because re-compressing the same data (as Debian's package does) changes
  * the bytes of a {@code .gz} but not what it holds.
  *
+ * <p>It also bounds the size: {@link Downloader} refuses a file announced or served larger than
+ * {@code maxBytes} (before reading it, or as soon as the limit is passed), and {@link #mismatch}
+ * stops decompressing content past it, so a hostile mirror can neither fill the disk nor keep the
+ * hash busy with a gzip bomb. Unless given, it is {@link #DEFAULT_MAX_BYTES}.
+ *
  * @param fileSha256 hex SHA-256 of the file as served, or null
  * @param contentSha256 hex SHA-256 of the decompressed content, or null
+ * @param maxBytes the largest file, and the largest decompressed content, accepted (positive)
  */
-public record FileChecksum(String fileSha256, String contentSha256) {
+public record FileChecksum(String fileSha256, String contentSha256, long maxBytes) {
+    /** The size limit of a checksum that names none: far above any dataset file this module fetches. */
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
 
     /** Validates and lower-cases the hex strings; at least one must be given. */
     public FileChecksum {
         if (fileSha256 == null && contentSha256 == null) {
             throw new IllegalArgumentException("FileChecksum: give a file or a content SHA-256 (never download unchecked)");
         }
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("FileChecksum: maxBytes must be positive, got " + maxBytes);
+        }
         fileSha256 = norm(fileSha256);
         contentSha256 = norm(contentSha256);
+    }
+
+    /**
+     * A checksum limited to {@link #DEFAULT_MAX_BYTES}.
+     *
+     * @param fileSha256 hex SHA-256 of the file as served, or null
+     * @param contentSha256 hex SHA-256 of the decompressed content, or null
+     */
+    public FileChecksum(String fileSha256, String contentSha256) {
+        this(fileSha256, contentSha256, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * @param limit the largest file (and decompressed content) to accept, positive
+     * @return the same checksum with that size limit
+     */
+    public FileChecksum withMaxBytes(long limit) {
+        return new FileChecksum(fileSha256, contentSha256, limit);
     }
 
     private static String norm(String hex) {
@@ -79,7 +108,7 @@ public record FileChecksum(String fileSha256, String contentSha256) {
                 byte[] head = raw.readNBytes(2);
                 boolean gz = Bytes.isGzip(head);
                 try (InputStream in = gz ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file)) {
-                    content = sha256(in);
+                    content = sha256(in, maxBytes);
                 } catch (IOException e) {
                     content = "unreadable (" + e.getMessage() + ")";
                 }
@@ -105,10 +134,20 @@ public record FileChecksum(String fileSha256, String contentSha256) {
      * @throws IOException if reading fails
      */
     public static String sha256(InputStream in) throws IOException {
+        return sha256(in, Long.MAX_VALUE);
+    }
+
+    /** The hex SHA-256 of a stream, or a sentence saying it held more than {@code limit} bytes. */
+    private static String sha256(InputStream in, long limit) throws IOException {
         MessageDigest md = digest();
         byte[] buf = new byte[65536];
+        long total = 0;
         int n;
         while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (total > limit) {
+                return "more than " + limit + " bytes (the limit)";
+            }
             md.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(md.digest());

