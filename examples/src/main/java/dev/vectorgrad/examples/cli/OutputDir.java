@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * The folder a command writes its results to ({@code train --out}): checked before any work
- * starts (creatable, a folder, writable), and written through temporary siblings
+ * starts (a folder or creatable, writable), created once the run is sure to need it, and written through temporary siblings
  * {@code <name><digits>.part} renamed into place, so that a file under its final name is always
  * complete. A run killed mid-save (a signal cannot run the clean-up) leaves its {@code .part}
  * file behind; the next run removes those of the names it writes once they are
@@ -46,24 +46,53 @@ public final class OutputDir {
     private OutputDir() {}
 
     /**
-     * Checks and creates the folder, and removes stale temporary files of {@code names} in it.
+     * Checks, without creating anything, that the folder can be written to: it is a folder, or
+     * it does not exist and its nearest existing ancestor is a writable folder. Cheap enough to
+     * run before any data is read; {@link #create} makes it once the run is sure to need it.
      *
      * @param what the command and flag, for messages: {@code "train: --out"}
      * @param value the folder as given
-     * @param names the files the command will write there, e.g. {@code model.safetensors}
      * @return the folder
-     * @throws UsageException if it is a file, cannot be created or cannot be written to
+     * @throws UsageException if it is a file, lies under a file, or cannot be written to
      */
-    public static Path prepare(String what, String value, String... names) throws UsageException {
+    public static Path check(String what, String value) throws UsageException {
         Path dir;
         try {
             dir = Path.of(value);
         } catch (InvalidPathException e) {
             throw new UsageException(what + " " + Messages.escape(value) + ": not a usable folder name (" + e.getReason() + ")");
         }
-        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
-            throw new UsageException(what + " " + dir + " is a file, not a folder");
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
         }
+        if (existing == null) {
+            throw new UsageException(what + " " + dir + " cannot be created: no part of it exists");
+        }
+        if (!Files.isDirectory(existing)) {
+            String kind = Files.isRegularFile(existing) ? " is a file, not a folder" : " is not a folder";
+            throw new UsageException(existing.equals(dir.toAbsolutePath())
+                    ? what + " " + dir + kind
+                    : what + " " + dir + " cannot be created: " + existing + kind);
+        }
+        if (!Files.isWritable(existing)) {
+            throw new UsageException(what + " " + dir + (existing.equals(dir.toAbsolutePath()) ? " is not writable"
+                    : " cannot be created: " + existing + " is not writable"));
+        }
+        return dir;
+    }
+
+    /**
+     * Creates the folder {@link #check} accepted, proves it writable by creating (and deleting)
+     * a file in it, and removes stale temporary files of {@code names} in it.
+     *
+     * @param what the command and flag, for messages: {@code "train: --out"}
+     * @param dir the folder
+     * @param names the files the command will write there, e.g. {@code model.safetensors}
+     * @return the folder
+     * @throws UsageException if it cannot be created or written to after all
+     */
+    public static Path create(String what, Path dir, String... names) throws UsageException {
         try {
             Files.createDirectories(dir);
         } catch (FileAlreadyExistsException e) {
@@ -83,6 +112,19 @@ public final class OutputDir {
             removeStaleTemps(dir.resolve(n), STALE_AFTER);
         }
         return dir;
+    }
+
+    /**
+     * {@link #check} then {@link #create}.
+     *
+     * @param what the command and flag, for messages: {@code "train: --out"}
+     * @param value the folder as given
+     * @param names the files the command will write there
+     * @return the folder
+     * @throws UsageException if it is a file, cannot be created or cannot be written to
+     */
+    public static Path prepare(String what, String value, String... names) throws UsageException {
+        return create(what, check(what, value), names);
     }
 
     /**

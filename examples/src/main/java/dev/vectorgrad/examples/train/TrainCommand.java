@@ -105,7 +105,7 @@ public final class TrainCommand {
         long seed = p.longValue("seed");
         int threads = p.has("threads") ? SystemProperties.threads(p.get("threads"), "train: --threads " + p.get("threads")) : 0;
         // Before the data is read and the model trained: a run must not end without saving.
-        Path outDir = OutputDir.prepare("train: --out", p.get("out"), MODEL_FILE, PLOT_FILE);
+        Path outDir = OutputDir.check("train: --out", p.get("out"));
         if (threads > 0) {
             // Read once by the core's kernel pool when it starts, which has not happened yet.
             System.setProperty(SystemProperties.THREADS, Integer.toString(threads));
@@ -161,6 +161,8 @@ public final class TrainCommand {
         out.printf(Locale.ROOT, "model: MLP %s (%,d parameters), %s lr %s (%s), weight decay %s, batch %d, seed %d%n",
                 Mlps.describe(sizes), model.parameterCount(), optName, lr, cosine ? "cosine decay" : "constant", wd, batch,
                 seed);
+        // Created only now, when nothing but training stands between the run and its files.
+        OutputDir.create("train: --out", outDir, MODEL_FILE, PLOT_FILE);
         long tReady = System.nanoTime();
         boolean live = ProgressBar.stderrIsTerminal();
         List<EpochStats> history = new ArrayList<>();

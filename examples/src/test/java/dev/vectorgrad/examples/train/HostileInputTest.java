@@ -166,6 +166,11 @@ class HostileInputTest {
                 readOnly.toFile().setWritable(true);
             }
         }
+        // A run refused for its data creates no --out folder.
+        Path never = tmp.resolve("never/deeper");
+        assertRefused(train(HostileFiles.idxFolder(tmp.resolve("e"), 3, new byte[10], new byte[2]), never), 1,
+                "every label is 0");
+        assertFalse(Files.exists(tmp.resolve("never")), "nothing created");
         // The check comes first: a bad --out with a bad dataset names the --out.
         assertRefused(main("train", "--dataset", tmp.resolve("nowhere").toString(), "--out", file.toString()), 2, "--out");
     }
