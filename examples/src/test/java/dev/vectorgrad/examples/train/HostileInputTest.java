@@ -73,6 +73,14 @@ class HostileInputTest {
             assertRefused(r, 1, file.toString(), "label 3");
         }
         // 65,535 is the largest label a classifier of 65,536 outputs takes; one more is refused above.
+        float[] y = ok.clone();
+        y[3] = 65_535f;
+        Path file = tmp.resolve("widest.pkl.gz");
+        HostileFiles.pickle(file, px, new float[][] {HostileFiles.images(8, px, 1), HostileFiles.images(2, px, 2),
+            HostileFiles.images(4, px, 3)}, new float[][] {y, {0, 1}, {0, 1, 2, 0}});
+        Run r = train(file, tmp.resolve("out"));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("65536 classes"), r.out());
     }
 
     @Test
