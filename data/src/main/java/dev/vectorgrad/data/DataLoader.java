@@ -118,13 +118,19 @@ public final class DataLoader implements Iterable<Batch> {
          * Normalise every feature to {@code (v - mean) / std} while gathering.
          *
          * @param mean subtracted
-         * @param std divided by; must be positive and finite
+         * @param std divided by; must be positive and finite, and so must {@code 1 / std} and
+         *     {@code mean / std} (a spread of 1e-40 would turn every feature into an infinity)
          * @return this builder
          */
         public Builder normalize(float mean, float std) {
             if (!(std > 0f) || !Float.isFinite(std) || !Float.isFinite(mean)) {
                 throw new IllegalArgumentException("DataLoader: normalize needs a finite mean and a positive finite std, got mean "
                         + mean + " std " + std);
+            }
+            float invStd = 1f / std;
+            if (!Float.isFinite(invStd) || !Float.isFinite(mean * invStd)) {
+                throw new IllegalArgumentException("DataLoader: normalize with mean " + mean + " and std " + std
+                        + " overflows a float (1/std = " + invStd + ", mean/std = " + mean * invStd + ")");
             }
             this.mean = mean;
             this.std = std;
@@ -198,7 +204,13 @@ public final class DataLoader implements Iterable<Batch> {
                     } else {
                         dataset.copyFeatures(idx, xBuf, i * sampleSize);
                     }
-                    yBuf[i] = dataset.label(idx);
+                    float y = dataset.label(idx);
+                    if (Float.isNaN(y)) {
+                        // Caught here, one comparison a sample, rather than as a NaN loss many steps later.
+                        throw new IllegalArgumentException("DataLoader: sample " + idx + " of " + dataset
+                                + " has the label NaN");
+                    }
+                    yBuf[i] = y;
                 }
                 // The buffers were written through their arrays, which Tensor cannot see: rewrite
                 // one element through the API so the version counter records the change, and a

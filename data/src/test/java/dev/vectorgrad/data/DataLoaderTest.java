@@ -130,4 +130,32 @@ class DataLoaderTest {
         assertFalse(it.hasNext());
         assertThrows(java.util.NoSuchElementException.class, it::next);
     }
+
+    @Test
+    void normalisationThatWouldOverflowAFloatIsRefused() {
+        TensorDataset d = dataset(4);
+        for (float[] ms : new float[][] {{0f, 1e-40f}, {0f, Float.MIN_VALUE}, {3e38f, 0.5f}, {-3e38f, 0.1f}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DataLoader.builder(d, 2).normalize(ms[0], ms[1]));
+            assertTrue(e.getMessage().contains("overflows a float"), e.getMessage());
+        }
+        for (float[] ms : new float[][] {{Float.NaN, 1f}, {0f, 0f}, {0f, -1f}, {0f, Float.POSITIVE_INFINITY}}) {
+            assertThrows(IllegalArgumentException.class, () -> DataLoader.builder(d, 2).normalize(ms[0], ms[1]));
+        }
+        // Small but representable: 1/std and mean/std stay finite.
+        DataLoader ok = DataLoader.builder(d, 4).normalize(0.5f, 1e-30f).build();
+        Batch b = ok.iterator().next();
+        assertEquals(0.5e30f, b.x().get(1, 0), 1e24f);
+    }
+
+    @Test
+    void aNanLabelIsRefusedNamingTheSampleNotTrainedOn() {
+        float[] y = {0f, 1f, Float.NaN, 1f};
+        TensorDataset d = new TensorDataset(Tensor.zeros(4, 3), Tensor.wrap(y, 4));
+        DataLoader loader = DataLoader.builder(d, 4).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loader.iterator().next());
+        assertTrue(e.getMessage().startsWith("DataLoader: sample 2 of ") && e.getMessage().endsWith("has the label NaN"),
+                e.getMessage());
+        assertEquals(2, DataLoader.builder(d, 2).build().iterator().next().size(), "the batch before it is fine");
+    }
 }

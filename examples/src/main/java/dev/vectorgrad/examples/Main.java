@@ -2,6 +2,7 @@ package dev.vectorgrad.examples;
 
 import dev.vectorgrad.examples.cli.HelpRequested;
 import dev.vectorgrad.examples.cli.Messages;
+import dev.vectorgrad.examples.cli.SystemProperties;
 import dev.vectorgrad.examples.cli.UsageException;
 import dev.vectorgrad.examples.lesson.LessonCommand;
 import dev.vectorgrad.examples.train.EvaluateCommand;
@@ -13,7 +14,9 @@ import java.util.Arrays;
  * The {@code ./vectorgrad} command line: {@code demo}, {@code lesson}, {@code train}, {@code evaluate}.
  *
  * <p>Exit status: 0 on success, 1 when a check failed or an error occurred (one line on stderr,
- * the stack trace only with {@code --debug}), 2 for a mistake on the command line.
+ * the stack trace only with {@code --debug}), 2 for a mistake on the command line or in a
+ * {@code -Dvectorgrad.*} system property. Text from files and arguments that an error line
+ * repeats has its control characters escaped ({@link Messages#escape}).
  */
 public final class Main {
 
@@ -59,6 +62,8 @@ public final class Main {
         String command = args[0];
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
+            // Before any class of the core loads: its static initialisers read these.
+            SystemProperties.check(System.getProperties());
             return switch (command) {
                 case "lesson" -> LessonCommand.run(rest, out, err);
                 case "demo" -> DemoCommand.run(rest, out, err);
@@ -71,19 +76,31 @@ public final class Main {
             out.print(h.getMessage());
             return 0;
         } catch (UsageException e) {
-            err.println("vectorgrad: " + Messages.oneLine(e.getMessage()));
+            err.println("vectorgrad: " + Messages.forTerminal(e.getMessage()));
             if (debug) {
                 e.printStackTrace(err);
             }
             return 2;
-        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-            String msg = Messages.oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
-            err.println("vectorgrad " + command + ": " + msg
+        } catch (Exception | OutOfMemoryError | StackOverflowError | ExceptionInInitializerError | NoClassDefFoundError e) {
+            err.println("vectorgrad " + Messages.escape(command) + ": " + Messages.forTerminal(describe(e))
                     + (debug ? "" : " (--debug shows the stack trace)"));
             if (debug) {
                 e.printStackTrace(err);
             }
             return 1;
         }
+    }
+
+    /**
+     * The message of a failure: for a class whose static initialiser failed (a bad property read
+     * there, say), the message of what failed inside it rather than the JVM's wrapper.
+     */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof ExceptionInInitializerError || t instanceof NoClassDefFoundError) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage();
+        return msg == null || msg.isBlank() ? t.toString() : msg;
     }
 }

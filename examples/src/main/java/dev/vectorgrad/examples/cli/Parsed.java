@@ -55,8 +55,15 @@ public final class Parsed {
             }
             return x;
         } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " expects a whole number, got '" + v + "'");
+            throw new UsageException(command + ": --" + name + (tooLarge(v)
+                    ? " must be at most " + Integer.MAX_VALUE + ", got " + v.strip()
+                    : " expects a whole number, got '" + v + "'"));
         }
+    }
+
+    /** Whether a value that failed to parse is a whole number, only too large for an int. */
+    private static boolean tooLarge(String v) {
+        return v.strip().matches("\\+?\\d{10,}");
     }
 
     /**
@@ -106,8 +113,9 @@ public final class Parsed {
             try {
                 out[i] = Integer.parseInt(parts[i].strip());
             } catch (NumberFormatException e) {
-                throw new UsageException(command + ": --" + name + " expects sizes separated by commas (e.g. 256,128), got '"
-                        + v + "'");
+                throw new UsageException(command + ": --" + name + (tooLarge(parts[i])
+                        ? " size " + parts[i].strip() + " is too large (at most " + Integer.MAX_VALUE + "), got '" + v + "'"
+                        : " expects sizes separated by commas (e.g. 256,128), got '" + v + "'"));
             }
             if (out[i] < 1) {
                 throw new UsageException(command + ": --" + name + " sizes must be >= 1, got '" + v + "'");

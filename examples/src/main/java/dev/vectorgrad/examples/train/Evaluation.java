@@ -18,13 +18,30 @@ record Evaluation(double loss, double accuracy, ConfusionMatrix confusion) {
 
     static final int BATCH = 1000;
 
+    /** Activations of one batch, in floats, beyond which the batch shrinks below {@link #BATCH}. */
+    private static final int MAX_BATCH_FLOATS = 1 << 22;
+
     /**
      * @param data the images to score, in order
      * @param norm the normalisation the model was trained with
-     * @return a loader of batches of {@link #BATCH}, reusable for every evaluation of {@code data}
+     * @param sizes the model's layer sizes: a wide layer (30,000 classes, say) makes the batches
+     *     smaller, so that one batch's activations stay within {@code 4M} floats
+     * @return a loader of batches of at most {@link #BATCH}, reusable for every evaluation of {@code data}
      */
-    static DataLoader loader(ImageDataset data, ImageDataset.MeanStd norm) {
-        return DataLoader.builder(data, BATCH).normalize(norm.mean(), norm.std()).build();
+    static DataLoader loader(ImageDataset data, ImageDataset.MeanStd norm, int[] sizes) {
+        return DataLoader.builder(data, batch(sizes)).normalize(norm.mean(), norm.std()).build();
+    }
+
+    /**
+     * @param sizes the model's layer sizes
+     * @return the images per evaluation batch: {@link #BATCH}, fewer for a layer wider than 4,194
+     */
+    static int batch(int[] sizes) {
+        int widest = 1;
+        for (int s : sizes) {
+            widest = Math.max(widest, s);
+        }
+        return Math.max(1, Math.min(BATCH, MAX_BATCH_FLOATS / widest));
     }
 
     /**

@@ -7,8 +7,11 @@ import dev.vectorgrad.data.DataLoader;
 import dev.vectorgrad.data.ImageDataset;
 import dev.vectorgrad.examples.cli.ArgParser;
 import dev.vectorgrad.examples.cli.HelpRequested;
+import dev.vectorgrad.examples.cli.Messages;
+import dev.vectorgrad.examples.cli.OutputDir;
 import dev.vectorgrad.examples.cli.Parsed;
 import dev.vectorgrad.examples.cli.ProgressBar;
+import dev.vectorgrad.examples.cli.SystemProperties;
 import dev.vectorgrad.examples.cli.UsageException;
 import dev.vectorgrad.nn.CrossEntropyLoss;
 import dev.vectorgrad.nn.Sequential;
@@ -19,7 +22,6 @@ import dev.vectorgrad.nn.optim.Optimizer;
 import dev.vectorgrad.nn.optim.Sgd;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +40,12 @@ public final class TrainCommand {
 
     /** Images held out of the training split to report validation loss and accuracy each epoch. */
     static final int DEFAULT_VALID = 10_000;
+    /** The most classes a dataset may have: one output unit per class, within {@link Mlps#MAX_UNITS}. */
+    static final int MAX_CLASSES = Mlps.MAX_UNITS;
+    /** The weights' file in {@code --out}. */
+    static final String MODEL_FILE = "model.safetensors";
+    /** The training curves' file in {@code --out}. */
+    static final String PLOT_FILE = "training.png";
 
     private TrainCommand() {}
 
@@ -86,6 +94,7 @@ public final class TrainCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) throws UsageException, HelpRequested, IOException {
         Parsed p = parser().parse(args);
         int[] hidden = p.intList("hidden");
+        Mlps.checkHidden("train: --hidden " + p.get("hidden"), hidden);
         int epochs = p.intValue("epochs", 1);
         int batch = p.intValue("batch-size", 1);
         String optName = p.choice("optimizer", "sgd", "momentum", "adam");
@@ -94,10 +103,12 @@ public final class TrainCommand {
         boolean cosine = p.choice("schedule", "cosine", "constant").equals("cosine");
         int validAsked = p.has("valid") ? p.intValue("valid", 0) : -1;
         long seed = p.longValue("seed");
-        Path outDir = Path.of(p.get("out"));
-        if (p.has("threads")) {
+        int threads = p.has("threads") ? SystemProperties.threads(p.get("threads"), "train: --threads " + p.get("threads")) : 0;
+        // Before the data is read and the model trained: a run must not end without saving.
+        Path outDir = OutputDir.check("train: --out", p.get("out"));
+        if (threads > 0) {
             // Read once by the core's kernel pool when it starts, which has not happened yet.
-            System.setProperty("vectorgrad.threads", Integer.toString(p.intValue("threads", 1)));
+            System.setProperty(SystemProperties.THREADS, Integer.toString(threads));
         }
         long t0 = System.nanoTime();
         // Kernel start-up (the Vector API's classes) and the first JIT compilations overlap the
@@ -108,6 +119,13 @@ public final class TrainCommand {
         Datasets.Loaded data = Datasets.load("train", p.get("dataset"), err);
         long tLoaded = System.nanoTime();
         ImageDataset all = data.train();
+        if (all.size() == 0) {
+            throw new IOException("train: " + all.name() + " holds no images");
+        }
+        int classes = classes("train", all);
+        // The test split loaded meanwhile; checked now, so that a bad one fails before training, not after.
+        ImageDataset test = data.awaitTest();
+        checkTest("train", test, all.sampleSize(), classes);
         int valid = validAsked >= 0 ? validAsked : Math.min(DEFAULT_VALID, all.size() / 6);
         if (valid >= all.size()) {
             throw new UsageException("train: --valid " + valid + " leaves no training images out of " + all.size());
@@ -125,8 +143,9 @@ public final class TrainCommand {
         int[] statsIdx = new int[Math.min(nTrain, 10_000)];
         Arrays.setAll(statsIdx, i -> i);
         ImageDataset.MeanStd norm = train.meanAndStd(statsIdx);
-        int classes = Math.max(all.classes(), 2);
         int[] sizes = Mlps.sizes(all.sampleSize(), hidden, classes);
+        Mlps.checkFits("train: --hidden " + p.get("hidden"), sizes, Math.max(Math.min(batch, nTrain), Evaluation.batch(sizes)),
+                Runtime.getRuntime().maxMemory());
         Sequential model = Mlps.build(sizes, rng.split());
         Optimizer opt = switch (optName) {
             // --weight-decay is decoupled (AdamW-style) for every optimiser, as documented.
@@ -136,12 +155,14 @@ public final class TrainCommand {
         };
         TrainStep step = new TrainStep(model, new CrossEntropyLoss(), opt);
         DataLoader loader = DataLoader.builder(train, batch).shuffle(rng.nextLong()).normalize(norm.mean(), norm.std()).build();
-        DataLoader validLoader = valid > 0 ? Evaluation.loader(validation, norm) : null;
+        DataLoader validLoader = valid > 0 ? Evaluation.loader(validation, norm, sizes) : null;
         out.printf(Locale.ROOT, "data: %s: %,d train, %,d valid images of %d pixels, %d classes%n",
-                data.description(), nTrain, valid, all.sampleSize(), classes);
+                Messages.escape(data.description()), nTrain, valid, all.sampleSize(), classes);
         out.printf(Locale.ROOT, "model: MLP %s (%,d parameters), %s lr %s (%s), weight decay %s, batch %d, seed %d%n",
                 Mlps.describe(sizes), model.parameterCount(), optName, lr, cosine ? "cosine decay" : "constant", wd, batch,
                 seed);
+        // Created only now, when nothing but training stands between the run and its files.
+        OutputDir.create("train: --out", outDir, MODEL_FILE, PLOT_FILE);
         long tReady = System.nanoTime();
         boolean live = ProgressBar.stderrIsTerminal();
         List<EpochStats> history = new ArrayList<>();
@@ -202,11 +223,8 @@ public final class TrainCommand {
             out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f%s  time %.3f s (%,.0f samples/s)%n",
                     epoch, epochs, st.trainLoss(), validPart, secs, st.samplesPerSecond());
         }
-        ImageDataset test = data.awaitTest();
-        checkTest("train", test, all.sampleSize(), classes);
-        Evaluation te = Evaluation.run(step, Evaluation.loader(test, norm), classes);
-        Files.createDirectories(outDir);
-        Path modelFile = outDir.resolve("model.safetensors");
+        Evaluation te = Evaluation.run(step, Evaluation.loader(test, norm, sizes), classes);
+        Path modelFile = outDir.resolve(MODEL_FILE);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put("architecture", "mlp");
@@ -216,19 +234,44 @@ public final class TrainCommand {
         meta.put("dataset", data.description());
         meta.put("epochs", Integer.toString(epochs));
         meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", te.accuracy()));
+        // SafeTensors.save writes through its own <name><digits>.part; those of killed runs go here.
+        OutputDir.removeStaleTemps(modelFile, OutputDir.STALE_AFTER);
         SafeTensors.save(modelFile, model.stateDict(), meta);
-        Path png = outDir.resolve("training.png");
+        Path png = outDir.resolve(PLOT_FILE);
         try {
             TrainingPlot.write(png, "MLP " + Mlps.describe(sizes) + " on " + data.description().split(" from ")[0]
                     + ", " + optName + " lr " + lr + ", batch " + batch, history);
         } catch (IOException | RuntimeException | Error e) {
             // A JDK without fonts or AWT should not cost the trained model; say so and go on.
-            err.println("train: could not draw " + png + ": " + e);
+            err.println("train: could not draw " + Messages.escape(png.toString()) + ": " + Messages.forTerminal(e.toString()));
             png = null;
         }
-        out.println("saved: " + modelFile + (png != null ? " and " + png : ""));
+        out.println(Messages.escape("saved: " + modelFile + (png != null ? " and " + png : "")));
         out.printf(Locale.ROOT, "test accuracy: %.4f%n", te.accuracy());
         return 0;
+    }
+
+    /**
+     * The number of classes a set's labels ask for, 1 + the largest, refused when a classifier
+     * of that many outputs makes no sense: a single class, or more than {@link #MAX_CLASSES}
+     * (one label of 2 billion in a file must not size a layer of 2 billion outputs).
+     *
+     * @throws IOException naming the set (and so its file), the label and the limit
+     */
+    static int classes(String command, ImageDataset set) throws IOException {
+        int c = set.classes();
+        if (c > MAX_CLASSES) {
+            int first = 0;
+            while (set.classIndex(first) < MAX_CLASSES) {
+                first++;
+            }
+            throw new IOException(command + ": " + set.name() + ": label " + first + " is " + set.classIndex(first)
+                    + ", but at most " + MAX_CLASSES + " classes are supported (labels 0.." + (MAX_CLASSES - 1) + ")");
+        }
+        if (c < 2) {
+            throw new IOException(command + ": " + set.name() + ": every label is 0, a classifier needs at least two classes");
+        }
+        return c;
     }
 
     /**

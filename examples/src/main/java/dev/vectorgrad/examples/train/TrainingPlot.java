@@ -1,5 +1,6 @@
 package dev.vectorgrad.examples.train;
 
+import dev.vectorgrad.examples.cli.OutputDir;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -10,9 +11,7 @@ import java.awt.Stroke;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -35,18 +34,19 @@ public final class TrainingPlot {
     /**
      * Writes the plot.
      *
-     * @param file the PNG to (over)write
+     * @param file the PNG to (over)write, through a temporary sibling renamed into place
+     *     ({@link OutputDir#writeAtomically}), so that a half-written PNG never has its name
      * @param title the title line (dataset, network)
      * @param history one entry per epoch
      * @throws IOException if the file cannot be written
      */
     public static void write(Path file, String title, List<EpochStats> history) throws IOException {
         BufferedImage img = render(title, history);
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
-        if (!ImageIO.write(img, "png", tmp.toFile())) {
-            throw new IOException("plot: no PNG writer in this JDK");
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        OutputDir.writeAtomically(file, tmp -> {
+            if (!ImageIO.write(img, "png", tmp.toFile())) {
+                throw new IOException("plot: no PNG writer in this JDK");
+            }
+        });
     }
 
     static BufferedImage render(String title, List<EpochStats> history) {

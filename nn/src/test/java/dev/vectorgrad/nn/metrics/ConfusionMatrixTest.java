@@ -89,4 +89,78 @@ class ConfusionMatrixTest {
         assertThrows(IndexOutOfBoundsException.class, () -> cm.count(0, -1));
         assertThrows(IllegalArgumentException.class, () -> new ConfusionMatrix(0));
     }
+
+    /** The same pairs counted by a dense and a sparse matrix, and by a hand-kept oracle. */
+    @Test
+    void manyClassesAreCountedSparselyAndAgreeWithAnOracle() {
+        Rng rng = new Rng(5);
+        for (int classes : new int[] {ConfusionMatrix.DENSE_MAX_CLASSES, ConfusionMatrix.DENSE_MAX_CLASSES + 1, 30_000}) {
+            ConfusionMatrix cm = new ConfusionMatrix(classes);
+            java.util.Map<Long, Long> want = new java.util.HashMap<>();
+            long[] rows = new long[classes];
+            long[] cols = new long[classes];
+            long right = 0;
+            for (int i = 0; i < 5000; i++) {
+                // A few hot classes, so pairs repeat, plus strays across the whole range.
+                int t = i % 3 == 0 ? rng.nextInt(classes) : rng.nextInt(7);
+                int p = i % 5 == 0 ? rng.nextInt(classes) : (i % 2 == 0 ? t : rng.nextInt(7));
+                cm.add(t, p);
+                want.merge((long) t * classes + p, 1L, Long::sum);
+                rows[t]++;
+                cols[p]++;
+                right += t == p ? 1 : 0;
+            }
+            long[] visited = new long[1];
+            cm.forEachNonZero((t, p, n) -> {
+                assertEquals(want.get((long) t * classes + p), n, t + " -> " + p);
+                visited[0]++;
+            });
+            assertEquals(want.size(), visited[0], "every non-zero pair once, and no other");
+            for (var e : want.entrySet()) {
+                assertEquals(e.getValue(), cm.count((int) (e.getKey() / classes), (int) (e.getKey() % classes)));
+            }
+            assertEquals(0, cm.count(classes - 1, 0) - want.getOrDefault((long) (classes - 1) * classes, 0L));
+            assertEquals((double) right / 5000, cm.accuracy(), 1e-15);
+            for (int c : new int[] {0, 3, 6, classes - 1}) {
+                long diag = want.getOrDefault((long) c * classes + c, 0L);
+                assertEquals(rows[c] == 0 ? 0.0 : (double) diag / rows[c], cm.recall(c), 1e-15);
+                assertEquals(cols[c] == 0 ? 0.0 : (double) diag / cols[c], cm.precision(c), 1e-15);
+            }
+            cm.reset();
+            assertEquals(0, cm.total());
+            assertEquals(0, cm.count(0, 0));
+            assertEquals(0.0, cm.recall(0));
+        }
+    }
+
+    @Test
+    void largeMatricesPrintABoundedSummaryAndRefuseToCopyOutSquares() {
+        ConfusionMatrix cm = new ConfusionMatrix(30_000);
+        for (int i = 0; i < 100; i++) {
+            cm.add(i, i);
+            cm.add(i, 29_999 - i);
+        }
+        cm.add(7, 8);
+        cm.add(7, 8);
+        cm.add(7, 8);
+        String s = cm.toString();
+        assertTrue(s.startsWith("confusion matrix of 30000 classes"), s);
+        assertTrue(s.contains("100 of 203 samples right"), s);
+        String[] lines = s.split("\n");
+        assertEquals(2 + 20, lines.length, s);
+        assertEquals("        7 -> 8: 3", lines[2], "the most frequent confusion first");
+        assertEquals("        0 -> 29999: 1", lines[3], "ties in (true, predicted) order");
+        IllegalStateException e = assertThrows(IllegalStateException.class, cm::toArray);
+        assertTrue(e.getMessage().contains("30000 x 30000"), e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> cm.recall(30_000));
+        assertThrows(IndexOutOfBoundsException.class, () -> cm.precision(-1));
+
+        ConfusionMatrix wide = new ConfusionMatrix(ConfusionMatrix.TABLE_MAX_CLASSES);
+        wide.add(1, 2);
+        assertTrue(wide.toString().contains("true\\pred"), "a table up to the bound");
+        ConfusionMatrix beyond = new ConfusionMatrix(ConfusionMatrix.TABLE_MAX_CLASSES + 1);
+        beyond.add(1, 1);
+        assertTrue(beyond.toString().contains("no confusions"), beyond.toString());
+        assertEquals(1, beyond.toArray()[1][1]);
+    }
 }
