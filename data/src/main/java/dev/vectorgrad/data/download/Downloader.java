@@ -1,7 +1,7 @@
 package dev.vectorgrad.data.download;
 
 import dev.vectorgrad.data.internal.AtomicFiles;
-import dev.vectorgrad.data.internal.Printable;
+import dev.vectorgrad.core.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -264,7 +264,7 @@ public final class Downloader {
             if (location != null) {
                 c.disconnect();
                 if (hop >= MAX_REDIRECTS) {
-                    throw new IOException("more than " + MAX_REDIRECTS + " redirects (the last to '" + Printable.of(location) + "')");
+                    throw new IOException("more than " + MAX_REDIRECTS + " redirects (the last to '" + Printable.escape(location) + "')");
                 }
                 // Followed by hand: HttpURLConnection will not cross from http to https itself.
                 current = redirectTarget(current, location);
@@ -342,16 +342,16 @@ public final class Downloader {
         try {
             ref = new URI(location.strip());
         } catch (URISyntaxException e) {
-            throw new IOException("redirected to a malformed location '" + Printable.of(location) + "' (" + e.getReason() + ")");
+            throw new IOException("redirected to a malformed location '" + Printable.escape(location) + "' (" + e.getReason() + ")");
         }
         URI next;
         try {
             next = from.resolve(ref);
         } catch (IllegalArgumentException e) {
-            throw new IOException("redirected to a location that does not resolve: '" + Printable.of(location) + "'");
+            throw new IOException("redirected to a location that does not resolve: '" + Printable.escape(location) + "'");
         }
         if (!isHttp(next)) {
-            throw new IOException("redirected to '" + Printable.of(location) + "': not an http(s) URL");
+            throw new IOException("redirected to '" + Printable.escape(location) + "': not an http(s) URL");
         }
         return next;
     }

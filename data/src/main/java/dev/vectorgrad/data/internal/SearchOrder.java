@@ -1,5 +1,6 @@
 package dev.vectorgrad.data.internal;
 
+import dev.vectorgrad.core.Printable;
 import dev.vectorgrad.data.DatasetUnavailableException;
 import dev.vectorgrad.data.MnistDatasets;
 import dev.vectorgrad.data.Resolution;
@@ -182,12 +183,12 @@ public final class SearchOrder {
             try {
                 base = new URI(e.endsWith("/") ? e : e + "/");
             } catch (URISyntaxException x) {
-                throw badSetting(setting, value, "'" + Printable.of(e) + "' is not a URL (" + x.getReason() + ")");
+                throw badSetting(setting, value, "'" + Printable.escape(e) + "' is not a URL (" + x.getReason() + ")");
             }
             String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || base.getHost() == null || base.getQuery() != null
                     || base.getFragment() != null) {
-                throw badSetting(setting, value, "'" + Printable.of(e) + "' is not an http:// or https:// base URL");
+                throw badSetting(setting, value, "'" + Printable.escape(e) + "' is not an http:// or https:// base URL");
             }
             out.add(base.resolve(target.folder() + "/"));
         }
@@ -231,7 +232,7 @@ public final class SearchOrder {
     }
 
     private static IllegalArgumentException badSetting(String setting, String value, String problem) {
-        return new IllegalArgumentException(setting + "=" + Printable.of(value) + ": " + problem);
+        return new IllegalArgumentException(setting + "=" + Printable.escape(value) + ": " + problem);
     }
 
     private static DatasetUnavailableException unavailable(Target target, MnistDatasets.Options options,

@@ -15,14 +15,16 @@ public final class UnaskedDownloads {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Longest silence during a download (not its total time). */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+    /** Longest a file may take from one mirror, so a mirror that trickles costs at most this. */
+    public static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private UnaskedDownloads() {}
 
     /**
      * @param base where to look and whether to download
-     * @return the same options with the short timeouts
+     * @return the same options with the short timeouts and deadline
      */
     public static MnistDatasets.Options options(MnistDatasets.Options base) {
-        return base.withTimeouts(CONNECT_TIMEOUT, READ_TIMEOUT);
+        return base.withTimeouts(CONNECT_TIMEOUT, READ_TIMEOUT).withDeadline(DEADLINE);
     }
 }
