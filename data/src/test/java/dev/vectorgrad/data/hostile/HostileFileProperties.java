@@ -138,7 +138,9 @@ class HostileFileProperties {
                 .as(HostileFileProperties::laughs);
         Arbitrary<HostileCase> encode = Combinators.combine(Arbitraries.integers().between(1 << 16, 1 << 18),
                 Arbitraries.integers().between(5_000, 20_000)).as(HostileFileProperties::encodeLaughs);
+        // GLOBAL's names are lines: one holding a '\n' ends there, so only STACK_GLOBAL gets those.
         Arbitrary<HostileCase> global = Combinators.combine(escapes(), Arbitraries.of(true, false))
+                .filter((e, stack) -> stack || e.indexOf('\n') < 0)
                 .as(HostileFileProperties::evilGlobal);
         Arbitrary<HostileCase> bomb = Arbitraries.longs().between(BOMB, 2 * BOMB).map(HostileFileProperties::pickleBomb);
         return Combinators.combine(laughs.list().ofSize(3), encode, global.list().ofSize(2), bomb)
