@@ -4,6 +4,7 @@ import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.data.download.Downloader;
 import dev.vectorgrad.data.download.FileChecksum;
 import dev.vectorgrad.data.idx.Idx;
+import dev.vectorgrad.data.internal.Bytes;
 import dev.vectorgrad.data.internal.SearchOrder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -195,6 +196,24 @@ public final class MnistDatasets {
             }
             return new Options(path, environment, properties, cacheRoot, debianRoot, download, mirrors, checksums,
                     connectTimeout, readTimeout, limit, progress);
+        }
+
+        /**
+         * Checks the settings these options read from system properties and the environment
+         * (mirrors, the deadline per file, the gzip inflation cap {@code vectorgrad.data.maxInflateRatio})
+         * now, rather than when a download or a gzip read first needs them: a command line calls
+         * it at start-up so a mistyped value fails at once, not after minutes of training.
+         *
+         * @throws IllegalArgumentException naming the first setting whose value is not accepted,
+         *     the value and what is accepted
+         */
+        public void checkSettings() {
+            SearchOrder.mirrors(new SearchOrder.Target(Kind.MNIST.displayName(), Kind.MNIST.folder(), Kind.FILES,
+                    f -> null, null, Kind.MNIST.mirrors(), Kind.MNIST.checksums(), c -> ""), this);
+            SearchOrder.deadline(this);
+            if (properties != null) {
+                Bytes.maxRatio(properties.apply(Bytes.MAX_RATIO_PROPERTY));
+            }
         }
 
         /**

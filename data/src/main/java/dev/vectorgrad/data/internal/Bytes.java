@@ -1,5 +1,6 @@
 package dev.vectorgrad.data.internal;
 
+import dev.vectorgrad.core.Printable;
 import dev.vectorgrad.data.DataFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -53,7 +54,15 @@ public final class Bytes {
 
     /** @return the ratio {@link #MAX_RATIO_PROPERTY} sets, or its default */
     public static long maxRatio() {
-        String v = System.getProperty(MAX_RATIO_PROPERTY);
+        return maxRatio(System.getProperty(MAX_RATIO_PROPERTY));
+    }
+
+    /**
+     * @param v a value of {@link #MAX_RATIO_PROPERTY}, or null
+     * @return the ratio it sets, or the default when null or blank
+     * @throws IllegalArgumentException naming the property if it is not a whole number >= 1
+     */
+    public static long maxRatio(String v) {
         if (v == null || v.isBlank()) {
             return DEFAULT_MAX_RATIO;
         }
@@ -65,7 +74,7 @@ public final class Bytes {
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new IllegalArgumentException("-D" + MAX_RATIO_PROPERTY + "=" + v + ": expected a whole number >= 1");
+        throw new IllegalArgumentException("-D" + MAX_RATIO_PROPERTY + "=" + Printable.escape(v) + ": expected a whole number >= 1");
     }
 
     /**

@@ -4,11 +4,16 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import dev.vectorgrad.data.MnistDatasets;
+
 /**
  * Checks the {@code -Dvectorgrad.*} system properties before anything reads them. The core reads
  * {@code vectorgrad.vectorBitSize} and {@code vectorgrad.threads} in static initialisers, where a
  * bad value surfaces as an {@link ExceptionInInitializerError} deep in the first tensor operation;
- * checked here first, it is one line naming the property, the value and what is accepted.
+ * checked here first, it is one line naming the property, the value and what is accepted. The
+ * data module's settings ({@code vectorgrad.mirrors}, {@code $VECTORGRAD_MIRRORS},
+ * {@code vectorgrad.download.deadline}, {@code vectorgrad.data.maxInflateRatio}) are checked here
+ * too, by the data module's own parser.
  */
 public final class SystemProperties {
 
@@ -48,6 +53,13 @@ public final class SystemProperties {
                 throw new UsageException("-D" + RAW_CACHE + "=" + Messages.escape(cache)
                         + ": not a usable folder name (" + Messages.escape(e.getReason()) + "); give a folder or none");
             }
+        }
+        // The data module's own settings (mirrors, download deadline, inflation cap), parsed by
+        // the data module itself: otherwise a typo surfaces only when a download or gzip read needs it.
+        try {
+            MnistDatasets.Options.defaults().withProperties(props::getProperty).checkSettings();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 

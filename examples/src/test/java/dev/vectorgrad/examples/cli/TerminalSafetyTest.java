@@ -27,16 +27,23 @@ class TerminalSafetyTest {
         SystemProperties.check(props());
         SystemProperties.check(props("vectorgrad.vectorBitSize", "0", "vectorgrad.threads", "2", "vectorgrad.rawCache", "none"));
         SystemProperties.check(props("vectorgrad.vectorBitSize", " 256 ", "vectorgrad.threads", ""));
+        SystemProperties.check(props("vectorgrad.mirrors", "https://m.example/v, default", "vectorgrad.download.deadline",
+                "PT5M", "vectorgrad.data.maxInflateRatio", "500"));
         String[][] bad = {
             {"vectorgrad.vectorBitSize", "abc"}, {"vectorgrad.vectorBitSize", "96"}, {"vectorgrad.vectorBitSize", "-1"},
             {"vectorgrad.threads", "-1"}, {"vectorgrad.threads", "0"}, {"vectorgrad.threads", "x"},
             {"vectorgrad.threads", "99999999999"}, {"vectorgrad.threads", "1025"},
             {"vectorgrad.rawCache", "bad\u0000path"},
+            {"vectorgrad.mirrors", "ftp://x"}, {"vectorgrad.mirrors", " , "}, {"vectorgrad.mirrors", "http://a b\u001b"},
+            {"vectorgrad.download.deadline", "abc"}, {"vectorgrad.download.deadline", "-5"},
+            {"vectorgrad.data.maxInflateRatio", "abc"}, {"vectorgrad.data.maxInflateRatio", "0"},
+            {"vectorgrad.data.maxInflateRatio", "1\n2"},
         };
         for (String[] kv : bad) {
             UsageException e = assertThrows(UsageException.class, () -> SystemProperties.check(props(kv)));
             assertTrue(e.getMessage().startsWith("-D" + kv[0] + "="), e.getMessage());
-            assertTrue(!e.getMessage().contains("\u0000") && !e.getMessage().contains("\n"), e.getMessage());
+            assertTrue(!e.getMessage().contains("\u0000") && !e.getMessage().contains("\n")
+                    && !e.getMessage().contains("\u001b"), e.getMessage());
         }
     }
 
