@@ -15,7 +15,10 @@
  * Optimizer adamW = Adam.adamW(model.parameters(), 1e-3f, 0.01f);
  * }</pre>
  *
- * <p>Parameters are given as tensors or as the {@code Var}s of {@code Layer.parameters()}.
+ * <p>Parameters are given as tensors, as the {@code Var}s of {@code Layer.parameters()}, or as
+ * {@link dev.vectorgrad.nn.optim.ParamGroup}s with their own learning rate, weight decay,
+ * momentum or betas (PyTorch's {@code param_groups}, readable and writable through
+ * {@link dev.vectorgrad.nn.optim.Optimizer#paramGroups()}).
  * State is kept per parameter, as in PyTorch: a parameter with no gradient is skipped and its
  * momentum buffer, moments and Adam step count stay as they were. Every buffer is allocated
  * when the optimiser is built, and each parameter's update is one fused pass of
