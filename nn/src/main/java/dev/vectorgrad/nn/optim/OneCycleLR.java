@@ -28,8 +28,10 @@ import java.util.List;
  *
  * <p>The momentum is SGD's {@link ParamGroup#momentum} or Adam's {@link ParamGroup#beta1}
  * (beta2 kept), as PyTorch picks {@code betas} when the optimiser has them. As in PyTorch,
- * stepping to {@code T} is still allowed (the curve extended one step); beyond it
- * {@link #step()} throws {@link IllegalStateException}.
+ * stepping to {@code T} is still allowed (the curve extended one step, so that a loop stepping
+ * the scheduler after every batch ends cleanly; with {@link Anneal#LINEAR} the extension is
+ * clamped at 0 where PyTorch's would turn negative); beyond it {@link #step()} throws
+ * {@link IllegalStateException}.
  *
  * <p>fast.ai's own scheduler ends at {@code max_lr/final_div}; this one, being PyTorch's, ends
  * at {@code max_lr/(div*final_div)} (1/25 of that).
@@ -145,13 +147,11 @@ public final class OneCycleLR extends LRScheduler {
         double initial = initialLrs[group];
         double max = maxLrs[group];
         double min = minLrs[group];
-        if (phase == 0) {
-            return anneal(initial, max, p);
-        }
-        if (!threePhase) {
-            return anneal(max, min, p);
-        }
-        return phase == 1 ? anneal(max, initial, p) : anneal(initial, min, p);
+        double lr = phase == 0 ? anneal(initial, max, p)
+                : !threePhase ? anneal(max, min, p)
+                : phase == 1 ? anneal(max, initial, p) : anneal(initial, min, p);
+        // Step T extends the last phase one step; a linear one would go below zero there.
+        return Math.max(lr, 0);
     }
 
     /**

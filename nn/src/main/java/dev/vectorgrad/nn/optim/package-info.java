@@ -24,5 +24,18 @@
  * when the optimiser is built, and each parameter's update is one fused pass of
  * {@link dev.vectorgrad.core.Updates}, so {@code step()} on contiguous parameters allocates
  * nothing.
+ *
+ * <p>Learning-rate schedules, as {@code torch.optim.lr_scheduler}, each computed in closed form
+ * and written into every param group: {@link dev.vectorgrad.nn.optim.StepLR},
+ * {@link dev.vectorgrad.nn.optim.CosineAnnealingLR}, {@link dev.vectorgrad.nn.optim.LinearLR}
+ * (warm-up), {@link dev.vectorgrad.nn.optim.SequentialLR} (one after another) and
+ * {@link dev.vectorgrad.nn.optim.OneCycleLR} (fast.ai's {@code fit_one_cycle}, momentum or beta1
+ * cycled too), on the base {@link dev.vectorgrad.nn.optim.LRScheduler}. Step one after each
+ * {@code optimizer.step()}:
+ *
+ * <pre>{@code
+ * OneCycleLR schedule = new OneCycleLR(adam, 3e-3f, epochs * batchesPerEpoch);
+ * for (...) { step.step(x, y); schedule.step(); }
+ * }</pre>
  */
 package dev.vectorgrad.nn.optim;
