@@ -106,14 +106,14 @@ public final class ParamGroup {
             g.momentum = pick(spec.momentum, defaults.momentum);
             g.dampening = pick(spec.dampening, defaults.dampening);
             g.nesterov = spec.nesterov >= 0 ? spec.nesterov : defaults.nesterov;
-            refuse(label, "betas", spec.beta1, "Sgd");
-            refuse(label, "eps", spec.eps, "Sgd");
+            refuse(label, "betas", spec.beta1, defaults.label);
+            refuse(label, "eps", spec.eps, defaults.label);
             checkNesterov(label, g.nesterov == 1, g.momentum, g.dampening);
         } else {
-            refuse(label, "momentum", spec.momentum, kind.name());
-            refuse(label, "dampening", spec.dampening, kind.name());
+            refuse(label, "momentum", spec.momentum, defaults.label);
+            refuse(label, "dampening", spec.dampening, defaults.label);
             if (spec.nesterov >= 0) {
-                throw new IllegalArgumentException(label + " sets nesterov, which only Sgd has");
+                throw new IllegalArgumentException(label + " sets nesterov, which " + defaults.label + " does not have");
             }
         }
         if (kind == Kind.ADAM) {
@@ -121,8 +121,8 @@ public final class ParamGroup {
             g.beta2 = pick(spec.beta2, defaults.beta2);
             g.eps = pick(spec.eps, defaults.eps);
         } else if (kind != Kind.SGD) {
-            refuse(label, "betas", spec.beta1, kind.name());
-            refuse(label, "eps", spec.eps, kind.name());
+            refuse(label, "betas", spec.beta1, defaults.label);
+            refuse(label, "eps", spec.eps, defaults.label);
         }
         g.initialLr = spec.kind == Kind.SPEC ? Float.NaN : spec.initialLr;
         return g;

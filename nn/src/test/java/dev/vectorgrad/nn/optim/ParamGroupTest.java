@@ -291,7 +291,7 @@ class ParamGroupTest {
         assertRejected(() -> new Sgd(List.of(ParamGroup.of(List.of(p)).betas(0.9f, 0.99f)), 0.1f),
                 "Sgd param group 0 sets betas, which Sgd does not have");
         assertRejected(() -> new Adam(List.of(ParamGroup.of(List.of(p)), ParamGroup.of(List.of(ps[1])).momentum(0.9f)),
-                0.1f), "Adam param group 1 sets momentum, which ADAM does not have");
+                0.1f), "Adam param group 1 sets momentum, which Adam does not have");
         assertRejected(() -> Sgd.builder(List.of(ParamGroup.of(List.of(p)), ParamGroup.of(List.of(ps[1])).momentum(0f)),
                         0.1f).momentum(0.9f).nesterov(true).build(),
                 "Sgd param group 1: Nesterov momentum requires a momentum > 0", "momentum 0.0");
