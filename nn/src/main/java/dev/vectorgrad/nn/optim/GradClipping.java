@@ -14,7 +14,7 @@ import java.util.List;
  * <pre>
  * clipGradNorm:  total = (sum over all gradient elements of |g|^p)^(1/p)   (max |g| for p = inf)
  *                coef  = maxNorm / (total + 1e-6)
- *                if coef < 1: every g *= coef                                returns total
+ *                if coef &lt; 1: every g *= coef                                returns total
  * clipGradValue: every element g = clamp(g, -clipValue, clipValue)
  * </pre>
  *

@@ -16,7 +16,7 @@ import java.util.List;
  * min_lr     = initial_lr / final_div_factor        (of step T-1)
  * cos(a, b, p) = b + (a - b) * (1 + cos(pi*p)) / 2  (linear: a + (b - a) * p)
  *
- * phase 1, t <= e1 = pct_start*T - 1:  lr = cos(initial_lr, max_lr, t/e1)
+ * phase 1, t &lt;= e1 = pct_start*T - 1:  lr = cos(initial_lr, max_lr, t/e1)
  *                                      momentum = cos(max_momentum, base_momentum, t/e1)
  * phase 2, up to e2 = T - 1:           lr = cos(max_lr, min_lr, (t-e1)/(e2-e1))
  *                                      momentum = cos(base_momentum, max_momentum, (t-e1)/(e2-e1))

@@ -17,7 +17,7 @@ import java.util.List;
  * {@code m[i-1]} (schedule 0 from step 0) and sees its own count restarted there:
  *
  * <pre>
- * i     = number of milestones <= t           (bisect_right)
+ * i     = number of milestones &lt;= t           (bisect_right)
  * lr(t) = schedulers[i].lr(t - m[i-1])        (t itself for i = 0)
  * </pre>
  *
