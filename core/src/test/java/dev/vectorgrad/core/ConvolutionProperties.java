@@ -200,13 +200,19 @@ class ConvolutionProperties {
         assertClose(ref[2], gb, n * os[2] * os[3], "gradient of the bias, " + p.s);
         assertArrayEquals(gx.toArray(), Convolution.conv2dBackwardInput(g, p.w, p.s, p.x.shape()).toArray(),
                 "allocating form of the input gradient");
-        // The weight gradient alone and the bias gradient alone are the same floats as both together.
+        // The weight gradient alone and the bias gradient alone (summed apart, not as a row of
+        // the product) agree with both together; the same call repeats bit for bit.
         Tensor gw2 = Tensor.zeros(p.w.shape());
         Tensor gb2 = Tensor.zeros(p.w.size(0));
         Convolution.conv2dBackwardWeight(g, p.x, p.s, gw2, null, ws);
         Convolution.conv2dBackwardWeight(g, p.x, p.s, null, gb2, ws);
-        assertArrayEquals(gw.toArray(), gw2.toArray());
-        assertArrayEquals(gb.toArray(), gb2.toArray());
+        assertClose(ref[1], gw2, n * os[2] * os[3], "gradient of the weight alone, " + p.s);
+        assertClose(ref[2], gb2, n * os[2] * os[3], "gradient of the bias alone, " + p.s);
+        Tensor gw3 = Tensor.zeros(p.w.shape());
+        Tensor gb3 = Tensor.zeros(p.w.size(0));
+        Convolution.conv2dBackwardWeight(g, p.x, p.s, gw3, gb3, ws);
+        assertArrayEquals(gw.toArray(), gw3.toArray());
+        assertArrayEquals(gb.toArray(), gb3.toArray());
     }
 
     /**
@@ -266,6 +272,32 @@ class ConvolutionProperties {
         Convolution.conv2dBackwardWeight(g, x, s, gw2, null, new Convolution.Workspace());
         assertArrayEquals(gw1.toArray(), gw2.toArray());
         assertClose(referenceGrads(x, w, g, s)[1], gw1, n * 42, "weight gradient over " + n + " images");
+    }
+
+    /** Channels above {@link Convolution#SMALL_DIM}: the packed matmul's path, "same" and strided geometries. */
+    @Example
+    void wideLayersTakeTheMatmulPath() {
+        Rng rng = new Rng(11);
+        for (Conv2dSpec s : new Conv2dSpec[] {Conv2dSpec.of(1, 1), Conv2dSpec.of(2, 1), Conv2dSpec.of(1, 0).withGroups(2)}) {
+            Tensor x = Tensor.randn(rng, 3, 36, 7, 6);
+            Tensor w = Tensor.randn(rng, 40, 36 / s.groups(), 3, 3);
+            Tensor b = Tensor.randn(rng, 40);
+            assertTrue(Math.min(40 / s.groups(), 36 / s.groups() * 9) > Convolution.SMALL_DIM);
+            Tensor out = Convolution.conv2d(x, w, b, s);
+            int kG = 36 / s.groups() * 9;
+            assertClose(reference(x, w, b, s), out, kG, "forward " + s);
+            Tensor g = Tensor.randn(rng, out.shape());
+            double[][] ref = referenceGrads(x, w, g, s);
+            Tensor gx = Tensor.zeros(x.shape());
+            Tensor gw = Tensor.zeros(w.shape());
+            Tensor gb = Tensor.zeros(40);
+            Convolution.Workspace ws = new Convolution.Workspace();
+            Convolution.conv2dBackwardInput(g, w, s, gx, ws);
+            Convolution.conv2dBackwardWeight(g, x, s, gw, gb, ws);
+            assertClose(ref[0], gx, 40 * 9, "input gradient " + s);
+            assertClose(ref[1], gw, 3 * out.size(2) * out.size(3), "weight gradient " + s);
+            assertClose(ref[2], gb, 3 * out.size(2) * out.size(3), "bias gradient " + s);
+        }
     }
 
     @Example

@@ -15,6 +15,9 @@ import java.util.Arrays;
  */
 public final class Im2col {
 
+    /** The SIMD elementwise kernels, for the long adds of {@code col2im}. */
+    private static final FloatKernels ADD = Kernels.ELEMENTWISE;
+
     private Im2col() {}
 
     /**
@@ -39,6 +42,10 @@ public final class Im2col {
         int outH = geometry[10];
         int outW = geometry[11];
         int plane = outH * outW;
+        if (shifted(geometry) && xsW == 1 && xsH == w) {
+            im2colShifted(x, xOff, xsC, channels, geometry, col, colOff);
+            return;
+        }
         int row = colOff;
         for (int c = 0; c < channels; c++) {
             int xc = xOff + c * xsC;
@@ -96,6 +103,10 @@ public final class Im2col {
         int outH = geometry[10];
         int outW = geometry[11];
         int plane = outH * outW;
+        if (shifted(geometry)) {
+            col2imShifted(col, colOff, channels, geometry, g, gOff);
+            return;
+        }
         int row = colOff;
         for (int c = 0; c < channels; c++) {
             int gc = gOff + c * h * w;
@@ -113,10 +124,8 @@ public final class Im2col {
                         int src = row + oh * outW;
                         int dst = gc + ih * w + lo * strideW + iwOff;
                         if (strideW == 1) {
-                            int n = hi - lo;
-                            int s = src + lo;
-                            for (int i = 0; i < n; i++) {
-                                g[dst + i] += col[s + i];
+                            if (hi > lo) {
+                                ADD.addScaled(g, dst, 1f, col, src + lo, hi - lo);
                             }
                         } else {
                             for (int ow = lo; ow < hi; ow++, dst += strideW) {
@@ -126,6 +135,100 @@ public final class Im2col {
                     }
                     row += plane;
                 }
+            }
+        }
+    }
+
+    /**
+     * Whether every row of the columns is the image plane shifted by one offset: unit strides and
+     * an output as wide as the input (a "same" padding), so that output position {@code q} reads
+     * input position {@code q + shift}. Then a row is one copy of the plane, plus zeros where a
+     * tap falls left or right of the image (those reads wrapped into the neighbouring image row).
+     */
+    static boolean shifted(int[] geometry) {
+        return geometry[2] == 1 && geometry[3] == 1 && geometry[11] == geometry[9];
+    }
+
+    private static void im2colShifted(float[] x, int xOff, int xsC, int channels, int[] geometry,
+                                      float[] col, int colOff) {
+        int kH = geometry[0];
+        int kW = geometry[1];
+        int padH = geometry[4];
+        int padW = geometry[5];
+        int dilH = geometry[6];
+        int dilW = geometry[7];
+        int h = geometry[8];
+        int w = geometry[9];
+        int outH = geometry[10];
+        int outW = geometry[11];
+        int plane = outH * outW;
+        int in = h * w;
+        int row = colOff;
+        for (int c = 0; c < channels; c++) {
+            int xc = xOff + c * xsC;
+            for (int ki = 0; ki < kH; ki++) {
+                for (int kj = 0; kj < kW; kj++) {
+                    int iwOff = kj * dilW - padW;
+                    int shift = (ki * dilH - padH) * w + iwOff;
+                    int q0 = Math.min(plane, Math.max(0, -shift));
+                    int q1 = Math.max(q0, Math.min(plane, in - shift));
+                    Arrays.fill(col, row, row + q0, 0f);
+                    if (q1 > q0) {
+                        System.arraycopy(x, xc + q0 + shift, col, row + q0, q1 - q0);
+                    }
+                    Arrays.fill(col, row + q1, row + plane, 0f);
+                    zeroWrapped(col, row, iwOff, w, outH);
+                    row += plane;
+                }
+            }
+        }
+    }
+
+    private static void col2imShifted(float[] col, int colOff, int channels, int[] geometry, float[] g, int gOff) {
+        int kH = geometry[0];
+        int kW = geometry[1];
+        int padH = geometry[4];
+        int padW = geometry[5];
+        int dilH = geometry[6];
+        int dilW = geometry[7];
+        int h = geometry[8];
+        int w = geometry[9];
+        int outH = geometry[10];
+        int outW = geometry[11];
+        int plane = outH * outW;
+        int in = h * w;
+        int row = colOff;
+        for (int c = 0; c < channels; c++) {
+            int gc = gOff + c * in;
+            for (int ki = 0; ki < kH; ki++) {
+                for (int kj = 0; kj < kW; kj++) {
+                    int iwOff = kj * dilW - padW;
+                    int shift = (ki * dilH - padH) * w + iwOff;
+                    int q0 = Math.min(plane, Math.max(0, -shift));
+                    int q1 = Math.max(q0, Math.min(plane, in - shift));
+                    // The columns are this call's scratch: zero the taps that fell beside the image, then add the row in one run.
+                    zeroWrapped(col, row, iwOff, w, outH);
+                    if (q1 > q0) {
+                        // dst += 1 * src is dst + src exactly, fused or not.
+                        ADD.addScaled(g, gc + shift + q0, 1f, col, row + q0, q1 - q0);
+                    }
+                    row += plane;
+                }
+            }
+        }
+    }
+
+    /** Zeros, in each output row of one column row, the positions whose tap lies left or right of the image. */
+    private static void zeroWrapped(float[] col, int row, int iwOff, int w, int outH) {
+        if (iwOff < 0) {
+            int n = Math.min(w, -iwOff);
+            for (int oh = 0; oh < outH; oh++) {
+                Arrays.fill(col, row + oh * w, row + oh * w + n, 0f);
+            }
+        } else if (iwOff > 0) {
+            int from = Math.max(0, w - iwOff);
+            for (int oh = 0; oh < outH; oh++) {
+                Arrays.fill(col, row + oh * w + from, row + (oh + 1) * w, 0f);
             }
         }
     }
