@@ -25,10 +25,13 @@ import dev.vectorgrad.core.internal.Parallel;
  * padding multiplies the image itself, with no unfolding). The bias is written first and the
  * product added onto it. Backward to the input: {@code W_g^T @ gOut_n} into columns, folded back
  * with {@code col2im}; to the weight: {@code gOut_n @ col^T} accumulated over the images; the
- * bias gradient sums {@code gOut} over N, H and W. The images are split into at most
- * {@value #MAX_TASKS} tasks shared by the project's thread pool; the split depends on the batch
- * size alone and per-task weight-gradient sums are added in task order, so results are the same
- * floats on any number of threads and from call to call. Columns live in a per-thread buffer kept
+ * bias gradient sums {@code gOut} over N, H and W (for unfolded inputs, as the product's row
+ * of ones; the bias rides along in the forward as one more weight column). Products with a
+ * dimension of at most {@value #SMALL_DIM} take an unpacked kernel ({@code Kernels.CONV}), the
+ * others the SIMD matmul. The images are split into at most {@value #MAX_TASKS} tasks, shared by
+ * the project's thread pool from 8 Mflop on; the split depends on the batch size alone and
+ * per-task weight-gradient sums are added in task order, so results are the same floats on any
+ * number of threads and from call to call. Columns live in a per-thread buffer kept
  * between calls; the per-task sums of the weight gradient in a {@link Workspace} the caller may
  * keep, so that a warm call allocates nothing.
  */
@@ -47,6 +50,12 @@ public final class Convolution {
 
     /** At most this many tasks per call: a few per thread balances the load on a shared machine. */
     static final int MAX_TASKS = 8;
+
+    /**
+     * Below this many flops a call runs its tasks on the calling thread: handing work to a pool
+     * thread costs tens of microseconds on a shared machine (the matmul's threshold, 8 Mflop).
+     */
+    static final long PARALLEL_MIN_FLOPS = 1L << 23;
 
     private static final ThreadLocal<Columns> COLUMNS = ThreadLocal.withInitial(Columns::new);
 
@@ -385,7 +394,8 @@ public final class Convolution {
             t.plane = go[2] * go[3];
             t.tasks = Math.min(t.n, MAX_TASKS);
             t.biasSums = ws.biasSums(t.tasks * gradBias.numel());
-            Parallel.shared().forEach(t.tasks, t);
+            t.kG = 0;
+            t.run();
         }
         if (gradBias != null) {
             sumTasks(t.biasSums, t.tasks, gradBias);
@@ -564,7 +574,15 @@ public final class Convolution {
         }
 
         void run() {
-            Parallel.shared().forEach(tasks, this);
+            long work = 2L * n * cOut * Math.max(kG, 1) * plane;
+            if (work < PARALLEL_MIN_FLOPS) {
+                // The same tasks in the same order, on this thread: the same floats, no hand-over.
+                for (int t = 0; t < tasks; t++) {
+                    accept(t);
+                }
+            } else {
+                Parallel.shared().forEach(tasks, this);
+            }
         }
 
         void clear() {

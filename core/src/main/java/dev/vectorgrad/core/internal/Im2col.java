@@ -69,7 +69,9 @@ public final class Im2col {
                             Arrays.fill(col, dst + hi, dst + outW, 0f);
                         }
                         int src = xc + ih * xsH + (lo * strideW + iwOff) * xsW;
-                        if (strideW == 1 && xsW == 1) {
+                        if (hi == lo) {
+                            // Every tap of this row falls in the padding (src may even lie before the image).
+                        } else if (strideW == 1 && xsW == 1) {
                             System.arraycopy(x, src, col, dst + lo, hi - lo);
                         } else {
                             int step = strideW * xsW;
@@ -123,6 +125,9 @@ public final class Im2col {
                         }
                         int src = row + oh * outW;
                         int dst = gc + ih * w + lo * strideW + iwOff;
+                        if (hi == lo) {
+                            continue;
+                        }
                         if (strideW == 1) {
                             if (hi > lo) {
                                 ADD.addScaled(g, dst, 1f, col, src + lo, hi - lo);
