@@ -225,15 +225,20 @@ public final class Im2col {
 
     /** Zeros, in each output row of one column row, the positions whose tap lies left or right of the image. */
     private static void zeroWrapped(float[] col, int row, int iwOff, int w, int outH) {
+        // Plain stores, not Arrays.fill: the runs are one or two elements long, and a call each costs more.
         if (iwOff < 0) {
             int n = Math.min(w, -iwOff);
-            for (int oh = 0; oh < outH; oh++) {
-                Arrays.fill(col, row + oh * w, row + oh * w + n, 0f);
+            for (int oh = 0, at = row; oh < outH; oh++, at += w) {
+                for (int i = 0; i < n; i++) {
+                    col[at + i] = 0f;
+                }
             }
         } else if (iwOff > 0) {
             int from = Math.max(0, w - iwOff);
-            for (int oh = 0; oh < outH; oh++) {
-                Arrays.fill(col, row + oh * w + from, row + (oh + 1) * w, 0f);
+            for (int oh = 0, at = row; oh < outH; oh++, at += w) {
+                for (int i = from; i < w; i++) {
+                    col[at + i] = 0f;
+                }
             }
         }
     }
