@@ -252,6 +252,46 @@ class ConvolutionProperties {
         assertTrue(mm.allClose(one.reshape(cout, -1), 1e-5, 1e-5));
     }
 
+    /**
+     * The im2col identity itself, with the columns built from views: per image, the output is
+     * {@code W.reshape(C_out, C_in*kH*kW) @ col}, where row {@code (c, ki, kj)} of col is the padded
+     * channel c shifted by the (dilated) tap and subsampled by the stride.
+     */
+    @Property(tries = 30)
+    void convolutionIsTheWeightTimesTheUnfoldedImage(@ForAll @IntRange(min = 1, max = 4) int cin,
+                                                     @ForAll @IntRange(min = 1, max = 5) int cout,
+                                                     @ForAll @IntRange(min = 5, max = 10) int h,
+                                                     @ForAll @IntRange(min = 1, max = 3) int k,
+                                                     @ForAll @IntRange(min = 1, max = 2) int stride,
+                                                     @ForAll @IntRange(max = 2) int pad,
+                                                     @ForAll @IntRange(min = 1, max = 2) int dil, @ForAll long seed) {
+        Rng rng = new Rng(seed);
+        Tensor x = Tensor.randn(rng, 2, cin, h, h + 2);
+        Tensor w = Tensor.randn(rng, cout, cin, k, k);
+        Conv2dSpec s = Conv2dSpec.of(stride, pad, dil, 1);
+        Tensor out = Convolution.conv2d(x, w, null, s);
+        int oh = out.size(2);
+        int ow = out.size(3);
+        Tensor padded = Padding.pad(x, new int[] {pad, pad, pad, pad});
+        for (int n = 0; n < 2; n++) {
+            Tensor col = Tensor.zeros(cin * k * k, oh * ow);
+            for (int c = 0; c < cin; c++) {
+                for (int ki = 0; ki < k; ki++) {
+                    for (int kj = 0; kj < k; kj++) {
+                        Tensor tap = padded.select(0, n).select(0, c)
+                                .slice(0, ki * dil, ki * dil + (oh - 1) * stride + 1, stride)
+                                .slice(1, kj * dil, kj * dil + (ow - 1) * stride + 1, stride);
+                        int r = (c * k + ki) * k + kj;
+                        col.slice(0, r, r + 1).copyFrom(tap.contiguous().reshape(1, oh * ow));
+                    }
+                }
+            }
+            Tensor expected = w.reshape(cout, cin * k * k).matmul(col);
+            Tensor actual = out.select(0, n).reshape(cout, oh * ow);
+            assertTrue(expected.allClose(actual, 1e-4, 1e-4), () -> "W @ col\n" + expected + "\nconv2d\n" + actual);
+        }
+    }
+
     /** Batches above the task count: each image's output is what that image alone gives, bit for bit. */
     @Property(tries = 10)
     void imagesAreIndependentAndCallsRepeatBitForBit(@ForAll @IntRange(min = 9, max = 23) int n, @ForAll long seed) {
