@@ -20,20 +20,24 @@ import dev.vectorgrad.core.internal.Parallel;
  * kernel is not flipped).
  *
  * <p><b>How.</b> Per image and group, {@code im2col} unfolds the input into columns
- * {@code col [C_in/groups*kH*kW, outH*outW]} and one SIMD matmul {@code W_g @ col} writes the
- * output channels of the group straight into the NCHW output (a 1x1 kernel with stride 1 and no
- * padding multiplies the image itself, with no unfolding). The bias is written first and the
- * product added onto it. Backward to the input: {@code W_g^T @ gOut_n} into columns, folded back
- * with {@code col2im}; to the weight: {@code gOut_n @ col^T} accumulated over the images; the
- * bias gradient sums {@code gOut} over N, H and W (for unfolded inputs, as the product's row
- * of ones; the bias rides along in the forward as one more weight column). Products with a
- * dimension of at most {@value #SMALL_DIM} take an unpacked kernel ({@code Kernels.CONV}), the
- * others the SIMD matmul. The images are split into at most {@value #MAX_TASKS} tasks, shared by
- * the project's thread pool from 8 Mflop on; the split depends on the batch size alone and
- * per-task weight-gradient sums are added in task order, so results are the same floats on any
- * number of threads and from call to call. Columns live in a per-thread buffer kept
- * between calls; the per-task sums of the weight gradient in a {@link Workspace} the caller may
- * keep, so that a warm call allocates nothing.
+ * {@code col [C_in/groups*kH*kW, outH*outW]} (for a unit-stride "same" convolution each row is
+ * one copy of the shifted image plane) and one product {@code W_g @ col} writes the output
+ * channels of the group straight into the NCHW output; the bias rides along as one more weight
+ * column against a row of ones under the columns. A 1x1 kernel with stride 1 and no padding
+ * multiplies the image itself, with no unfolding (its bias is written first and the product
+ * added onto it). Backward to the input: {@code W_g^T @ gOut_n} into columns, folded back with
+ * {@code col2im}; to the weight: {@code col @ gOut_n^T} (gOut's block transposed first, so the
+ * channels run along the vectors) accumulated over the images, whose row of ones gives the bias
+ * gradient. Products with a dimension of at most 16 ({@code SMALL_DIM}: a first layer's 9 taps,
+ * its 16 channels) take an unpacked kernel ({@code Kernels.CONV}), the others the SIMD matmul.
+ *
+ * <p><b>Threads and determinism.</b> The images are split into at most 8 tasks, shared by the
+ * project's thread pool from 8 Mflop on; the split depends on the batch size alone and per-task
+ * weight-gradient sums are added in task order, so results are the same floats on any number of
+ * threads and from call to call (which a captured training step's bit-exact replay relies on).
+ * Columns live in a per-thread buffer kept between calls (one image's worth: for large images
+ * that is {@code C_in/groups*kH*kW*outH*outW} floats per thread); the per-task sums of the weight
+ * gradient in a {@link Workspace} the caller may keep, so that a warm call allocates nothing.
  */
 public final class Convolution {
 
