@@ -27,6 +27,10 @@ final class VectorConvKernels implements ConvKernels {
             for (; i + 4 <= m; i += 4) {
                 tile4x2(k, a, aOff + i * ars, ars, acs, b, bOff + j, brs, c, cOff + i * crs + j, crs, accumulate);
             }
+            if (i + 2 <= m) {
+                tile2x2(k, a, aOff + i * ars, ars, acs, b, bOff + j, brs, c, cOff + i * crs + j, crs, accumulate);
+                i += 2;
+            }
             for (; i < m; i++) {
                 tile1x2(k, a, aOff + i * ars, acs, b, bOff + j, brs, c, cOff + i * crs + j, accumulate);
             }
@@ -102,6 +106,30 @@ final class VectorConvKernels implements ConvKernels {
         c21.intoArray(c, ci + 2 * crs + L);
         c30.intoArray(c, ci + 3 * crs);
         c31.intoArray(c, ci + 3 * crs + L);
+    }
+
+    /** Two leftover rows (m = 10 = 4 + 4 + 2: a first layer's 9 taps and the bias row) share each load of B. */
+    private static void tile2x2(int k, float[] a, int ai, int ars, int acs, float[] b, int bi, int brs,
+                                float[] c, int ci, int crs, boolean load) {
+        FloatVector c00 = load ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
+        FloatVector c01 = load ? FloatVector.fromArray(S, c, ci + L) : FloatVector.zero(S);
+        FloatVector c10 = load ? FloatVector.fromArray(S, c, ci + crs) : FloatVector.zero(S);
+        FloatVector c11 = load ? FloatVector.fromArray(S, c, ci + crs + L) : FloatVector.zero(S);
+        int a1 = ai + ars;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi + p * brs);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + p * brs + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai + p * acs]);
+            c00 = madd(x, b0, c00);
+            c01 = madd(x, b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p * acs]);
+            c10 = madd(x, b0, c10);
+            c11 = madd(x, b1, c11);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + crs);
+        c11.intoArray(c, ci + crs + L);
     }
 
     private static void tile1x2(int k, float[] a, int ai, int acs, float[] b, int bi, int brs,
