@@ -43,6 +43,9 @@ public final class Kernels {
     /** Unsigned bytes into floats, behind {@code dev.vectorgrad.core.UnsignedBytes}. */
     public static final ByteKernels BYTES;
 
+    /** The unpacked small products of a convolution, behind {@code dev.vectorgrad.core.Convolution}. */
+    public static final ConvKernels CONV;
+
     static {
         VectorSpecies<Float> species = chooseSpecies();
         VECTOR_BIT_SIZE = species == null ? 0 : species.vectorBitSize();
@@ -52,6 +55,7 @@ public final class Kernels {
             FUSED = ScalarFusedKernels.INSTANCE;
             UPDATES = ScalarUpdateKernels.INSTANCE;
             BYTES = ScalarByteKernels.INSTANCE;
+            CONV = ScalarConvKernels.INSTANCE;
         } else {
             ELEMENTWISE = new VectorKernels(species, FAST_FMA);
             MATMUL = VectorMatmul.create(Parallel.shared());
@@ -59,6 +63,8 @@ public final class Kernels {
             UPDATES = new VectorUpdateKernels(species);
             // Byte vectors start at 64 bits: a quarter of the float width must be at least that.
             BYTES = species.length() >= 8 ? new VectorByteKernels() : ScalarByteKernels.INSTANCE;
+            // The conv kernels use the matmul's species, which is the width the property asks for.
+            CONV = new VectorConvKernels();
         }
         System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
                 "vectorgrad kernels: {0}; {1}; {2}", ELEMENTWISE.describe(), MATMUL.describe(), FUSED.describe());
