@@ -45,10 +45,12 @@ final class BatchNormReplay extends AffineGradReplay {
     @Override
     public void forward() {
         if (training) {
-            Normalization.batchNormStatistics(x, eps, mean, invstd, runningMean, runningVar, momentum);
+            // As nn.BatchNorm: the counter goes up first, and momentum NaN (None) averages over it.
             if (numBatchesTracked != null) {
                 numBatchesTracked.fillInPlace(numBatchesTracked.item() + 1f);
             }
+            double factor = Float.isNaN(momentum) && numBatchesTracked != null ? 1.0 / numBatchesTracked.item() : momentum;
+            Normalization.batchNormStatistics(x, eps, mean, invstd, runningMean, runningVar, factor);
         } else {
             mean.copyFrom(runningMean);
             Normalization.invStd(runningVar, eps, invstd);

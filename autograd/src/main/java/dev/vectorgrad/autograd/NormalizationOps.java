@@ -55,7 +55,9 @@ public final class NormalizationOps {
      * @param weight {@code [C]}, or null for 1
      * @param bias {@code [C]}, or null for 0
      * @param training whether to normalise with the batch's statistics and update the running ones
-     * @param momentum in [0, 1], PyTorch's default 0.1
+     * @param momentum in [0, 1], PyTorch's default 0.1; or {@code Float.NaN} for PyTorch's
+     *     {@code momentum=None}, the cumulative average: each update weighs the batch by
+     *     {@code 1/numBatchesTracked} (counted first), which then must be given
      * @param eps finite and {@code > 0}, PyTorch's default 1e-5
      * @return the normalised input, x's shape
      * @throws IllegalArgumentException on a wrong rank, per-channel tensors of the wrong size,
@@ -79,6 +81,10 @@ public final class NormalizationOps {
         if (numBatchesTracked != null && numBatchesTracked.numel() != 1) {
             throw new IllegalArgumentException(op + ": num_batches_tracked must hold one element, got shape "
                     + Arrays.toString(numBatchesTracked.shape()));
+        }
+        if (Float.isNaN(momentum) && training && runningMean != null && numBatchesTracked == null) {
+            throw new IllegalArgumentException(op + ": momentum None (NaN), the cumulative average, needs"
+                    + " num_batches_tracked to count the batches");
         }
         int c = xv.size(1);
         Tensor w = weight == null ? null : weight.value();

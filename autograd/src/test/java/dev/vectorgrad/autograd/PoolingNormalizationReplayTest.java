@@ -127,7 +127,8 @@ class PoolingNormalizationReplayTest {
     }
 
     @Property(tries = 20)
-    void batchNormInTrainingReplaysAndUpdatesTheRunningStatisticsAsEagerDoes(@ForAll long seed, @ForAll boolean rank4) {
+    void batchNormInTrainingReplaysAndUpdatesTheRunningStatisticsAsEagerDoes(@ForAll long seed, @ForAll boolean rank4,
+                                                                              @ForAll boolean cumulative) {
         SplittableRandom r = new SplittableRandom(seed);
         Rng rng = new Rng(seed);
         int c = 1 + r.nextInt(10);
@@ -137,7 +138,8 @@ class PoolingNormalizationReplayTest {
         Tensor[] state = {Tensor.randn(rng, c), Tensor.rand(rng, c).add(0.5f), Tensor.scalar(3f)};
         // The full-shape scale is read before and after the norm: two contributions to its gradient.
         Program prog = (v, x, s) -> {
-            Var y = NormalizationOps.batchNorm(x.mul(v[2]), s[0], s[1], s[2], v[0], v[1], true, 0.3f, 1e-5f);
+            Var y = NormalizationOps.batchNorm(x.mul(v[2]), s[0], s[1], s[2], v[0], v[1], true,
+                    cumulative ? Float.NaN : 0.3f, 1e-5f);
             return y.mul(y).mul(v[2]).sum();
         };
         assertReplaysMatchEager(prog, params, state, batches(rng, 5, shape));

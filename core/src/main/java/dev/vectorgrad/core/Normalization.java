@@ -190,13 +190,15 @@ public final class Normalization {
      * @param invstd receives the batch's {@code 1/sqrt(var + eps)}, contiguous {@code [C]}
      * @param runningMean updated in place, contiguous {@code [C]}, or null (then so is runningVar)
      * @param runningVar updated in place, contiguous {@code [C]}, or null
-     * @param momentum the running statistics' update factor, in [0, 1]
+     * @param momentum the running statistics' update factor, in [0, 1]; a double, so that
+     *     PyTorch's cumulative average ({@code momentum=None}: {@code 1/num_batches_tracked}) is
+     *     applied as exactly as its Python float is
      * @throws IllegalArgumentException on a bad shape or argument, or fewer than two values per
      *     channel when running statistics are updated (PyTorch's "Expected more than 1 value per
      *     channel when training"), before anything is written
      */
     public static void batchNormStatistics(Tensor x, float eps, Tensor mean, Tensor invstd,
-                                           Tensor runningMean, Tensor runningVar, float momentum) {
+                                           Tensor runningMean, Tensor runningVar, double momentum) {
         String op = "batchNorm";
         checkBatchInput(op, x);
         int c = x.size(1);
@@ -216,7 +218,7 @@ public final class Normalization {
             checkChannelVector(op, "runningVar", runningVar, c, x, true);
             checkDisjoint(op, "runningMean", runningMean, x, mean, invstd, runningVar);
             checkDisjoint(op, "runningVar", runningVar, x, mean, invstd);
-            if (!(momentum >= 0f && momentum <= 1f)) {
+            if (!(momentum >= 0 && momentum <= 1)) {
                 throw new IllegalArgumentException(op + ": momentum must be in [0, 1], got " + momentum);
             }
         }

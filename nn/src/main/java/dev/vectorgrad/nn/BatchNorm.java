@@ -13,8 +13,10 @@ import dev.vectorgrad.core.Tensor;
  * <p>In training mode ({@link #isTraining()}) the batch's mean and biased variance are used and,
  * with {@code trackRunningStats}, the running statistics are updated in place,
  * {@code running = (1 - momentum)*running + momentum*batch} with the unbiased variance, and
- * {@code num_batches_tracked} counts the batches. In evaluation mode the running statistics are
- * used (or the batch's when none are tracked).
+ * {@code num_batches_tracked} counts the batches; with {@code momentum} null (PyTorch's
+ * {@code None}) the running statistics are the cumulative average, each batch weighed by
+ * {@code 1/num_batches_tracked}. In evaluation mode the running statistics are used (or the
+ * batch's when none are tracked).
  *
  * <p>State under PyTorch's names, in PyTorch's order: parameters {@code weight} (ones) and
  * {@code bias} (zeros) when {@code affine}; buffers {@code running_mean} (zeros),
@@ -30,14 +32,15 @@ public abstract class BatchNorm extends Layer {
 
     private final int numFeatures;
     private final float eps;
-    private final float momentum;
+    /** The update factor, or null for PyTorch's {@code momentum=None} (the cumulative average). */
+    private final Float momentum;
     private final Var weight;
     private final Var bias;
     private final Tensor runningMean;
     private final Tensor runningVar;
     private final Tensor numBatchesTracked;
 
-    BatchNorm(int numFeatures, float eps, float momentum, boolean affine, boolean trackRunningStats) {
+    BatchNorm(int numFeatures, float eps, Float momentum, boolean affine, boolean trackRunningStats) {
         String name = getClass().getSimpleName();
         if (numFeatures <= 0) {
             throw new IllegalArgumentException(name + ": num_features must be positive, got " + numFeatures);
@@ -45,8 +48,8 @@ public abstract class BatchNorm extends Layer {
         if (!(eps > 0f && eps < Float.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException(name + ": eps must be finite and > 0, got " + eps);
         }
-        if (!(momentum >= 0f && momentum <= 1f)) {
-            throw new IllegalArgumentException(name + ": momentum must be in [0, 1], got " + momentum);
+        if (momentum != null && !(momentum >= 0f && momentum <= 1f)) {
+            throw new IllegalArgumentException(name + ": momentum must be in [0, 1] or null (None), got " + momentum);
         }
         this.numFeatures = numFeatures;
         this.eps = eps;
@@ -68,8 +71,11 @@ public abstract class BatchNorm extends Layer {
         return eps;
     }
 
-    /** @return the running statistics' update factor */
-    public final float momentum() {
+    /**
+     * @return the running statistics' update factor, or null for PyTorch's {@code momentum=None}:
+     *     the cumulative average, each batch weighed by {@code 1/num_batches_tracked}
+     */
+    public final Float momentum() {
         return momentum;
     }
 
@@ -115,7 +121,8 @@ public abstract class BatchNorm extends Layer {
 
     @Override
     protected String extraRepr() {
-        return numFeatures + ", eps=" + PythonLiterals.number(eps) + ", momentum=" + PythonLiterals.number(momentum)
+        return numFeatures + ", eps=" + PythonLiterals.number(eps)
+                + ", momentum=" + (momentum == null ? "None" : PythonLiterals.number(momentum))
                 + ", affine=" + PythonLiterals.bool(weight != null)
                 + ", track_running_stats=" + PythonLiterals.bool(runningMean != null);
     }
@@ -142,6 +149,7 @@ public abstract class BatchNorm extends Layer {
         }
         // PyTorch passes the running statistics whenever they exist and the batch count only when it grows.
         return NormalizationOps.batchNorm(input, runningMean, runningVar,
-                isTraining() && track ? numBatchesTracked : null, weight, bias, batchStats, momentum, eps);
+                isTraining() && track ? numBatchesTracked : null, weight, bias, batchStats,
+                momentum == null ? Float.NaN : momentum, eps);
     }
 }

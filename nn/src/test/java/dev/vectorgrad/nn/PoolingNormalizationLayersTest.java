@@ -173,6 +173,28 @@ class PoolingNormalizationLayersTest {
     }
 
     @Test
+    void momentumNoneKeepsTheCumulativeAverageOfTheBatchStatistics() {
+        BatchNorm1d bn = new BatchNorm1d(2, 1e-5f, (Float) null, false, true);
+        assertEquals("BatchNorm1d(2, eps=1e-05, momentum=None, affine=False, track_running_stats=True)", bn.toString());
+        Rng rng = new Rng(6);
+        double[] sumMean = new double[2];
+        double[] sumVar = new double[2];
+        for (int k = 1; k <= 4; k++) {
+            Tensor x = Tensor.randn(rng, 5, 2).mul(k).add(k);
+            bn.call(x);
+            double[][] s = stats(x.toArray(), 5, 2, 1);
+            for (int ch = 0; ch < 2; ch++) {
+                sumMean[ch] += s[0][ch];
+                sumVar[ch] += s[1][ch] * 5 / 4.0;
+                // The first batch replaces the initial 0 and 1 entirely (weight 1/1).
+                assertEquals(sumMean[ch] / k, bn.runningMean().get(ch), 1e-5, "running_mean, batch " + k);
+                assertEquals(sumVar[ch] / k, bn.runningVar().get(ch), 1e-4 * sumVar[ch] / k, "running_var, batch " + k);
+            }
+        }
+        assertNull(bn.momentum());
+    }
+
+    @Test
     void batchNorm1dTakesTwoAndThreeDimensionalInputs() {
         Rng rng = new Rng(3);
         BatchNorm1d bn = new BatchNorm1d(4);
