@@ -135,9 +135,13 @@ public final class NormalizationOps {
         int[] shape = normalizedShape.clone();
         int d = 1;
         for (int s : shape) {
+            if (s <= 0) {
+                throw new IllegalArgumentException(op + ": normalized_shape " + Arrays.toString(shape)
+                        + " must have positive sizes (input " + Arrays.toString(xv.shape()) + ")");
+            }
             d *= s;
         }
-        int rows = d == 0 ? 0 : xv.numel() / d;
+        int rows = xv.numel() / d;
         Tensor w = weight == null ? null : weight.value();
         Tensor b = bias == null ? null : bias.value();
         LayerNormReplay r = new LayerNormReplay(xv, shape, w, b, eps, Tensor.zeros(xv.shape()),

@@ -462,6 +462,7 @@ final class VectorNormalizationKernels implements NormalizationKernels {
             double p = 0;
             int j = 0;
             while (j < bound) {
+                // g = dy * w is formed in registers and feeds both sums: dy, w and x are read once.
                 int end = Math.min(bound, j + BLOCK);
                 FloatVector as = FloatVector.zero(species);
                 FloatVector ap = FloatVector.zero(species);
@@ -507,6 +508,7 @@ final class VectorNormalizationKernels implements NormalizationKernels {
             FloatVector vr = FloatVector.broadcast(species, rs);
             int j = 0;
             for (; j < bound; j += lanes) {
+                // The per-row constants are broadcasts hoisted out of the loop; only w varies along the row.
                 FloatVector g = FloatVector.fromArray(species, dy, dyOff + row + j);
                 if (w != null) {
                     g = g.mul(FloatVector.fromArray(species, w, wOff + j));
