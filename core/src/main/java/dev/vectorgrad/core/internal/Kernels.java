@@ -45,6 +45,8 @@ public final class Kernels {
 
     /** The unpacked small products of a convolution, behind {@code dev.vectorgrad.core.Convolution}. */
     public static final ConvKernels CONV;
+    /** Batch and layer normalisation statistics and passes, behind {@code dev.vectorgrad.core.Normalization}. */
+    public static final NormalizationKernels NORMALIZATION;
 
     static {
         VectorSpecies<Float> species = chooseSpecies();
@@ -56,6 +58,7 @@ public final class Kernels {
             UPDATES = ScalarUpdateKernels.INSTANCE;
             BYTES = ScalarByteKernels.INSTANCE;
             CONV = ScalarConvKernels.INSTANCE;
+            NORMALIZATION = ScalarNormalizationKernels.INSTANCE;
         } else {
             ELEMENTWISE = new VectorKernels(species, FAST_FMA);
             MATMUL = VectorMatmul.create(Parallel.shared());
@@ -65,6 +68,7 @@ public final class Kernels {
             BYTES = species.length() >= 8 ? new VectorByteKernels() : ScalarByteKernels.INSTANCE;
             // The conv kernels use the matmul's species, which is the width the property asks for.
             CONV = new VectorConvKernels();
+            NORMALIZATION = new VectorNormalizationKernels(species);
         }
         System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
                 "vectorgrad kernels: {0}; {1}; {2}", ELEMENTWISE.describe(), MATMUL.describe(), FUSED.describe());
