@@ -114,6 +114,15 @@ class ActivationGradientProperties {
     }
 
     @Property(tries = 20)
+    void dropoutAgreesWithFiniteDifferences(@ForAll("shapes") int[] shape, @ForAll long seed,
+                                            @ForAll @IntRange(min = 0, max = 9) int tenths) {
+        Rng rng = new Rng(seed);
+        Tensor x = Gen.normal(rng, shape);
+        // A generator of the same seed per call: every evaluation draws the same mask.
+        CHECK.verify(v -> v[0].dropout(tenths / 10f, new Rng(seed)).mul(v[0]), x);
+    }
+
+    @Property(tries = 20)
     void embeddingAgreesWithFiniteDifferences(@ForAll @IntRange(min = 1, max = 6) int num,
                                               @ForAll @IntRange(min = 1, max = 5) int dim, @ForAll long seed) {
         Rng rng = new Rng(seed);

@@ -10,7 +10,7 @@ public enum UnaryParamOp {
      */
     SOFTPLUS;
 
-    /** The most the Vector API kernel may differ from {@link #apply} in ulps (see {@link UnaryOp#vectorUlps()}). */
+    /** The most the Vector API kernel may differ from {@link #apply} in ulps (see {@link UnaryOp#vectorUlps()}; softplus measured 3). */
     public int vectorUlps() {
         return this == LEAKY_RELU ? 0 : 6;
     }
