@@ -84,7 +84,52 @@ public final class Losses {
      */
     public static Var nll(Var logProbs, Tensor targets) {
         checkLogits("nll", logProbs);
-        return nll(logProbs, Targets.toIndices("nll", targets, logProbs.size(0), logProbs.size(1)));
+        Targets.toIndices("nll", targets, logProbs.size(0), logProbs.size(1)); // the op's own messages
+        Tensor lp = logProbs.value();
+        Tensor out = Tensor.scalar((float) Fused.nllLoss(lp, targets, null, 1f, false));
+        return Var.record("nll", out, new Var[] {logProbs}, new Tensor[] {targets}, (g, sink) -> {
+            Tensor gl = Tensor.zeros(lp.shape());
+            Fused.nllLoss(lp, targets, gl, g.item(), false);
+            sink.add(0, gl, true);
+        }, () -> new LossReplays.Nll(lp, targets, out));
+    }
+
+    /**
+     * Binary cross-entropy of logits, {@code F.binary_cross_entropy_with_logits(input, target)}:
+     * the mean over all elements of {@code -[y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))]},
+     * computed in the stable form of {@link Fused#binaryCrossEntropyWithLogits} (finite for logits
+     * of any size). The gradient with respect to the input is {@code (sigmoid(x) - y) / numel}.
+     *
+     * @param input logits of any shape
+     * @param target targets (probabilities, usually 0 or 1) of exactly the input's shape
+     * @return the 0-d loss
+     */
+    public static Var binaryCrossEntropyWithLogits(Var input, Tensor target) {
+        return binaryCrossEntropyWithLogits(input, target, null);
+    }
+
+    /**
+     * {@link #binaryCrossEntropyWithLogits(Var, Tensor)} with PyTorch's {@code pos_weight}: the
+     * positive term {@code y log sigmoid(x)} is weighted by posWeight (one per class of the last
+     * dims, or one number), trading recall against precision.
+     *
+     * @param input logits of any shape
+     * @param target targets of exactly the input's shape
+     * @param posWeight null, one element, or the shape of input's trailing dims (e.g. [classes])
+     * @return the 0-d loss
+     */
+    public static Var binaryCrossEntropyWithLogits(Var input, Tensor target, Tensor posWeight) {
+        if (target == null) {
+            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: target must not be null");
+        }
+        Tensor x = input.value();
+        Tensor out = Tensor.scalar((float) Fused.binaryCrossEntropyWithLogits(x, target, posWeight, null, 1f, false));
+        Tensor[] saved = posWeight == null ? new Tensor[] {x, target} : new Tensor[] {x, target, posWeight};
+        return Var.record("binaryCrossEntropyWithLogits", out, new Var[] {input}, saved, (g, sink) -> {
+            Tensor gx = Tensor.zeros(x.shape());
+            Fused.binaryCrossEntropyWithLogits(x, target, posWeight, gx, g.item(), false);
+            sink.add(0, gx, true);
+        }, () -> new LossReplays.BceWithLogits(x, target, posWeight, out));
     }
 
     /**
@@ -125,14 +170,62 @@ public final class Losses {
         return fusedCrossEntropy(logits, targets);
     }
 
+    /**
+     * {@link #crossEntropy(Var, int[])} with label smoothing (see {@link #crossEntropy(Var, Tensor, float)});
+     * a {@link CapturedGraph} does not replay this form.
+     *
+     * @param logits scores of shape [n, classes]
+     * @param targets n class indices in {@code [0, classes)}
+     * @param labelSmoothing eps in [0, 1]
+     * @return the 0-d loss
+     */
+    public static Var crossEntropy(Var logits, int[] targets, float labelSmoothing) {
+        if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
+            throw new IllegalArgumentException("crossEntropy: labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        checkLogits("crossEntropy", logits);
+        Targets.check("crossEntropy", targets, logits.size(0), logits.size(1));
+        Tracer.refuse("crossEntropy", "its targets are an int[], read once; pass them as a Tensor to replay");
+        float[] t = new float[targets.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = targets[i];
+        }
+        return fusedCrossEntropy(logits, Tensor.wrap(t, t.length), labelSmoothing);
+    }
+
+    /**
+     * {@link #crossEntropy(Var, Tensor)} with label smoothing, as
+     * {@code F.cross_entropy(logits, targets, label_smoothing=eps)}: each row's loss is
+     * {@code (1 - eps) * nll + eps * mean over classes of -log p} (the one-hot target mixed with
+     * the uniform distribution), in the same fused kernel as the plain loss; eps = 0 is exactly
+     * the plain loss.
+     *
+     * @param logits scores of shape [n, classes]
+     * @param targets a 1-d tensor of n class indices
+     * @param labelSmoothing eps in [0, 1]
+     * @return the 0-d loss
+     */
+    public static Var crossEntropy(Var logits, Tensor targets, float labelSmoothing) {
+        if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
+            throw new IllegalArgumentException("crossEntropy: labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        checkLogits("crossEntropy", logits);
+        Targets.toIndices("crossEntropy", targets, logits.size(0), logits.size(1));
+        return fusedCrossEntropy(logits, targets, labelSmoothing);
+    }
+
     private static Var fusedCrossEntropy(Var logits, Tensor targets) {
+        return fusedCrossEntropy(logits, targets, 0f);
+    }
+
+    private static Var fusedCrossEntropy(Var logits, Tensor targets, float eps) {
         Tensor z = logits.value();
-        Tensor out = Tensor.scalar((float) Fused.softmaxCrossEntropy(z, targets, null, 1f, false));
+        Tensor out = Tensor.scalar((float) Fused.softmaxCrossEntropy(z, targets, eps, null, 1f, false));
         return Var.record("crossEntropy", out, new Var[] {logits}, new Tensor[] {z, targets}, (g, sink) -> {
             Tensor gz = Tensor.zeros(z.shape());
-            Fused.softmaxCrossEntropy(z, targets, gz, g.item(), false);
+            Fused.softmaxCrossEntropy(z, targets, eps, gz, g.item(), false);
             sink.add(0, gz, true);
-        }, () -> new Replays.CrossEntropy(z, targets, out));
+        }, () -> new Replays.CrossEntropy(z, targets, out, eps));
     }
 
     private static void checkLogits(String op, Var x) {

@@ -471,18 +471,24 @@ final class Replays {
         void fuseGradient(Tensor[] gIn, boolean[] acc);
     }
 
-    /** Mean softmax cross-entropy of logits against class indices held in a tensor. */
+    /** Mean softmax cross-entropy of logits against class indices held in a tensor, optionally label-smoothed. */
     static final class CrossEntropy implements FusedLoss {
         private final Tensor logits;
         private final Tensor targets;
         private final Tensor out;
+        private final float labelSmoothing;
         private Tensor fusedGrad;
         private boolean fusedAcc;
 
         CrossEntropy(Tensor logits, Tensor targets, Tensor out) {
+            this(logits, targets, out, 0f);
+        }
+
+        CrossEntropy(Tensor logits, Tensor targets, Tensor out, float labelSmoothing) {
             this.logits = logits;
             this.targets = targets;
             this.out = out;
+            this.labelSmoothing = labelSmoothing;
         }
 
         @Override
@@ -493,13 +499,13 @@ final class Replays {
 
         @Override
         public void forward() {
-            out.fillInPlace((float) Fused.softmaxCrossEntropy(logits, targets, fusedGrad, 1f, fusedAcc));
+            out.fillInPlace((float) Fused.softmaxCrossEntropy(logits, targets, labelSmoothing, fusedGrad, 1f, fusedAcc));
         }
 
         @Override
         public void backward(Tensor g, Tensor[] gIn, boolean[] acc) {
             if (gIn[0] != null && fusedGrad == null) {
-                Fused.softmaxCrossEntropy(logits, targets, gIn[0], g.item(), acc[0]);
+                Fused.softmaxCrossEntropy(logits, targets, labelSmoothing, gIn[0], g.item(), acc[0]);
             }
         }
     }

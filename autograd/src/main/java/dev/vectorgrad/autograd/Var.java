@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.vectorgrad.core.Dims;
 import dev.vectorgrad.core.Fused;
+import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
 
 /**
@@ -510,6 +511,139 @@ public final class Var {
         }, () -> new Replays.Relu(x, out));
     }
 
+    // ------------------------------------------------------------------ smooth activations
+    //
+    // Each computes its value with the Tensor op, saves what its derivative needs (the output
+    // where that is cheapest, else the input) and has an allocation-free ActivationReplay that
+    // recomputes it with the same kernel.
+
+    private Var activation(ActivationReplay.Kind kind, float a, float b) {
+        Tensor x = value;
+        Tensor out = kind.forward(x, a, b);
+        Tensor saved = kind.grad.fromOutput() ? out : x;
+        return unary(kind.op, out, new Tensor[] {saved}, (g, sink) -> {
+            Tensor d = Tensor.zeros(out.shape());
+            kind.backward(g.contiguous(), saved.contiguous(), a, b, d, false); // g may be a broadcast view
+            sink.add(0, d, true);
+        }, () -> new ActivationReplay(kind, a, b, x, out));
+    }
+
+    /**
+     * {@code tanh(this)}; the gradient {@code 1 - tanh^2} comes from the output.
+     *
+     * @return the hyperbolic tangent
+     */
+    public Var tanh() {
+        return activation(ActivationReplay.Kind.TANH, 0f, 0f);
+    }
+
+    /**
+     * The logistic sigmoid {@code 1 / (1 + e^-this)}; the gradient {@code s (1 - s)} comes from the
+     * output, so a large |x| gives 0, never NaN.
+     *
+     * @return the sigmoid
+     */
+    public Var sigmoid() {
+        return activation(ActivationReplay.Kind.SIGMOID, 0f, 0f);
+    }
+
+    /**
+     * GELU, {@code x Phi(x)}, as PyTorch's {@code F.gelu(x)} (approximate='none'); see {@link Tensor#gelu()}.
+     *
+     * @return the GELU
+     */
+    public Var gelu() {
+        return gelu("none");
+    }
+
+    /**
+     * GELU with PyTorch's {@code approximate} argument ("none" or "tanh", see {@link Tensor#gelu(String)}).
+     *
+     * @param approximate "none" or "tanh"
+     * @return the GELU
+     */
+    public Var gelu(String approximate) {
+        if (!"none".equals(approximate) && !"tanh".equals(approximate)) {
+            throw new IllegalArgumentException("gelu: approximate must be 'none' or 'tanh', got "
+                    + (approximate == null ? "null" : "'" + approximate + "'"));
+        }
+        return activation("tanh".equals(approximate) ? ActivationReplay.Kind.GELU_TANH : ActivationReplay.Kind.GELU,
+                0f, 0f);
+    }
+
+    /**
+     * {@code x > 0 ? x : negativeSlope x}, as {@code F.leaky_relu}; the gradient is
+     * {@code negativeSlope} at 0 and below, as PyTorch's.
+     *
+     * @param negativeSlope the slope below 0 (PyTorch's default 0.01)
+     * @return the leaky relu
+     */
+    public Var leakyRelu(float negativeSlope) {
+        return activation(ActivationReplay.Kind.LEAKY_RELU, negativeSlope, 0f);
+    }
+
+    /**
+     * Softplus with PyTorch's defaults (beta 1, threshold 20).
+     *
+     * @return {@code log(1 + e^this)}
+     */
+    public Var softplus() {
+        return softplus(1f, 20f);
+    }
+
+    /**
+     * {@code log(1 + exp(beta x)) / beta}, and x where {@code beta x > threshold}, as
+     * {@code F.softplus}; the gradient is {@code sigmoid(beta x)} (1 above the threshold).
+     *
+     * @param beta the sharpness, not 0
+     * @param threshold where the op switches to x
+     * @return the softplus
+     */
+    public Var softplus(float beta, float threshold) {
+        return activation(ActivationReplay.Kind.SOFTPLUS, beta, threshold);
+    }
+
+    /**
+     * {@code log(1 + this)}, accurate near 0; the gradient is {@code 1 / (1 + x)}.
+     *
+     * @return the log1p
+     */
+    public Var log1p() {
+        return activation(ActivationReplay.Kind.LOG1P, 0f, 0f);
+    }
+
+    /**
+     * {@code e^this - 1}, accurate near 0; the gradient {@code e^x} comes from the output.
+     *
+     * @return the expm1
+     */
+    public Var expm1() {
+        return activation(ActivationReplay.Kind.EXPM1, 0f, 0f);
+    }
+
+    /**
+     * Inverted dropout, as {@code F.dropout(x, p, training=True)}: each element is zeroed with
+     * probability p and the others scaled by {@code 1 / (1 - p)}, so the expected value is
+     * unchanged; p = 1 zeroes everything ({@code x * 0}). The mask is drawn from {@code rng}, one
+     * {@link Rng#nextFloat()} per element in row-major order (an element is kept when the draw is
+     * at least p); the gradient is the mask. A {@link CapturedGraph} draws a fresh mask from the
+     * same {@code rng} on every replayed forward, so eager steps and replayed steps from equal
+     * seeds use equal masks. For evaluation, do not call it (the {@code Dropout} layer does so).
+     *
+     * @param p the probability of zeroing, in [0, 1]
+     * @param rng where the mask comes from
+     * @return the dropped-out values
+     * @throws IllegalArgumentException if p is outside [0, 1] or rng is null
+     */
+    public Var dropout(float p, Rng rng) {
+        DropoutReplay.check(p, rng);
+        Tensor x = value;
+        Tensor mask = DropoutReplay.mask(x.shape(), p, rng, null);
+        Tensor out = x.mul(mask);
+        return unary("dropout", out, new Tensor[] {mask}, (g, sink) -> sink.add(0, g.mul(mask), true),
+                () -> new DropoutReplay(x, mask, out, p, rng));
+    }
+
     /**
      * {@code max(this, min)} elementwise, the lesson's {@code clamp_min}. As PyTorch's
      * {@code clamp_min}, the gradient is 1 where the input is at or above {@code min} (so at
@@ -872,6 +1006,34 @@ public final class Var {
             }
             sink.add(0, Tensor.wrap(z, n, c), true);
         });
+    }
+
+    /**
+     * A lookup of rows of {@code weight} ({@code [numEmbeddings, dim]}) by index, as
+     * {@code F.embedding(indices, weight)}: the result has shape {@code indices.shape + [dim]}.
+     * The indices are whole numbers stored as floats (what a DataLoader batch holds), read when the
+     * op runs, so a {@link CapturedGraph} replays it with new indices. The weight's gradient is the
+     * scatter-add of the output's gradient rows.
+     *
+     * @param weight the table
+     * @param indices whole numbers in [0, numEmbeddings), any shape
+     * @return the looked-up rows
+     * @throws IllegalArgumentException naming the first index out of range, or a weight that is not 2-d
+     */
+    public static Var embedding(Var weight, Tensor indices) {
+        Tensor w = weight.value;
+        if (w.dim() != 2 || indices == null) {
+            throw new IllegalArgumentException("embedding: expected a 2-d [numEmbeddings, embeddingDim] weight and"
+                    + " indices, got weight " + Shapes.str(w.shape()) + (indices == null ? " and null indices" : ""));
+        }
+        int[] shape = Arrays.copyOf(indices.shape(), indices.dim() + 1);
+        shape[indices.dim()] = w.size(1);
+        Tensor out = Fused.embedding(w, indices, Tensor.zeros(shape));
+        return record("embedding", out, new Var[] {weight}, new Tensor[] {indices}, (g, sink) -> {
+            Tensor gw = Tensor.zeros(w.shape());
+            Fused.embeddingBackward(g, indices, gw, false);
+            sink.add(0, gw, true);
+        }, () -> new EmbeddingReplay(w, indices, out));
     }
 
     // ------------------------------------------------------------------ matmul

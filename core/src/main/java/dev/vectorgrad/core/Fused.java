@@ -6,6 +6,8 @@ import dev.vectorgrad.core.internal.BinaryOp;
 import dev.vectorgrad.core.internal.FusedKernels;
 import dev.vectorgrad.core.internal.Kernels;
 import dev.vectorgrad.core.internal.MatmulKernel;
+import dev.vectorgrad.core.internal.UnaryGradOp;
+import dev.vectorgrad.core.internal.UnaryOp;
 
 /**
  * The fused operations of an MLP training step, written into tensors the caller owns: a
@@ -329,6 +331,128 @@ public final class Fused {
         gradIn.bumpVersion();
     }
 
+    // ------------------------------------------------------------------ smooth activations
+
+    /**
+     * The backward of {@link Tensor#tanh()} from its output y: {@code gradIn (=|+=) gradOut * (1 - y^2)}.
+     * The tensors follow the rules of {@link #reluBackward}: equal shapes, contiguous, gradIn
+     * either exactly gradOut or output or sharing nothing with them.
+     *
+     * @param gradOut the gradient of the output
+     * @param output the op's output
+     * @param gradIn the gradient of the input, written or added to
+     * @param accumulate add instead of overwrite
+     */
+    public static void tanhBackward(Tensor gradOut, Tensor output, Tensor gradIn, boolean accumulate) {
+        activationBackward("tanhBackward", UnaryGradOp.TANH, 0f, 0f, gradOut, output, gradIn, accumulate);
+    }
+
+    /**
+     * The backward of {@link Tensor#sigmoid()} from its output y: {@code gradIn (=|+=) gradOut * (1 - y) * y}.
+     *
+     * @param gradOut the gradient of the output
+     * @param output the op's output
+     * @param gradIn the gradient of the input (rules as {@link #tanhBackward})
+     * @param accumulate add instead of overwrite
+     */
+    public static void sigmoidBackward(Tensor gradOut, Tensor output, Tensor gradIn, boolean accumulate) {
+        activationBackward("sigmoidBackward", UnaryGradOp.SIGMOID, 0f, 0f, gradOut, output, gradIn, accumulate);
+    }
+
+    /**
+     * The backward of {@link Tensor#gelu(String)} from its input x: {@code gradOut * (Phi(x) + x phi(x))}
+     * for "none", the derivative of the tanh form for "tanh".
+     *
+     * @param gradOut the gradient of the output
+     * @param input the op's input
+     * @param approximate "none" or "tanh"
+     * @param gradIn the gradient of the input (rules as {@link #tanhBackward})
+     * @param accumulate add instead of overwrite
+     */
+    public static void geluBackward(Tensor gradOut, Tensor input, String approximate, Tensor gradIn, boolean accumulate) {
+        UnaryGradOp op = Tensor.geluKind("geluBackward", approximate) == UnaryOp.GELU ? UnaryGradOp.GELU : UnaryGradOp.GELU_TANH;
+        activationBackward("geluBackward", op, 0f, 0f, gradOut, input, gradIn, accumulate);
+    }
+
+    /**
+     * The backward of {@link Tensor#leakyRelu(float)} from its input x: {@code x > 0 ? gradOut : negativeSlope * gradOut}.
+     *
+     * @param gradOut the gradient of the output
+     * @param input the op's input
+     * @param negativeSlope the slope below 0
+     * @param gradIn the gradient of the input (rules as {@link #tanhBackward})
+     * @param accumulate add instead of overwrite
+     */
+    public static void leakyReluBackward(Tensor gradOut, Tensor input, float negativeSlope, Tensor gradIn,
+                                         boolean accumulate) {
+        activationBackward("leakyReluBackward", UnaryGradOp.LEAKY_RELU, negativeSlope, 0f, gradOut, input, gradIn,
+                accumulate);
+    }
+
+    /**
+     * The backward of {@link Tensor#softplus(float, float)} from its input x:
+     * {@code beta x > threshold ? gradOut : gradOut * sigmoid(beta x)}.
+     *
+     * @param gradOut the gradient of the output
+     * @param input the op's input
+     * @param beta the sharpness, not 0
+     * @param threshold where the op switched to x
+     * @param gradIn the gradient of the input (rules as {@link #tanhBackward})
+     * @param accumulate add instead of overwrite
+     */
+    public static void softplusBackward(Tensor gradOut, Tensor input, float beta, float threshold, Tensor gradIn,
+                                        boolean accumulate) {
+        Tensor.checkSoftplus("softplusBackward", beta, threshold);
+        activationBackward("softplusBackward", UnaryGradOp.SOFTPLUS, beta, threshold, gradOut, input, gradIn, accumulate);
+    }
+
+    /**
+     * The backward of {@link Tensor#log1p()} from its input x: {@code gradOut / (1 + x)}.
+     *
+     * @param gradOut the gradient of the output
+     * @param input the op's input
+     * @param gradIn the gradient of the input (rules as {@link #tanhBackward})
+     * @param accumulate add instead of overwrite
+     */
+    public static void log1pBackward(Tensor gradOut, Tensor input, Tensor gradIn, boolean accumulate) {
+        activationBackward("log1pBackward", UnaryGradOp.LOG1P, 0f, 0f, gradOut, input, gradIn, accumulate);
+    }
+
+    /**
+     * The backward of {@link Tensor#expm1()} from its output y: {@code gradOut * (y + 1)}.
+     *
+     * @param gradOut the gradient of the output
+     * @param output the op's output
+     * @param gradIn the gradient of the input (rules as {@link #tanhBackward})
+     * @param accumulate add instead of overwrite
+     */
+    public static void expm1Backward(Tensor gradOut, Tensor output, Tensor gradIn, boolean accumulate) {
+        activationBackward("expm1Backward", UnaryGradOp.EXPM1, 0f, 0f, gradOut, output, gradIn, accumulate);
+    }
+
+    private static void activationBackward(String op, UnaryGradOp kind, float a, float b, Tensor gradOut, Tensor saved,
+                                           Tensor gradIn, boolean accumulate) {
+        String savedName = kind.fromOutput() ? "output" : "input";
+        if (gradOut == null || saved == null || gradIn == null) {
+            throw new IllegalArgumentException(op + ": gradOut, " + savedName + " and gradIn must not be null");
+        }
+        if (!Arrays.equals(gradOut.shapeRef(), saved.shapeRef()) || !Arrays.equals(gradOut.shapeRef(), gradIn.shapeRef())) {
+            throw new IllegalArgumentException(op + ": gradOut " + str(gradOut) + ", " + savedName + " " + str(saved)
+                    + ", gradIn " + str(gradIn) + ": shapes must be equal (no broadcasting)");
+        }
+        checkContiguous(op, "gradOut", gradOut);
+        checkContiguous(op, savedName, saved);
+        checkContiguous(op, "gradIn", gradIn);
+        checkDisjointOrSame(op, "gradIn", gradIn, "gradOut", gradOut);
+        checkDisjointOrSame(op, "gradIn", gradIn, savedName, saved);
+        int n = gradIn.numel();
+        if (n > 0) {
+            Kernels.ELEMENTWISE.unaryBackward(kind, a, b, gradOut.data(), gradOut.offset(), saved.data(), saved.offset(),
+                    gradIn.data(), gradIn.offset(), n, accumulate);
+        }
+        gradIn.bumpVersion();
+    }
+
     // ------------------------------------------------------------------ losses
 
     /**
@@ -350,7 +474,29 @@ public final class Fused {
      */
     public static double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor gradLogits,
                                              float gradScale, boolean accumulate) {
+        return softmaxCrossEntropy(logits, targets, 0f, gradLogits, gradScale, accumulate);
+    }
+
+    /**
+     * {@link #softmaxCrossEntropy(Tensor, Tensor, Tensor, float, boolean)} with label smoothing,
+     * as {@code F.cross_entropy(logits, targets, label_smoothing=eps)}: each row's loss is
+     * {@code (1 - eps) * nll + eps * mean_j(-log p_j)} (the target mixed with the uniform
+     * distribution), and the gradient {@code gradScale * (softmax - (1 - eps) onehot - eps / c) / n}.
+     * {@code eps = 0} gives the plain loss and gradient bit for bit.
+     *
+     * @param logits {@code [n, c]}, n and c at least 1, any strides
+     * @param targets {@code [n]}: whole numbers in {@code [0, c)}, any strides
+     * @param labelSmoothing eps, in {@code [0, 1]}
+     * @param gradLogits null, or {@code [n, c]} contiguous, sharing nothing with logits or targets
+     * @param gradScale the gradient's scale, usually 1; finite
+     * @param accumulate add into gradLogits instead of overwriting it
+     * @return the mean loss
+     * @throws IllegalArgumentException as the plain form, and if labelSmoothing is outside [0, 1]
+     */
+    public static double softmaxCrossEntropy(Tensor logits, Tensor targets, float labelSmoothing, Tensor gradLogits,
+                                             float gradScale, boolean accumulate) {
         String op = "softmaxCrossEntropy";
+        checkLabelSmoothing(op, labelSmoothing);
         checkLogits(op, logits, gradLogits, gradScale);
         int n = logits.size(0);
         int c = logits.size(1);
@@ -377,7 +523,7 @@ public final class Fused {
         float scale = (float) ((double) gradScale / n);
         double total = 0;
         for (int i = 0; i < n; i++) {
-            total += rowLoss(rows, i, c, (int) td[toff + i * ts], gradLogits, scale, accumulate);
+            total += rowLoss(rows, i, c, (int) td[toff + i * ts], labelSmoothing, gradLogits, scale, accumulate);
         }
         if (gradLogits != null) {
             gradLogits.bumpVersion();
@@ -454,6 +600,22 @@ public final class Fused {
         return logits.stridesRef()[1] == 1 || logits.size(1) == 1 ? logits : logits.contiguous();
     }
 
+    /** PyTorch's rule for {@code label_smoothing}: a number in [0, 1]. */
+    static void checkLabelSmoothing(String op, float eps) {
+        if (!(eps >= 0f && eps <= 1f)) {
+            throw new IllegalArgumentException(op + ": labelSmoothing must be in [0, 1], got " + eps);
+        }
+    }
+
+    private static double rowLoss(Tensor rows, int i, int c, int target, float eps, Tensor grad, float scale,
+                                  boolean accumulate) {
+        int off = rows.offset() + i * rows.stridesRef()[0];
+        return grad == null
+                ? F.softmaxCrossEntropyRow(rows.data(), off, c, target, eps, null, 0, scale, accumulate)
+                : F.softmaxCrossEntropyRow(rows.data(), off, c, target, eps, grad.data(), grad.offset() + i * c,
+                        scale, accumulate);
+    }
+
     private static double rowLoss(Tensor rows, int i, int c, int target, Tensor grad, float scale, boolean accumulate) {
         int off = rows.offset() + i * rows.stridesRef()[0];
         return grad == null
@@ -515,6 +677,290 @@ public final class Fused {
             gradInput.bumpVersion();
         }
         return sum / n;
+    }
+
+    /**
+     * Mean negative log-likelihood {@code -mean_i logProbs[i][targets[i]]}, as {@code F.nll_loss}
+     * (mean reduction, no class weights), summed in double.
+     *
+     * @param logProbs {@code [n, c]} log-probabilities, n and c at least 1, any strides
+     * @param targets {@code [n]}: whole numbers in {@code [0, c)}, any strides
+     * @param gradLogProbs null, or {@code [n, c]} contiguous, sharing nothing with the inputs:
+     *        written (or added to) with {@code -gradScale / n} at each row's target, 0 elsewhere
+     * @param gradScale the gradient's scale, usually 1; finite
+     * @param accumulate add into gradLogProbs instead of overwriting it
+     * @return the mean loss
+     * @throws IllegalArgumentException if a shape does not fit, n or c is 0, or a target is not a class index
+     */
+    public static double nllLoss(Tensor logProbs, Tensor targets, Tensor gradLogProbs, float gradScale,
+                                 boolean accumulate) {
+        String op = "nllLoss";
+        checkLogits(op, logProbs, gradLogProbs, gradScale);
+        int n = logProbs.size(0);
+        int c = logProbs.size(1);
+        checkTargets(op, logProbs, targets, n, c);
+        if (gradLogProbs != null) {
+            checkDisjoint(op, "gradLogProbs", gradLogProbs, "targets", targets);
+        }
+        float[] td = targets.data();
+        int toff = targets.offset();
+        int ts = targets.stridesRef()[0];
+        float[] ld = logProbs.data();
+        int[] ls = logProbs.stridesRef();
+        float scale = (float) ((double) gradScale / n);
+        if (gradLogProbs != null && !accumulate) {
+            Arrays.fill(gradLogProbs.data(), gradLogProbs.offset(), gradLogProbs.offset() + n * c, 0f);
+        }
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            int t = (int) td[toff + i * ts];
+            total += ld[logProbs.offset() + i * ls[0] + t * ls[1]];
+            if (gradLogProbs != null) {
+                gradLogProbs.data()[gradLogProbs.offset() + i * c + t] -= scale;
+            }
+        }
+        if (gradLogProbs != null) {
+            gradLogProbs.bumpVersion();
+        }
+        return -total / n;
+    }
+
+    private static void checkTargets(String op, Tensor logits, Tensor targets, int n, int c) {
+        if (targets == null || targets.dim() != 1 || targets.size(0) != n) {
+            throw new IllegalArgumentException(op + ": input " + str(logits) + ", targets "
+                    + (targets == null ? "null" : str(targets)) + ": expected targets of shape [" + n
+                    + "] (one class index per row of the input)");
+        }
+        float[] td = targets.data();
+        int toff = targets.offset();
+        int ts = targets.stridesRef()[0];
+        for (int i = 0; i < n; i++) {
+            float v = td[toff + i * ts];
+            if (!(v >= 0f && v < c && v == Math.rint(v))) {
+                throw new IllegalArgumentException(op + ": target at row " + i + " is " + v
+                        + "; expected a whole number in [0, " + c + ") (a class index for input of shape "
+                        + str(logits) + ")");
+            }
+        }
+    }
+
+    /**
+     * Mean binary cross-entropy of logits, as {@code F.binary_cross_entropy_with_logits(input,
+     * target, pos_weight=posWeight)}, in PyTorch's stable form: with {@code w = 1 + (posWeight -
+     * 1) y}, each element's loss is {@code (1 - y) x + w (log1p(exp(-|x|)) + max(-x, 0))}, so
+     * logits of any magnitude give finite losses; its gradient is {@code (1 - y) - w sigmoid(-x)}
+     * ({@code sigmoid(x) - y} without posWeight), times {@code gradScale / numel}. Each element
+     * is computed in double; this loss is a plain loop (it is no hot path of a training step).
+     *
+     * @param input logits of any shape with at least one element, any strides
+     * @param target targets of input's shape (probabilities, usually 0 or 1), any strides
+     * @param posWeight null, or the weight of positive examples: one element, or the shape of
+     *        input's trailing dims (e.g. [classes] for input [n, classes]), broadcast over the leading ones
+     * @param gradInput null, or contiguous of input's shape, sharing nothing with the inputs
+     * @param gradScale the gradient's scale, usually 1; finite
+     * @param accumulate add into gradInput instead of overwriting it
+     * @return the mean loss
+     * @throws IllegalArgumentException if a shape does not fit or there are no elements
+     */
+    public static double binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor posWeight, Tensor gradInput,
+                                                      float gradScale, boolean accumulate) {
+        String op = "binaryCrossEntropyWithLogits";
+        if (input == null || target == null) {
+            throw new IllegalArgumentException(op + ": input and target must not be null");
+        }
+        if (!Arrays.equals(input.shapeRef(), target.shapeRef())) {
+            throw new IllegalArgumentException(op + ": input " + str(input) + " and target " + str(target)
+                    + ": shapes must be equal (one target per logit)");
+        }
+        int n = input.numel();
+        if (n == 0) {
+            throw new IllegalArgumentException(op + ": input " + str(input)
+                    + " has no elements; the mean over nothing is undefined");
+        }
+        if (!Float.isFinite(gradScale)) {
+            throw new IllegalArgumentException(op + ": gradScale must be finite, got " + gradScale);
+        }
+        if (posWeight != null && !trailingShape(posWeight.shapeRef(), input.shapeRef())) {
+            throw new IllegalArgumentException(op + ": posWeight " + str(posWeight) + " for input " + str(input)
+                    + ": expected one element or the shape of input's trailing dims (e.g. [classes])");
+        }
+        if (gradInput != null) {
+            if (!Arrays.equals(gradInput.shapeRef(), input.shapeRef())) {
+                throw new IllegalArgumentException(op + ": input " + str(input) + ", gradInput " + str(gradInput)
+                        + ": expected gradInput of input's shape " + str(input));
+            }
+            checkContiguous(op, "gradInput", gradInput);
+            checkDisjoint(op, "gradInput", gradInput, "input", input);
+            checkDisjoint(op, "gradInput", gradInput, "target", target);
+            if (posWeight != null) {
+                checkDisjoint(op, "gradInput", gradInput, "posWeight", posWeight);
+            }
+        }
+        Tensor x = input.contiguous();
+        Tensor y = target.contiguous();
+        Tensor w = posWeight == null ? null : posWeight.contiguous();
+        float[] xd = x.data();
+        float[] yd = y.data();
+        int xo = x.offset();
+        int yo = y.offset();
+        int wn = w == null ? 1 : w.numel();
+        double scale = (double) gradScale / n;
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double xi = xd[xo + i];
+            double yi = yd[yo + i];
+            double lw = w == null ? 1.0 : 1.0 + (w.data()[w.offset() + i % wn] - 1.0) * yi;
+            // softplus(-x) = log(1 + e^-x), with the larger of 0 and -x taken out of the log.
+            double softplusNeg = Math.log1p(Math.exp(-Math.abs(xi))) + Math.max(-xi, 0.0);
+            total += (1.0 - yi) * xi + lw * softplusNeg;
+            if (gradInput != null) {
+                // sigmoid(-x) = 1 / (1 + e^x): e^x overflows to inf and gives 0, never NaN.
+                float g = (float) (scale * ((1.0 - yi) - lw / (1.0 + Math.exp(xi))));
+                int at = gradInput.offset() + i;
+                gradInput.data()[at] = accumulate ? gradInput.data()[at] + g : g;
+            }
+        }
+        if (gradInput != null) {
+            gradInput.bumpVersion();
+        }
+        return total / n;
+    }
+
+    /** Whether {@code small} has one element or equals the last dims of {@code shape} (leading 1s allowed). */
+    private static boolean trailingShape(int[] small, int[] shape) {
+        int numel = 1;
+        for (int v : small) {
+            numel *= v;
+        }
+        if (numel == 1) {
+            return true;
+        }
+        int k = small.length;
+        while (k > 0 && small[small.length - k] == 1) {
+            k--; // leading 1s broadcast
+        }
+        if (k > shape.length) {
+            return false;
+        }
+        for (int d = 0; d < k; d++) {
+            if (small[small.length - 1 - d] != shape[shape.length - 1 - d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ embedding
+
+    /**
+     * {@code out[k, :] = weight[indices[k], :]}: PyTorch's {@code F.embedding(indices, weight)},
+     * a row lookup for each index, the indices in any shape (out is {@code indices.shape + [dim]}).
+     *
+     * @param weight the table {@code [numEmbeddings, dim]}, any strides
+     * @param indices whole numbers in {@code [0, numEmbeddings)} stored as floats, any shape and strides
+     * @param out contiguous, of shape {@code indices.shape + [dim]}, sharing nothing with the inputs
+     * @return out
+     * @throws IllegalArgumentException naming the first bad index and its position, or a bad shape
+     */
+    public static Tensor embedding(Tensor weight, Tensor indices, Tensor out) {
+        String op = "embedding";
+        checkEmbedding(op, weight, indices, out, "out");
+        checkDisjoint(op, "out", out, "weight", weight);
+        checkDisjoint(op, "out", out, "indices", indices);
+        int dim = weight.size(1);
+        int n = indices.numel();
+        float[] od = out.data();
+        int oo = out.offset();
+        float[] wd = weight.data();
+        int[] ws = weight.stridesRef();
+        boolean rowsContiguous = ws[1] == 1 || dim == 1;
+        for (int k = 0; k < n; k++) {
+            int row = (int) indexAt(indices, k);
+            int from = weight.offset() + row * ws[0];
+            if (rowsContiguous) {
+                System.arraycopy(wd, from, od, oo + k * dim, dim);
+            } else {
+                for (int j = 0; j < dim; j++) {
+                    od[oo + k * dim + j] = wd[from + j * ws[1]];
+                }
+            }
+        }
+        out.bumpVersion();
+        return out;
+    }
+
+    /**
+     * The backward of {@link #embedding}: {@code gradWeight[indices[k], :] += gradOut[k, :]} in
+     * index order (a scatter-add: a row looked up twice gets both gradients), after zeroing
+     * gradWeight unless {@code accumulate}.
+     *
+     * @param gradOut the gradient of the lookup's output, {@code indices.shape + [dim]}, any strides
+     * @param indices the lookup's indices
+     * @param gradWeight contiguous {@code [numEmbeddings, dim]}, sharing nothing with the inputs
+     * @param accumulate add into gradWeight instead of overwriting it
+     * @throws IllegalArgumentException as {@link #embedding}
+     */
+    public static void embeddingBackward(Tensor gradOut, Tensor indices, Tensor gradWeight, boolean accumulate) {
+        String op = "embeddingBackward";
+        checkEmbedding(op, gradWeight, indices, gradOut, "gradOut");
+        checkContiguous(op, "gradWeight", gradWeight);
+        checkDisjoint(op, "gradWeight", gradWeight, "gradOut", gradOut);
+        checkDisjoint(op, "gradWeight", gradWeight, "indices", indices);
+        Tensor g = gradOut.contiguous();
+        int dim = gradWeight.size(1);
+        float[] gw = gradWeight.data();
+        int go = gradWeight.offset();
+        if (!accumulate) {
+            Arrays.fill(gw, go, go + gradWeight.numel(), 0f);
+        }
+        float[] gd = g.data();
+        int n = indices.numel();
+        for (int k = 0; k < n; k++) {
+            int row = (int) indexAt(indices, k);
+            Kernels.ELEMENTWISE.binary(BinaryOp.ADD, gw, go + row * dim, gd, g.offset() + k * dim, gw, go + row * dim, dim);
+        }
+        gradWeight.bumpVersion();
+    }
+
+    /** Element k (in row-major order) of any tensor, without allocating. */
+    private static float indexAt(Tensor t, int k) {
+        int[] sh = t.shapeRef();
+        int[] st = t.stridesRef();
+        int at = t.offset();
+        for (int d = sh.length - 1; d >= 0; d--) {
+            at += (k % sh[d]) * st[d];
+            k /= sh[d];
+        }
+        return t.data()[at];
+    }
+
+    private static void checkEmbedding(String op, Tensor weight, Tensor indices, Tensor rows, String rowsName) {
+        if (weight == null || indices == null || rows == null) {
+            throw new IllegalArgumentException(op + ": weight, indices and " + rowsName + " must not be null");
+        }
+        if (weight.dim() != 2) {
+            throw new IllegalArgumentException(op + ": weight " + str(weight)
+                    + ": expected a 2-d [numEmbeddings, embeddingDim] table");
+        }
+        int rank = indices.dim();
+        int[] want = Arrays.copyOf(indices.shapeRef(), rank + 1);
+        want[rank] = weight.size(1);
+        if (!Arrays.equals(want, rows.shapeRef())) {
+            throw new IllegalArgumentException(op + ": weight " + str(weight) + ", indices " + str(indices) + ": expected "
+                    + rowsName + " of shape " + Shapes.str(want) + " (the indices' shape + [embeddingDim]), got " + str(rows));
+        }
+        if (rowsName.equals("out")) {
+            checkContiguous(op, "out", rows);
+        }
+        int num = weight.size(0);
+        for (int k = 0, n = indices.numel(); k < n; k++) {
+            float v = indexAt(indices, k);
+            if (!(v >= 0f && v < num && v == Math.rint(v))) {
+                throw new IllegalArgumentException(op + ": index " + v + " at position " + k + " of indices "
+                        + str(indices) + " is out of range for a table of " + num
+                        + " embeddings (expected a whole number in [0, " + num + "))");
+            }
+        }
     }
 
     // ------------------------------------------------------------------ broadcast backward

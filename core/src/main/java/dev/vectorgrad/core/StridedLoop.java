@@ -4,6 +4,7 @@ import dev.vectorgrad.core.internal.BinaryOp;
 import dev.vectorgrad.core.internal.FloatKernels;
 import dev.vectorgrad.core.internal.Kernels;
 import dev.vectorgrad.core.internal.UnaryOp;
+import dev.vectorgrad.core.internal.UnaryParamOp;
 
 /**
  * Runs elementwise kernels over tensors of any strides. Dims that are laid out back to back in
@@ -145,6 +146,35 @@ final class StridedLoop {
             } else {
                 for (int i = 0; i < n; i++) {
                     od[off[1] + i * so] = op.apply(ad[off[0] + i * sa]);
+                }
+            }
+            l.advance(counter, off);
+        }
+    }
+
+    /** {@code out = op(a, pa, pb)}, a with out's shape. */
+    static void unaryParam(UnaryParamOp op, float pa, float pb, Tensor a, Tensor out) {
+        if (out.numel() == 0) {
+            return; // nothing to write, and no layout to build (which would allocate)
+        }
+        if (flat(out, a)) {
+            K.unaryParam(op, pa, pb, a.data(), a.offset(), out.data(), out.offset(), out.numel());
+            return;
+        }
+        Layout l = Layout.coalesce(out.shapeRef(), new int[][] {a.stridesRef(), out.stridesRef()});
+        float[] ad = a.data();
+        float[] od = out.data();
+        int n = l.inner;
+        int sa = l.strides[0][l.rank - 1];
+        int so = l.strides[1][l.rank - 1];
+        int[] off = {a.offset(), out.offset()};
+        int[] counter = new int[Math.max(l.rank - 1, 0)];
+        for (int r = 0, runs = l.outerCount(); r < runs; r++) {
+            if (so == 1 && sa == 1) {
+                K.unaryParam(op, pa, pb, ad, off[0], od, off[1], n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    od[off[1] + i * so] = op.apply(ad[off[0] + i * sa], pa, pb);
                 }
             }
             l.advance(counter, off);

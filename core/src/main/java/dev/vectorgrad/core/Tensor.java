@@ -6,6 +6,7 @@ import dev.vectorgrad.core.internal.BinaryOp;
 import dev.vectorgrad.core.internal.Kernels;
 import dev.vectorgrad.core.internal.ReduceOp;
 import dev.vectorgrad.core.internal.UnaryOp;
+import dev.vectorgrad.core.internal.UnaryParamOp;
 
 /**
  * An n-dimensional array of float32 values: a shared storage, an offset, a shape and strides.
@@ -940,6 +941,203 @@ public final class Tensor {
     /** @return {@code max(this, 0)} as a new tensor, the lesson's {@code clamp_min(0.)} */
     public Tensor relu() {
         return unary(UnaryOp.RELU);
+    }
+
+    // ------------------------------------------------------------------ activations
+    //
+    // The smooth activations compute on a contiguous copy of a strided input, so that every
+    // element goes through the same kernel, and lane position, as the in-place forms a captured
+    // graph replays with (out.copyFrom(x).tanhInPlace()): eager and replayed values are then
+    // equal bit for bit, even though the SIMD and scalar transcendentals differ by a few ulps.
+
+    private Tensor activation(UnaryOp kind) {
+        if (isContiguous()) {
+            return unary(kind);
+        }
+        Tensor out = contiguousCopy();
+        StridedLoop.unary(kind, out, out);
+        return out;
+    }
+
+    private Tensor activation(UnaryParamOp kind, float a, float b) {
+        Tensor out = isContiguous() ? zeros(shape) : contiguousCopy();
+        StridedLoop.unaryParam(kind, a, b, isContiguous() ? this : out, out);
+        return out;
+    }
+
+    private Tensor activationInPlace(String op, UnaryOp kind) {
+        checkWritable(op, null);
+        StridedLoop.unary(kind, this, this);
+        storage.version++;
+        return this;
+    }
+
+    private Tensor activationInPlace(String op, UnaryParamOp kind, float a, float b) {
+        checkWritable(op, null);
+        StridedLoop.unaryParam(kind, a, b, this, this);
+        storage.version++;
+        return this;
+    }
+
+    /** @return the hyperbolic tangent as a new tensor */
+    public Tensor tanh() {
+        return activation(UnaryOp.TANH);
+    }
+
+    /**
+     * {@code this = tanh(this)}, as PyTorch's {@code tanh_()}: the same kernel as {@link #tanh()}.
+     *
+     * @return this tensor
+     */
+    public Tensor tanhInPlace() {
+        return activationInPlace("tanhInPlace", UnaryOp.TANH);
+    }
+
+    /** @return the logistic function {@code 1 / (1 + e^-this)} as a new tensor: exactly 0 or 1 far out, never NaN for a number */
+    public Tensor sigmoid() {
+        return activation(UnaryOp.SIGMOID);
+    }
+
+    /**
+     * {@code this = sigmoid(this)}, as PyTorch's {@code sigmoid_()}.
+     *
+     * @return this tensor
+     */
+    public Tensor sigmoidInPlace() {
+        return activationInPlace("sigmoidInPlace", UnaryOp.SIGMOID);
+    }
+
+    /**
+     * The Gaussian error linear unit {@code x * Phi(x)}, Phi the standard normal CDF, as
+     * PyTorch's {@code F.gelu(x)} (its default {@code approximate='none'}). Phi comes from an
+     * {@code erfc} fit with relative error below 1.2e-7 (Java has no {@code erf}), so results are
+     * within a few float ulps of the exact value.
+     *
+     * @return a new tensor
+     */
+    public Tensor gelu() {
+        return activation(UnaryOp.GELU);
+    }
+
+    /**
+     * GELU with PyTorch's {@code approximate} argument: {@code "none"} is {@link #gelu()},
+     * {@code "tanh"} is {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, evaluated as the
+     * equal {@code x / (1 + exp(-2 sqrt(2/pi) (x + 0.044715 x^3)))}.
+     *
+     * @param approximate "none" or "tanh"
+     * @return a new tensor
+     * @throws IllegalArgumentException for any other value
+     */
+    public Tensor gelu(String approximate) {
+        return activation(geluKind("gelu", approximate));
+    }
+
+    /**
+     * {@code this = gelu(this, approximate)}.
+     *
+     * @param approximate "none" or "tanh"
+     * @return this tensor
+     */
+    public Tensor geluInPlace(String approximate) {
+        return activationInPlace("geluInPlace", geluKind("geluInPlace", approximate));
+    }
+
+    /** The kernel of GELU's {@code approximate} argument, refusing anything but "none" and "tanh". */
+    static UnaryOp geluKind(String op, String approximate) {
+        if ("none".equals(approximate)) {
+            return UnaryOp.GELU;
+        }
+        if ("tanh".equals(approximate)) {
+            return UnaryOp.GELU_TANH;
+        }
+        throw new IllegalArgumentException(op + ": approximate must be 'none' or 'tanh', got "
+                + (approximate == null ? "null" : "'" + Printable.escape(approximate) + "'"));
+    }
+
+    /**
+     * {@code x > 0 ? x : negativeSlope * x}, as PyTorch's {@code F.leaky_relu(x, negative_slope)}.
+     *
+     * @param negativeSlope the slope below 0 (PyTorch's default is 0.01)
+     * @return a new tensor
+     */
+    public Tensor leakyRelu(float negativeSlope) {
+        return activation(UnaryParamOp.LEAKY_RELU, negativeSlope, 0f);
+    }
+
+    /**
+     * {@code this = leakyRelu(this, negativeSlope)}.
+     *
+     * @param negativeSlope the slope below 0
+     * @return this tensor
+     */
+    public Tensor leakyReluInPlace(float negativeSlope) {
+        return activationInPlace("leakyReluInPlace", UnaryParamOp.LEAKY_RELU, negativeSlope, 0f);
+    }
+
+    /** @return {@link #softplus(float, float)} with PyTorch's defaults, beta 1 and threshold 20 */
+    public Tensor softplus() {
+        return softplus(1f, 20f);
+    }
+
+    /**
+     * {@code log(1 + exp(beta x)) / beta}, and x itself where {@code beta x > threshold}, as
+     * PyTorch's {@code F.softplus(x, beta, threshold)}; no overflow for large x.
+     *
+     * @param beta the sharpness, not 0
+     * @param threshold where the result switches to x
+     * @return a new tensor
+     * @throws IllegalArgumentException if beta is 0 or not finite, or threshold is NaN
+     */
+    public Tensor softplus(float beta, float threshold) {
+        checkSoftplus("softplus", beta, threshold);
+        return activation(UnaryParamOp.SOFTPLUS, beta, threshold);
+    }
+
+    /**
+     * {@code this = softplus(this, beta, threshold)}.
+     *
+     * @param beta the sharpness, not 0
+     * @param threshold where the result switches to x
+     * @return this tensor
+     */
+    public Tensor softplusInPlace(float beta, float threshold) {
+        checkSoftplus("softplusInPlace", beta, threshold);
+        return activationInPlace("softplusInPlace", UnaryParamOp.SOFTPLUS, beta, threshold);
+    }
+
+    static void checkSoftplus(String op, float beta, float threshold) {
+        if (beta == 0f || !Float.isFinite(beta) || Float.isNaN(threshold)) {
+            throw new IllegalArgumentException(op + ": beta must be finite and not 0 and threshold a number, got beta "
+                    + beta + ", threshold " + threshold);
+        }
+    }
+
+    /** @return {@code log(1 + this)} as a new tensor, accurate for small values (NaN below -1, -inf at -1) */
+    public Tensor log1p() {
+        return activation(UnaryOp.LOG1P);
+    }
+
+    /**
+     * {@code this = log1p(this)}.
+     *
+     * @return this tensor
+     */
+    public Tensor log1pInPlace() {
+        return activationInPlace("log1pInPlace", UnaryOp.LOG1P);
+    }
+
+    /** @return {@code e^this - 1} as a new tensor, accurate for small values */
+    public Tensor expm1() {
+        return activation(UnaryOp.EXPM1);
+    }
+
+    /**
+     * {@code this = expm1(this)}.
+     *
+     * @return this tensor
+     */
+    public Tensor expm1InPlace() {
+        return activationInPlace("expm1InPlace", UnaryOp.EXPM1);
     }
 
     /**

@@ -22,6 +22,17 @@ public interface FloatKernels {
     /** {@code out[i] = op(a[i])}. */
     void unary(UnaryOp op, float[] a, int aOff, float[] out, int outOff, int n);
 
+    /** {@code out[i] = op(x[i], a, b)}: an op with parameters (leaky relu's slope, softplus's beta and threshold). */
+    void unaryParam(UnaryParamOp op, float a, float b, float[] x, int xOff, float[] out, int outOff, int n);
+
+    /**
+     * {@code out[i] (=|+=) op(g[i], s[i], a, b)}: an activation's backward from the gradient of
+     * its output and its saved input or output (see {@link UnaryGradOp}). {@code out} may be
+     * exactly {@code g} or {@code s}.
+     */
+    void unaryBackward(UnaryGradOp op, float a, float b, float[] g, int gOff, float[] s, int sOff,
+                       float[] out, int outOff, int n, boolean accumulate);
+
     /** {@code dst[i] += alpha * src[i]}: the SGD update and gradient accumulation. */
     void addScaled(float[] dst, int dstOff, float alpha, float[] src, int srcOff, int n);
 

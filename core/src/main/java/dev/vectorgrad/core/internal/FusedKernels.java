@@ -52,6 +52,19 @@ public interface FusedKernels {
                                   float[] grad, int gradOff, float scale, boolean accumulate);
 
     /**
+     * {@link #softmaxCrossEntropyRow(float[], int, int, int, float[], int, float, boolean)} with
+     * PyTorch's label smoothing {@code eps} in [0, 1]: the loss
+     * {@code (1 - eps) * nll + eps * mean_j(-log p_j)}, that is
+     * {@code log(sum) - (1 - eps) (x_target - max) - eps mean_j (x_j - max)}, and the gradient
+     * {@code scale * (p_j - eps / c - (1 - eps) [j == target])}. With {@code eps == 0} it is the
+     * plain form, bit for bit.
+     *
+     * @return the row's loss
+     */
+    double softmaxCrossEntropyRow(float[] logits, int off, int c, int target, float eps,
+                                  float[] grad, int gradOff, float scale, boolean accumulate);
+
+    /**
      * {@code sum_i (input[i] - target[i])^2}, the differences taken in float and summed in
      * double precision (or in float over short blocks, then in double). When {@code grad} is
      * non-null, {@code grad[i] (=|+=) scale * (input[i] - target[i])}; it may be exactly

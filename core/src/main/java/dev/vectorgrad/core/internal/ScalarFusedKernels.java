@@ -78,6 +78,45 @@ public final class ScalarFusedKernels implements FusedKernels {
         return Math.log(sum) - ((double) logits[off + target] - max);
     }
 
+    @Override
+    public double softmaxCrossEntropyRow(float[] logits, int off, int c, int target, float eps,
+                                         float[] grad, int gradOff, float scale, boolean accumulate) {
+        if (eps == 0f) {
+            return softmaxCrossEntropyRow(logits, off, c, target, grad, gradOff, scale, accumulate);
+        }
+        float max = max(logits, off, c, Float.NEGATIVE_INFINITY);
+        double sum = expSum(logits, off, c, max);
+        if (grad != null) {
+            float uniform = smoothedUniform(scale, eps, c);
+            float invSum = (float) (1.0 / sum);
+            for (int j = 0; j < c; j++) {
+                float g = (float) Math.exp(logits[off + j] - max) * invSum * scale - uniform;
+                grad[gradOff + j] = accumulate ? grad[gradOff + j] + g : g;
+            }
+            correctTarget(grad, gradOff + target, smoothedHit(scale, eps));
+        }
+        return smoothedLoss(Math.log(sum), logits, off, c, target, max, eps);
+    }
+
+    /** {@code scale * eps / c}, the gradient's share of the uniform target, in float. */
+    static float smoothedUniform(float scale, float eps, int c) {
+        return (float) ((double) scale * eps / c);
+    }
+
+    /** {@code scale * (1 - eps)}, the gradient's share of the one-hot target, in float. */
+    static float smoothedHit(float scale, float eps) {
+        return (float) ((double) scale * (1.0 - eps));
+    }
+
+    /** {@code logSum - (1 - eps) (x_t - max) - eps mean_j (x_j - max)}, in double. */
+    static double smoothedLoss(double logSum, float[] logits, int off, int c, int target, float max, float eps) {
+        double shifted = 0;
+        for (int j = 0; j < c; j++) {
+            shifted += (double) logits[off + j] - max;
+        }
+        return logSum - (1.0 - eps) * ((double) logits[off + target] - max) - eps * (shifted / c);
+    }
+
     /** The largest of {@code start} and {@code a[off .. off+n)}; NaN if any is NaN. */
     static float max(float[] a, int off, int n, float start) {
         float m = start;

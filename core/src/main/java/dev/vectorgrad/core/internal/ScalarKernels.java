@@ -40,6 +40,22 @@ public final class ScalarKernels implements FloatKernels {
     }
 
     @Override
+    public void unaryParam(UnaryParamOp op, float a, float b, float[] x, int xOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = op.apply(x[xOff + i], a, b);
+        }
+    }
+
+    @Override
+    public void unaryBackward(UnaryGradOp op, float a, float b, float[] g, int gOff, float[] s, int sOff,
+                              float[] out, int outOff, int n, boolean accumulate) {
+        for (int i = 0; i < n; i++) {
+            float r = op.apply(g[gOff + i], s[sOff + i], a, b);
+            out[outOff + i] = accumulate ? out[outOff + i] + r : r;
+        }
+    }
+
+    @Override
     public void addScaled(float[] dst, int dstOff, float alpha, float[] src, int srcOff, int n) {
         for (int i = 0; i < n; i++) {
             dst[dstOff + i] += alpha * src[srcOff + i];

@@ -172,6 +172,19 @@ final class VectorFusedKernels implements FusedKernels {
     @Override
     public double softmaxCrossEntropyRow(float[] logits, int off, int c, int target,
                                          float[] grad, int gradOff, float scale, boolean accumulate) {
+        return crossEntropyRow(logits, off, c, target, 0f, grad, gradOff, scale, accumulate);
+    }
+
+    // Label smoothing adds one subtraction per gradient lane and a scalar sum of the shifted
+    // logits for the loss (the exponentials, the costly part, are shared with the plain form).
+    @Override
+    public double softmaxCrossEntropyRow(float[] logits, int off, int c, int target, float eps,
+                                         float[] grad, int gradOff, float scale, boolean accumulate) {
+        return crossEntropyRow(logits, off, c, target, eps, grad, gradOff, scale, accumulate);
+    }
+
+    private double crossEntropyRow(float[] logits, int off, int c, int target, float eps,
+                                   float[] grad, int gradOff, float scale, boolean accumulate) {
         int bound = species.loopBound(c);
         float max = Float.NEGATIVE_INFINITY;
         int j = 0;
@@ -216,6 +229,7 @@ final class VectorFusedKernels implements FusedKernels {
 
         if (grad != null) {
             float invSum = (float) (1.0 / sum);
+            float uniform = eps == 0f ? 0f : ScalarFusedKernels.smoothedUniform(scale, eps, c);
             j = 0;
             for (; j < bound; j += lanes) {
                 FloatVector e = park
@@ -224,22 +238,36 @@ final class VectorFusedKernels implements FusedKernels {
                                 .sub(FloatVector.broadcast(species, max))
                                 .lanewise(VectorOperators.EXP);
                 FloatVector g = e.mul(invSum).mul(scale);
+                if (eps != 0f) {
+                    g = g.sub(uniform);
+                }
                 if (accumulate) {
                     g = FloatVector.fromArray(species, grad, gradOff + j).add(g);
                 }
                 g.intoArray(grad, gradOff + j);
             }
-            if (park) {
+            if (eps != 0f) {
                 for (int t = j; t < c; t++) {
-                    grad[gradOff + t] = grad[gradOff + t] * invSum * scale;
+                    float e = park ? grad[gradOff + t] : (float) Math.exp(logits[off + t] - max);
+                    float g = e * invSum * scale - uniform;
+                    grad[gradOff + t] = accumulate ? grad[gradOff + t] + g : g;
                 }
+                ScalarFusedKernels.correctTarget(grad, gradOff + target, ScalarFusedKernels.smoothedHit(scale, eps));
             } else {
-                ScalarFusedKernels.softmaxGrad(logits, off + j, c - j, max, invSum, grad, gradOff + j,
-                        scale, accumulate);
+                if (park) {
+                    for (int t = j; t < c; t++) {
+                        grad[gradOff + t] = grad[gradOff + t] * invSum * scale;
+                    }
+                } else {
+                    ScalarFusedKernels.softmaxGrad(logits, off + j, c - j, max, invSum, grad, gradOff + j,
+                            scale, accumulate);
+                }
+                ScalarFusedKernels.correctTarget(grad, gradOff + target, scale);
             }
-            ScalarFusedKernels.correctTarget(grad, gradOff + target, scale);
         }
-        return Math.log(sum) - ((double) logits[off + target] - max);
+        return eps == 0f
+                ? Math.log(sum) - ((double) logits[off + target] - max)
+                : ScalarFusedKernels.smoothedLoss(Math.log(sum), logits, off, c, target, max, eps);
     }
 
     // Trick: one pass computes the difference once for both the loss and the gradient; squares

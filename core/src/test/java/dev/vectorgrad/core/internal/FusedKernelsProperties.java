@@ -248,6 +248,39 @@ class FusedKernelsProperties {
         }
     }
 
+    @Property(tries = 80)
+    void smoothedCrossEntropyRowAgrees(@ForAll("sizes") int c, @ForAll @IntRange(min = 1, max = 9) int off,
+                                       @ForAll long seed, @ForAll boolean accumulate,
+                                       @ForAll @IntRange(max = 1000) int targetPick,
+                                       @ForAll @IntRange(min = 0, max = 100) int epsPercent) {
+        if (c == 0) {
+            return;
+        }
+        float eps = epsPercent / 100f;
+        float[] logits = data(seed, c + off);
+        for (int j = 0; j < c; j++) {
+            logits[off + j] *= 10;
+        }
+        int target = targetPick % c;
+        float scale = 0.37f;
+        float[] init = data(seed + 9, c);
+        float[] expected = sentinels(c + 2 * off);
+        System.arraycopy(init, 0, expected, off, c);
+        float[] actual = expected.clone();
+        double le = SCALAR.softmaxCrossEntropyRow(logits, off, c, target, eps, expected, off, scale, accumulate);
+        double la = vector(true).softmaxCrossEntropyRow(logits, off, c, target, eps, actual, off, scale, accumulate);
+        assertSentinels(actual, off, off + c, "smoothed grad");
+        assertClose(expected, actual, 1e-6, "smoothed grad c=" + c + " eps=" + eps);
+        assertEquals(le, la, 1e-6 * (1 + Math.abs(le)) + 1e-6 * Math.log(c + 1), "smoothed loss c=" + c);
+        if (eps == 0f) { // the plain kernel, bit for bit
+            float[] plain = sentinels(c + 2 * off);
+            System.arraycopy(init, 0, plain, off, c);
+            double lp = vector(true).softmaxCrossEntropyRow(logits, off, c, target, plain, off, scale, accumulate);
+            assertSameBits(plain, actual, "eps 0 vs plain");
+            assertEquals(lp, la);
+        }
+    }
+
     @Property(tries = 150)
     void squaredErrorAgrees(@ForAll("sizes") int n, @ForAll @IntRange(min = 1, max = 9) int off,
                             @ForAll long seed, @ForAll boolean withGrad, @ForAll boolean accumulate,

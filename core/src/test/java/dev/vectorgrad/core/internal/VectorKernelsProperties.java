@@ -147,9 +147,9 @@ class VectorKernelsProperties {
             float[] actual = sentinels(n + off + 5);
             SCALAR.unary(op, a, off, expected, 5, n);
             vector(true).unary(op, a, off, actual, 5, n);
-            if (op == UnaryOp.EXP || op == UnaryOp.LOG) {
+            if (op.vectorUlps() > 0) {
                 // The vector exp/log are not correctly rounded; a few ulps is their contract.
-                assertWithinUlps(expected, actual, 4, op + " n=" + n);
+                assertWithinUlps(expected, actual, op.vectorUlps(), op + " n=" + n);
             } else {
                 assertSameBits(expected, actual, op + " n=" + n);
             }
@@ -171,8 +171,8 @@ class VectorKernelsProperties {
                 System.arraycopy(a, 0, padded, shift, a.length);
                 vector(true).unary(op, padded, 0, out, 0, padded.length);
                 System.arraycopy(out, shift, actual, 0, a.length);
-                if (op == UnaryOp.EXP || op == UnaryOp.LOG) {
-                    assertWithinUlps(expected, actual, 4, op + " specials");
+                if (op.vectorUlps() > 0) {
+                    assertWithinUlps(expected, actual, op.vectorUlps(), op + " specials");
                 } else {
                     assertSameBits(expected, actual, op + " specials");
                 }
@@ -362,8 +362,8 @@ class VectorKernelsProperties {
         for (UnaryOp op : unaries) {
             v.unary(op, a, 0, out, 0, n);
             SCALAR.unary(op, a, 0, expected, 0, n);
-            if (op == UnaryOp.EXP || op == UnaryOp.LOG) {
-                assertWithinUlps(expected, out, 4, "hot " + op);
+            if (op.vectorUlps() > 0) {
+                assertWithinUlps(expected, out, op.vectorUlps(), "hot " + op);
             } else {
                 assertSameBits(expected, out, "hot " + op);
             }
