@@ -7,6 +7,7 @@ import dev.vectorgrad.autograd.CapturedGraph;
 import dev.vectorgrad.autograd.NoGrad;
 import dev.vectorgrad.autograd.Var;
 import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.nn.optim.GradClipping;
 import dev.vectorgrad.nn.optim.Optimizer;
 
 /**
@@ -32,6 +33,17 @@ import dev.vectorgrad.nn.optim.Optimizer;
  * batch; what it computes from tensor values outside Var ops is frozen at the first step (see
  * {@link CapturedGraph}). Changing {@link Layer#train()}/{@link Layer#eval()} gets other captures.
  *
+ * <p>Between the backward pass and the update, {@link #withGradClipping} or
+ * {@link #withGradValueClipping} clip the gradients on every path (allocation-free). The
+ * optimiser reads its param groups at each update, so a schedule ({@code LRScheduler}) stepped
+ * by the caller after each {@code step} takes effect on replayed steps too:
+ *
+ * <pre>{@code
+ * TrainStep step = new TrainStep(model, new CrossEntropyLoss(), adam).withGradClipping(1f);
+ * OneCycleLR schedule = new OneCycleLR(adam, 3e-3f, epochs * batches);
+ * for (...) { step.step(x, y); schedule.step(); }
+ * }</pre>
+ *
  * <p>The same machinery evaluates under {@link NoGrad}: {@link #evaluate} and {@link #predict}
  * replay a captured forward pass per batch shape.
  *
@@ -54,6 +66,11 @@ public final class TrainStep {
     private boolean warnedTooManyShapes;
     private Plan last;
     private boolean replayed;
+    private GradClipping clipper;
+    private float clipMaxNorm;
+    private double clipNormType;
+    private float clipValue = -1f;
+    private double lastGradNorm = Double.NaN;
 
     /**
      * @param model the model; its {@code forward} is what gets captured
@@ -138,7 +155,7 @@ public final class TrainStep {
         p.y.copyFrom(y);
         p.graph.forward();
         p.graph.backward();
-        optimizer.step();
+        update();
         return p.loss.value().item();
     }
 
@@ -161,7 +178,7 @@ public final class TrainStep {
         last = p;
         replayed = false;
         l.backward();
-        optimizer.step();
+        update();
         return l.value().item();
     }
 
@@ -169,8 +186,83 @@ public final class TrainStep {
         model.zeroGrad();
         Var l = checkLoss(loss.call(model.call(Var.constant(x)), y));
         l.backward();
-        optimizer.step();
+        update();
         return l.value().item();
+    }
+
+    /** The optimiser's update, after the gradients are clipped if so configured; the same on every path. */
+    private void update() {
+        if (clipper != null) {
+            if (clipValue >= 0f) {
+                clipper.clipValue(clipValue);
+            } else {
+                lastGradNorm = clipper.clipNorm(clipMaxNorm, clipNormType, false);
+            }
+        }
+        optimizer.step();
+    }
+
+    /**
+     * Clips the gradients to a total 2-norm of {@code maxNorm} before every update from now on,
+     * eager, capturing and replayed steps alike, as
+     * {@code torch.nn.utils.clip_grad_norm_(model.parameters(), maxNorm)} between
+     * {@code backward()} and {@code optimizer.step()} (see {@link GradClipping}). Only the
+     * optimiser's parameters are clipped. Replaces any clipping set before.
+     *
+     * @param maxNorm the largest total norm let through, finite and {@code >= 0}
+     * @return this step
+     */
+    public TrainStep withGradClipping(float maxNorm) {
+        return withGradClipping(maxNorm, 2);
+    }
+
+    /**
+     * {@link #withGradClipping(float)} with another norm.
+     *
+     * @param maxNorm the largest total norm let through, finite and {@code >= 0}
+     * @param normType p of the p-norm, {@code >= 1}, or {@link Double#POSITIVE_INFINITY}
+     * @return this step
+     */
+    public TrainStep withGradClipping(float maxNorm, double normType) {
+        if (!(maxNorm >= 0f) || !Float.isFinite(maxNorm)) {
+            throw new IllegalArgumentException("TrainStep.withGradClipping: max_norm must be finite and >= 0, got "
+                    + maxNorm);
+        }
+        if (!(normType >= 1)) {
+            throw new IllegalArgumentException("TrainStep.withGradClipping: norm_type must be >= 1 or infinity, got "
+                    + normType);
+        }
+        clipper = clipper == null ? GradClipping.of(optimizer.parameters()) : clipper;
+        clipMaxNorm = maxNorm;
+        clipNormType = normType;
+        clipValue = -1f;
+        return this;
+    }
+
+    /**
+     * Clamps every gradient element to {@code [-clipValue, clipValue]} before every update from
+     * now on, as {@code torch.nn.utils.clip_grad_value_}. Replaces any clipping set before.
+     *
+     * @param clipValue finite and {@code >= 0}
+     * @return this step
+     */
+    public TrainStep withGradValueClipping(float clipValue) {
+        if (!(clipValue >= 0f) || !Float.isFinite(clipValue)) {
+            throw new IllegalArgumentException("TrainStep.withGradValueClipping: clip_value must be finite and >= 0, got "
+                    + clipValue);
+        }
+        clipper = clipper == null ? GradClipping.of(optimizer.parameters()) : clipper;
+        this.clipValue = clipValue;
+        lastGradNorm = Double.NaN;
+        return this;
+    }
+
+    /**
+     * @return the total gradient norm of the last step before clipping, with
+     *     {@link #withGradClipping}; NaN before it or with value clipping
+     */
+    public double lastGradNorm() {
+        return lastGradNorm;
     }
 
     /**

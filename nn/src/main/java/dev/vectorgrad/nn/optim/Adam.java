@@ -3,6 +3,7 @@ package dev.vectorgrad.nn.optim;
 import dev.vectorgrad.autograd.Var;
 import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.core.Updates;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -37,11 +38,6 @@ public final class Adam extends Optimizer {
     /** PyTorch AdamW's default {@code weight_decay}. */
     public static final float ADAMW_DEFAULT_WEIGHT_DECAY = 0.01f;
 
-    private final float beta1;
-    private final float beta2;
-    private final float eps;
-    private final float weightDecay;
-    private final float decoupledWeightDecay;
     private final Tensor[] m;
     private final Tensor[] v;
     private final long[] paramSteps;
@@ -65,6 +61,17 @@ public final class Adam extends Optimizer {
      */
     public Adam(Collection<Var> params, float lr) {
         this(values(params), lr);
+    }
+
+    /**
+     * Adam with PyTorch's defaults over param groups, as
+     * {@code torch.optim.Adam([{'params': ..., 'lr': ...}, ...], lr)}.
+     *
+     * @param groups the groups; options a group leaves unset take PyTorch's defaults and {@code lr}
+     * @param lr the default learning rate
+     */
+    public Adam(Iterable<ParamGroup> groups, float lr) {
+        this(builder(groups, lr));
     }
 
     /**
@@ -98,16 +105,7 @@ public final class Adam extends Optimizer {
     }
 
     private Adam(Builder b) {
-        super(b.name, b.params, b.lr);
-        String name = b.name;
-        this.beta1 = checkRange(name, "beta1", b.beta1, 0f, 1f);
-        this.beta2 = checkRange(name, "beta2", b.beta2, 0f, 1f);
-        if (!(b.eps > 0f) || !Float.isFinite(b.eps)) {
-            throw new IllegalArgumentException(name + ": eps must be finite and > 0, got " + b.eps);
-        }
-        this.eps = b.eps;
-        this.weightDecay = checkDecay(name, "weight decay", b.weightDecay);
-        this.decoupledWeightDecay = checkDecay(name, "decoupled weight decay", b.decoupledWeightDecay);
+        super(b.name, b.specs(), b.defaults(), ParamGroup.Kind.ADAM, b.groups != null);
         List<Tensor> params = parameters();
         int n = params.size();
         m = new Tensor[n];
@@ -128,7 +126,38 @@ public final class Adam extends Optimizer {
      * @return a builder
      */
     public static Builder builder(List<Tensor> params, float lr) {
-        return new Builder("Adam", params, lr);
+        return new Builder("Adam", params, null, lr);
+    }
+
+    /**
+     * Starts building an Adam optimiser over param groups, as
+     * {@code torch.optim.Adam([{'params': body, 'lr': 1e-4}, {'params': head}], lr=1e-3)}: the
+     * builder's options are the defaults, each group overrides those it sets (its own
+     * {@link ParamGroup#betas}, {@link ParamGroup#eps}, decays, learning rate).
+     *
+     * <pre>{@code
+     * Adam adam = Adam.builder(List.of(ParamGroup.of(body).lr(1e-4f), ParamGroup.of(head)), 1e-3f)
+     *     .decoupledWeightDecay(0.01f).build();
+     * }</pre>
+     *
+     * (An {@code Iterable} rather than a {@code List} only because Java erases generics, and
+     * {@code builder(List<Tensor>, float)} is taken.)
+     *
+     * @param groups the groups, at least one; together at least one parameter, none twice
+     * @param lr the default learning rate, finite and >= 0
+     * @return a builder
+     */
+    public static Builder builder(Iterable<ParamGroup> groups, float lr) {
+        return new Builder("Adam", null, listOf("Adam", groups), lr);
+    }
+
+    private static List<ParamGroup> listOf(String name, Iterable<ParamGroup> groups) {
+        if (groups == null) {
+            throw new IllegalArgumentException(name + ": the param group list is null");
+        }
+        List<ParamGroup> list = new ArrayList<>();
+        groups.forEach(list::add);
+        return list;
     }
 
     /**
@@ -153,7 +182,7 @@ public final class Adam extends Optimizer {
      * @return the optimiser
      */
     public static Adam adamW(List<Tensor> params, float lr, float weightDecay) {
-        return new Builder("AdamW", params, lr).decoupledWeightDecay(weightDecay).build();
+        return new Builder("AdamW", params, null, lr).decoupledWeightDecay(weightDecay).build();
     }
 
     /**
@@ -193,17 +222,21 @@ public final class Adam extends Optimizer {
     @Override
     public void step() {
         calls++;
-        float lr = lr();
-        List<Tensor> params = parameters();
-        for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            Tensor g = p.grad();
-            if (g == null) {
-                continue;
+        List<ParamGroup> groups = paramGroups();
+        int i = 0;
+        for (int gi = 0; gi < groups.size(); gi++) {
+            ParamGroup g = groups.get(gi);
+            List<Tensor> params = g.params();
+            for (int j = 0; j < params.size(); j++, i++) {
+                Tensor p = params.get(j);
+                Tensor grad = p.grad();
+                if (grad == null) {
+                    continue;
+                }
+                Updates.adam(p, grad, m[i], v[i], paramSteps[i] + 1, g.lr, g.beta1, g.beta2, g.eps, g.weightDecay,
+                        g.decoupledWeightDecay);
+                paramSteps[i]++; // only once the update went through: a rejected one leaves the count alone
             }
-            Updates.adam(p, g, m[i], v[i], paramSteps[i] + 1, lr, beta1, beta2, eps, weightDecay,
-                    decoupledWeightDecay);
-            paramSteps[i]++; // only once the update went through: a rejected one leaves the count alone
         }
     }
 
@@ -226,29 +259,29 @@ public final class Adam extends Optimizer {
         return paramSteps[index];
     }
 
-    /** @return the decay of the first moment */
+    /** @return the decay of the first moment of the first param group */
     public float beta1() {
-        return beta1;
+        return paramGroups().get(0).beta1;
     }
 
-    /** @return the decay of the second moment */
+    /** @return the decay of the second moment of the first param group */
     public float beta2() {
-        return beta2;
+        return paramGroups().get(0).beta2;
     }
 
-    /** @return the term added to the denominator */
+    /** @return the term added to the denominator of the first param group */
     public float eps() {
-        return eps;
+        return paramGroups().get(0).eps;
     }
 
-    /** @return the L2 weight decay added to the gradient (Adam's {@code weight_decay}) */
+    /** @return the L2 weight decay of the first param group (Adam's {@code weight_decay}) */
     public float weightDecay() {
-        return weightDecay;
+        return paramGroups().get(0).weightDecay;
     }
 
-    /** @return the decoupled weight decay (AdamW's {@code weight_decay}) */
+    /** @return the decoupled weight decay of the first param group (AdamW's {@code weight_decay}) */
     public float decoupledWeightDecay() {
-        return decoupledWeightDecay;
+        return paramGroups().get(0).decoupledWeightDecay;
     }
 
     /**
@@ -258,6 +291,7 @@ public final class Adam extends Optimizer {
     public static final class Builder {
         private final String name;
         private final List<Tensor> params;
+        private final List<ParamGroup> groups;
         private final float lr;
         private float beta1 = 0.9f;
         private float beta2 = 0.999f;
@@ -265,10 +299,27 @@ public final class Adam extends Optimizer {
         private float weightDecay;
         private float decoupledWeightDecay;
 
-        private Builder(String name, List<Tensor> params, float lr) {
+        private Builder(String name, List<Tensor> params, List<ParamGroup> groups, float lr) {
             this.name = name;
             this.params = params;
+            this.groups = groups;
             this.lr = lr;
+        }
+
+        private List<ParamGroup> specs() {
+            return groups != null ? groups : List.of(Optimizer.specOf(name, params));
+        }
+
+        /** The options as checked defaults, each named as before groups existed. */
+        private ParamGroup defaults() {
+            ParamGroup d = ParamGroup.defaults(name);
+            d.lr = Optimizer.checkLr(name, lr);
+            d.beta1 = checkRange(name, "beta1", beta1, 0f, 1f);
+            d.beta2 = checkRange(name, "beta2", beta2, 0f, 1f);
+            d.eps = Optimizer.checkEps(name, eps);
+            d.weightDecay = checkDecay(name, "weight decay", weightDecay);
+            d.decoupledWeightDecay = checkDecay(name, "decoupled weight decay", decoupledWeightDecay);
+            return d;
         }
 
         /**

@@ -9,8 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The common part of every optimiser: the parameters it owns, the learning rate, and
+ * The common part of every optimiser: the parameters it owns, in {@linkplain #paramGroups()
+ * param groups} with their own learning rate and options (PyTorch's {@code param_groups}), and
  * {@link #zeroGrad()}. Subclasses implement {@link #step()}.
+ *
+ * <p>Given plain parameters, an optimiser has one group holding the builder's options. Given
+ * {@link ParamGroup}s ({@code Sgd.builder(List.of(ParamGroup.of(body).lr(0.01f), ParamGroup.of(head)), 0.1f)}),
+ * each group takes the builder's options as defaults and overrides those it sets, as PyTorch's
+ * {@code SGD([{'params': body, 'lr': 0.01}, {'params': head}], lr=0.1)}. {@link #setLr} sets
+ * every group; {@code paramGroups().get(i).lr(x)} one of them; schedulers
+ * ({@link LRScheduler}) drive them all.
  *
  * <p>As in PyTorch, a parameter whose gradient is null is skipped by {@code step()}, and its
  * state (momentum buffer, Adam's moments and step count) is left as it was.
@@ -34,28 +42,83 @@ import java.util.Map;
  */
 public abstract class Optimizer {
 
+    private final List<ParamGroup> groups;
     private final List<Tensor> params;
-    private float lr;
 
     /**
+     * One group of parameters with one learning rate and no other option, for an optimiser of
+     * your own (read {@link ParamGroup#lr()} of {@link #paramGroups()} in {@code step()}).
+     *
      * @param name the optimiser's name, for error messages
      * @param params the tensors to update, each once; each must be writable (not an expanded view)
-     * @param lr the learning rate, finite and positive
+     * @param lr the learning rate, finite and {@code >= 0}
      */
     protected Optimizer(String name, List<Tensor> params, float lr) {
-        if (params == null || params.isEmpty()) {
+        this(name, List.of(specOf(name, params)), lrDefaults(name, lr), ParamGroup.Kind.LR_ONLY, false);
+    }
+
+    /**
+     * Builds the live groups: each spec's options, the unset ones from {@code defaults}.
+     *
+     * @param name the optimiser's name, for error messages
+     * @param specs the groups as given, in order
+     * @param defaults the builder's options
+     * @param kind which options the groups have
+     * @param explicit whether the user gave the groups (error messages then name the group)
+     */
+    Optimizer(String name, List<ParamGroup> specs, ParamGroup defaults, ParamGroup.Kind kind, boolean explicit) {
+        if (specs == null || specs.isEmpty()) {
+            throw new IllegalArgumentException(name + ": expected at least one parameter group, got none");
+        }
+        checkLr(name, defaults.lr);
+        List<ParamGroup> live = new ArrayList<>(specs.size());
+        List<Tensor> all = new ArrayList<>();
+        for (int gi = 0; gi < specs.size(); gi++) {
+            ParamGroup spec = specs.get(gi);
+            if (spec == null) {
+                throw new IllegalArgumentException(name + ": param group " + gi + " is null");
+            }
+            live.add(ParamGroup.adopt(spec, defaults, kind, explicit ? name + " param group " + gi : name));
+            all.addAll(spec.params());
+        }
+        checkParams(name, all, live);
+        this.groups = List.copyOf(live);
+        this.params = List.copyOf(all);
+    }
+
+    /** One spec over plain parameters, checked with the optimiser's name. */
+    static ParamGroup specOf(String name, List<Tensor> params) {
+        if (params == null) {
+            throw new IllegalArgumentException(name + ": expected at least one parameter tensor, got none");
+        }
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i) == null) {
+                throw new IllegalArgumentException(name + ": parameter " + i + " is null");
+            }
+        }
+        return ParamGroup.of(params);
+    }
+
+    private static ParamGroup lrDefaults(String name, float lr) {
+        ParamGroup d = ParamGroup.defaults(name);
+        d.lr = lr;
+        return d;
+    }
+
+    /** Every parameter once, none an expanded view; indices count across the groups, in order. */
+    private static void checkParams(String name, List<Tensor> params, List<ParamGroup> groups) {
+        if (params.isEmpty()) {
             throw new IllegalArgumentException(name + ": expected at least one parameter tensor, got none");
         }
         Map<Tensor, Integer> seen = new IdentityHashMap<>();
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
-            if (p == null) {
-                throw new IllegalArgumentException(name + ": parameter " + i + " is null");
-            }
             Integer first = seen.putIfAbsent(p, i);
             if (first != null) {
+                String where = groups.size() == 1 ? "" : " (in param groups " + groupOf(groups, first) + " and "
+                        + groupOf(groups, i) + "; as PyTorch, a parameter may appear in one group only)";
                 throw new IllegalArgumentException(name + ": parameters " + first + " and " + i
-                        + " are the same tensor; each would be updated twice per step");
+                        + " are the same tensor; each would be updated twice per step" + where);
             }
             int[] shape = p.shape();
             int[] strides = p.strides();
@@ -67,9 +130,17 @@ public abstract class Optimizer {
                 }
             }
         }
-        this.params = List.copyOf(params);
-        checkLr(name, lr);
-        this.lr = lr;
+    }
+
+    private static int groupOf(List<ParamGroup> groups, int index) {
+        int start = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            start += groups.get(g).params().size();
+            if (index < start) {
+                return g;
+            }
+        }
+        return groups.size() - 1;
     }
 
     /**
@@ -95,10 +166,20 @@ public abstract class Optimizer {
         return out;
     }
 
-    private static void checkLr(String name, float lr) {
-        if (!(lr > 0f) || !Float.isFinite(lr)) {
-            throw new IllegalArgumentException(name + ": learning rate must be finite and > 0, got " + lr);
+    /** Checks a learning rate is finite and {@code >= 0} (PyTorch refuses only a negative one). */
+    static float checkLr(String name, float lr) {
+        if (!(lr >= 0f) || !Float.isFinite(lr)) {
+            throw new IllegalArgumentException(name + ": learning rate must be finite and >= 0, got " + lr);
         }
+        return lr;
+    }
+
+    /** Checks Adam's eps is finite and {@code > 0}. */
+    static float checkEps(String name, float eps) {
+        if (!(eps > 0f) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException(name + ": eps must be finite and > 0, got " + eps);
+        }
+        return eps;
     }
 
     /** Checks a hyper-parameter lies in {@code [lo, hi)}. */
@@ -131,24 +212,47 @@ public abstract class Optimizer {
         }
     }
 
-    /** @return the parameters, in the order given */
+    /** @return every parameter, group after group, in the order given */
     public List<Tensor> parameters() {
         return params;
     }
 
-    /** @return the current learning rate */
+    /**
+     * The live parameter groups, PyTorch's {@code optimizer.param_groups}: one per group given to
+     * the builder, or a single one. Their setters change the following steps.
+     *
+     * @return the groups, in order (the list itself is unmodifiable)
+     */
+    public List<ParamGroup> paramGroups() {
+        return groups;
+    }
+
+    /** @return the learning rate of the first param group (the only one unless groups were given) */
     public float lr() {
-        return lr;
+        return groups.get(0).lr;
     }
 
     /**
-     * Changes the learning rate for the following steps (a schedule calls this between steps).
-     * The decoupled decay uses the current rate, as in PyTorch ({@code p *= 1 - lr*decay}).
+     * Sets the learning rate of every param group for the following steps (a schedule calls this
+     * between steps; for one group, {@code paramGroups().get(i).lr(value)}). The decoupled decay
+     * uses the current rate, as in PyTorch ({@code p *= 1 - lr*decay}).
      *
-     * @param lr the new learning rate, finite and positive
+     * @param lr the new learning rate, finite and {@code >= 0}
      */
     public void setLr(float lr) {
         checkLr(getClass().getSimpleName(), lr);
-        this.lr = lr;
+        for (int g = 0; g < groups.size(); g++) {
+            groups.get(g).lr = lr;
+        }
+    }
+
+    /** PyTorch's printout of an optimiser: its name, then each param group. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(getClass().getSimpleName()).append(" (");
+        for (ParamGroup g : groups) {
+            s.append("\n    ").append(g);
+        }
+        return s.append("\n)").toString();
     }
 }

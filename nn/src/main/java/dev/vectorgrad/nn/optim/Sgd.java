@@ -3,6 +3,7 @@ package dev.vectorgrad.nn.optim;
 import dev.vectorgrad.autograd.Var;
 import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.core.Updates;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -30,11 +31,6 @@ import java.util.List;
  */
 public final class Sgd extends Optimizer {
 
-    private final float momentum;
-    private final float dampening;
-    private final boolean nesterov;
-    private final float weightDecay;
-    private final float decoupledWeightDecay;
     private final Tensor[] buffers;
     private final boolean[] started;
 
@@ -56,6 +52,16 @@ public final class Sgd extends Optimizer {
      */
     public Sgd(Collection<Var> params, float lr) {
         this(values(params), lr);
+    }
+
+    /**
+     * Plain SGD over param groups, as {@code torch.optim.SGD([{'params': ..., 'lr': ...}, ...], lr)}.
+     *
+     * @param groups the groups; options a group leaves unset take the defaults (here only {@code lr})
+     * @param lr the default learning rate
+     */
+    public Sgd(Iterable<ParamGroup> groups, float lr) {
+        this(builder(groups, lr));
     }
 
     /**
@@ -85,25 +91,19 @@ public final class Sgd extends Optimizer {
     }
 
     private Sgd(Builder b) {
-        super("Sgd", b.params, b.lr);
-        this.momentum = checkRange("Sgd", "momentum", b.momentum, 0f, 1f);
-        if (!(b.dampening >= 0f && b.dampening <= 1f)) {
-            throw new IllegalArgumentException("Sgd: dampening must be in [0, 1], got " + b.dampening);
-        }
-        this.dampening = b.dampening;
-        if (b.nesterov && (b.momentum == 0f || b.dampening != 0f)) {
-            throw new IllegalArgumentException("Sgd: Nesterov momentum requires a momentum > 0 and zero dampening"
-                    + " (as in PyTorch), got momentum " + b.momentum + " and dampening " + b.dampening);
-        }
-        this.nesterov = b.nesterov;
-        this.weightDecay = checkDecay("Sgd", "weight decay", b.weightDecay);
-        this.decoupledWeightDecay = checkDecay("Sgd", "decoupled weight decay", b.decoupledWeightDecay);
+        super("Sgd", b.specs(), b.defaults(), ParamGroup.Kind.SGD, b.groups != null);
         List<Tensor> params = parameters();
         this.buffers = new Tensor[params.size()];
         this.started = new boolean[params.size()];
-        if (momentum > 0f) {
-            for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = Tensor.zeros(params.get(i).shape());
+        // Buffers for groups with momentum now, so that step() allocates nothing; a group whose
+        // momentum is turned on later (OneCycleLR) gets them at its first step with momentum.
+        int i = 0;
+        for (ParamGroup g : paramGroups()) {
+            for (Tensor p : g.params()) {
+                if (g.momentum > 0f) {
+                    buffers[i] = Tensor.zeros(p.shape());
+                }
+                i++;
             }
         }
     }
@@ -112,63 +112,104 @@ public final class Sgd extends Optimizer {
      * Starts building an SGD optimiser; every option defaults to off, as in PyTorch.
      *
      * @param params the parameters
-     * @param lr the learning rate, finite and > 0
+     * @param lr the learning rate, finite and >= 0
      * @return a builder
      */
     public static Builder builder(List<Tensor> params, float lr) {
-        return new Builder(params, lr);
+        return new Builder(params, null, lr);
     }
 
     /**
      * {@link #builder(List, float)} over autograd parameters.
      *
      * @param params the parameters (their {@link Var#value()}s are updated)
-     * @param lr the learning rate, finite and > 0
+     * @param lr the learning rate, finite and >= 0
      * @return a builder
      */
     public static Builder builder(Collection<Var> params, float lr) {
-        return new Builder(values(params), lr);
+        return builder(values(params), lr);
+    }
+
+    /**
+     * Starts building an SGD optimiser over param groups, as
+     * {@code torch.optim.SGD([{'params': body, 'lr': 0.01}, {'params': head}], lr=0.1, momentum=0.9)}:
+     * the builder's options are the defaults (PyTorch's {@code defaults}), each group overrides
+     * those it sets.
+     *
+     * <pre>{@code
+     * Sgd sgd = Sgd.builder(List.of(ParamGroup.of(body).lr(0.01f), ParamGroup.of(head).weightDecay(0f)), 0.1f)
+     *     .momentum(0.9f).weightDecay(5e-4f).build();
+     * }</pre>
+     *
+     * (An {@code Iterable} rather than a {@code List} only because Java erases generics, and
+     * {@code builder(List<Tensor>, float)} is taken.)
+     *
+     * @param groups the groups, at least one; together at least one parameter, none twice
+     * @param lr the default learning rate, finite and >= 0
+     * @return a builder
+     */
+    public static Builder builder(Iterable<ParamGroup> groups, float lr) {
+        if (groups == null) {
+            throw new IllegalArgumentException("Sgd: the param group list is null");
+        }
+        List<ParamGroup> list = new ArrayList<>();
+        groups.forEach(list::add);
+        return new Builder(null, list, lr);
     }
 
     @Override
     public void step() {
-        List<Tensor> params = parameters();
-        float lr = lr();
-        for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            Tensor g = p.grad();
-            if (g == null) {
-                continue;
+        List<ParamGroup> groups = paramGroups();
+        int i = 0;
+        for (int gi = 0; gi < groups.size(); gi++) {
+            ParamGroup g = groups.get(gi);
+            List<Tensor> params = g.params();
+            float momentum = g.momentum;
+            for (int j = 0; j < params.size(); j++, i++) {
+                Tensor p = params.get(j);
+                Tensor grad = p.grad();
+                if (grad == null) {
+                    continue;
+                }
+                Tensor buffer = null;
+                if (momentum != 0f) {
+                    buffer = buffers[i];
+                    if (buffer == null) {
+                        buffer = buffers[i] = Tensor.zeros(p.shape());
+                    }
+                }
+                Updates.sgd(p, grad, buffer, g.lr, momentum, g.dampening, g.nesterov == 1, g.weightDecay,
+                        g.decoupledWeightDecay, !started[i]);
+                // As PyTorch's momentum_buffer stays None while momentum is 0: the buffer starts
+                // from the gradient at the first step that uses it.
+                started[i] |= momentum != 0f;
             }
-            Updates.sgd(p, g, buffers[i], lr, momentum, dampening, nesterov, weightDecay, decoupledWeightDecay,
-                    !started[i]);
-            started[i] = true;
         }
     }
 
-    /** @return the momentum factor (0 when off) */
+    /** @return the momentum factor of the first param group (0 when off) */
     public float momentum() {
-        return momentum;
+        return paramGroups().get(0).momentum;
     }
 
-    /** @return the dampening of the gradient entering the momentum buffer */
+    /** @return the dampening of the first param group */
     public float dampening() {
-        return dampening;
+        return paramGroups().get(0).dampening;
     }
 
-    /** @return whether the momentum is Nesterov's */
+    /** @return whether the first param group's momentum is Nesterov's */
     public boolean nesterov() {
-        return nesterov;
+        return paramGroups().get(0).nesterov == 1;
     }
 
-    /** @return the L2 weight decay added to the gradient (PyTorch's {@code weight_decay}) */
+    /** @return the L2 weight decay of the first param group (PyTorch's {@code weight_decay}) */
     public float weightDecay() {
-        return weightDecay;
+        return paramGroups().get(0).weightDecay;
     }
 
-    /** @return the decoupled weight decay ({@code p *= 1 - lr*decay} before each step) */
+    /** @return the decoupled weight decay of the first param group */
     public float decoupledWeightDecay() {
-        return decoupledWeightDecay;
+        return paramGroups().get(0).decoupledWeightDecay;
     }
 
     /**
@@ -177,6 +218,7 @@ public final class Sgd extends Optimizer {
      */
     public static final class Builder {
         private final List<Tensor> params;
+        private final List<ParamGroup> groups;
         private final float lr;
         private float momentum;
         private float dampening;
@@ -184,13 +226,38 @@ public final class Sgd extends Optimizer {
         private float weightDecay;
         private float decoupledWeightDecay;
 
-        private Builder(List<Tensor> params, float lr) {
+        private Builder(List<Tensor> params, List<ParamGroup> groups, float lr) {
             this.params = params;
+            this.groups = groups;
             this.lr = lr;
         }
 
+        private List<ParamGroup> specs() {
+            return groups != null ? groups : List.of(Optimizer.specOf("Sgd", params));
+        }
+
+        /** The options as checked defaults, each named as before groups existed. */
+        private ParamGroup defaults() {
+            String name = "Sgd";
+            ParamGroup d = ParamGroup.defaults(name);
+            d.lr = Optimizer.checkLr(name, lr);
+            d.momentum = checkRange(name, "momentum", momentum, 0f, 1f);
+            if (!(dampening >= 0f && dampening <= 1f)) {
+                throw new IllegalArgumentException(name + ": dampening must be in [0, 1], got " + dampening);
+            }
+            d.dampening = dampening;
+            if (groups == null) {
+                ParamGroup.checkNesterov(name, nesterov, momentum, dampening);
+            }
+            d.nesterov = nesterov ? 1 : 0;
+            d.weightDecay = checkDecay(name, "weight decay", weightDecay);
+            d.decoupledWeightDecay = checkDecay(name, "decoupled weight decay", decoupledWeightDecay);
+            return d;
+        }
+
         /**
-         * @param momentum the momentum factor, in [0, 1); default 0 (off)
+         * @param momentum the momentum factor, in [0, 1); default 0 (off); with param groups, the
+         *     default of groups that do not set their own
          * @return this builder
          */
         public Builder momentum(float momentum) {

@@ -498,7 +498,7 @@ class OptimizerTest {
     void badHyperParametersAreRejectedByName() {
         Tensor p = Tensor.zeros(2);
         List<Tensor> ps = List.of(p);
-        assertRejected(() -> new Sgd(ps, -1f), "Sgd: learning rate must be finite and > 0, got -1.0");
+        assertRejected(() -> new Sgd(ps, -1f), "Sgd: learning rate must be finite and >= 0, got -1.0");
         assertRejected(() -> new Sgd(ps, 0.1f, 1.5f, 0f), "Sgd: momentum must be in [0.0, 1.0), got 1.5");
         assertRejected(() -> new Sgd(ps, 0.1f, 0.9f, -0.1f), "Sgd: weight decay must be finite and >= 0");
         assertRejected(() -> Sgd.builder(ps, 0.1f).nesterov(true).build(),
@@ -520,7 +520,7 @@ class OptimizerTest {
         assertRejected(() -> new Sgd(List.of(Tensor.zeros(1, 3).expand(2, 3)), 0.1f),
                 "parameter 0 is an expanded view", "dim 0");
         Sgd sgd = new Sgd(ps, 0.1f);
-        assertRejected(() -> sgd.setLr(0f), "Sgd: learning rate must be finite and > 0, got 0.0");
+        assertRejected(() -> sgd.setLr(-0.5f), "Sgd: learning rate must be finite and >= 0, got -0.5");
         assertEquals(0.1f, sgd.lr());
         assertFalse(sgd.nesterov());
     }
