@@ -1,0 +1,476 @@
+package dev.vectorgrad.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * {@link Convolution} against a naive seven-loop reference in double over random shapes and
+ * geometries (sizes 1, odd and prime; stride, padding, dilation, groups), inputs as contiguous,
+ * channels-last (permuted) and sliced views; its gradients against the reference's adjoints;
+ * the im2col product against a sum of 1x1 convolutions of shifted inputs; and the messages of
+ * bad calls.
+ */
+class ConvolutionProperties {
+
+    /** A random conv2d problem: shapes that fit, drawn from the property's parameters. */
+    private record Problem(Tensor x, Tensor w, Tensor b, Conv2dSpec s) {}
+
+    /** An NCHW tensor of random values laid out as kind says: 0 contiguous, 1 channels-last, 2 sliced with steps. */
+    static Tensor image(Rng rng, int kind, int n, int c, int h, int w) {
+        return switch (kind) {
+            case 0 -> Tensor.randn(rng, n, c, h, w);
+            case 1 -> Tensor.randn(rng, n, h, w, c).permute(0, 3, 1, 2);
+            default -> Tensor.randn(rng, n + 1, c + 1, h + 2, 2 * w + 1)
+                    .slice(0, 1, n + 1).slice(1, 0, c).slice(2, 2, h + 2).slice(3, 1, 2 * w + 1, 2);
+        };
+    }
+
+    private static Problem problem(long seed, int n, int groups, int cinG, int coutG, int h, int w, int kh, int kw,
+                                   int stride, int pad, int dil, int kind, boolean bias) {
+        Rng rng = new Rng(seed);
+        int strideW = 1 + rng.nextInt(3);
+        int padW = rng.nextInt(3);
+        int dilW = 1 + rng.nextInt(2);
+        Conv2dSpec s = new Conv2dSpec(stride, strideW, pad, padW, dil, dilW, groups);
+        // Grow the image until the dilated kernel fits in the padded input.
+        int hh = Math.max(h, dil * (kh - 1) + 1 - 2 * pad);
+        int ww = Math.max(w, dilW * (kw - 1) + 1 - 2 * padW);
+        Tensor x = image(rng, kind, n, groups * cinG, hh, ww);
+        Tensor wt = Tensor.randn(rng, groups * coutG, cinG, kh, kw);
+        Tensor b = bias ? Tensor.randn(rng, groups * coutG) : null;
+        return new Problem(x, wt, b, s);
+    }
+
+    /** The textbook loops, in double. */
+    static double[] reference(Tensor x, Tensor w, Tensor b, Conv2dSpec s) {
+        int n = x.size(0);
+        int cin = x.size(1);
+        int h = x.size(2);
+        int wd = x.size(3);
+        int cout = w.size(0);
+        int cinG = w.size(1);
+        int kh = w.size(2);
+        int kw = w.size(3);
+        int coutG = cout / s.groups();
+        int oh = s.outH(h, kh);
+        int ow = s.outW(wd, kw);
+        double[] out = new double[n * cout * oh * ow];
+        for (int i = 0; i < n; i++) {
+            for (int co = 0; co < cout; co++) {
+                int g = co / coutG;
+                for (int y = 0; y < oh; y++) {
+                    for (int z = 0; z < ow; z++) {
+                        double acc = b == null ? 0 : b.get(co);
+                        for (int c = 0; c < cinG; c++) {
+                            for (int ki = 0; ki < kh; ki++) {
+                                for (int kj = 0; kj < kw; kj++) {
+                                    int ih = y * s.strideH() - s.padH() + ki * s.dilationH();
+                                    int iw = z * s.strideW() - s.padW() + kj * s.dilationW();
+                                    if (ih >= 0 && ih < h && iw >= 0 && iw < wd) {
+                                        acc += (double) x.get(i, g * cinG + c, ih, iw) * w.get(co, c, ki, kj);
+                                    }
+                                }
+                            }
+                        }
+                        out[((i * cout + co) * oh + y) * ow + z] = acc;
+                    }
+                }
+            }
+        }
+        assertEquals(cin, cinG * s.groups());
+        return out;
+    }
+
+    /** The reference's adjoints: d(sum(g * conv))/dx and /dw, /db, in double. */
+    static double[][] referenceGrads(Tensor x, Tensor w, Tensor g, Conv2dSpec s) {
+        int n = x.size(0);
+        int h = x.size(2);
+        int wd = x.size(3);
+        int cout = w.size(0);
+        int cinG = w.size(1);
+        int kh = w.size(2);
+        int kw = w.size(3);
+        int coutG = cout / s.groups();
+        int oh = g.size(2);
+        int ow = g.size(3);
+        double[] gx = new double[x.numel()];
+        double[] gw = new double[w.numel()];
+        double[] gb = new double[cout];
+        int cin = x.size(1);
+        for (int i = 0; i < n; i++) {
+            for (int co = 0; co < cout; co++) {
+                int grp = co / coutG;
+                for (int y = 0; y < oh; y++) {
+                    for (int z = 0; z < ow; z++) {
+                        double go = g.get(i, co, y, z);
+                        gb[co] += go;
+                        for (int c = 0; c < cinG; c++) {
+                            for (int ki = 0; ki < kh; ki++) {
+                                for (int kj = 0; kj < kw; kj++) {
+                                    int ih = y * s.strideH() - s.padH() + ki * s.dilationH();
+                                    int iw = z * s.strideW() - s.padW() + kj * s.dilationW();
+                                    if (ih >= 0 && ih < h && iw >= 0 && iw < wd) {
+                                        int ci = grp * cinG + c;
+                                        gx[((i * cin + ci) * h + ih) * wd + iw] += go * w.get(co, c, ki, kj);
+                                        gw[((co * cinG + c) * kh + ki) * kw + kj] += go * x.get(i, ci, ih, iw);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new double[][] {gx, gw, gb};
+    }
+
+    /** Element-wise closeness, tolerance growing with the number of terms summed. */
+    static void assertClose(double[] expected, Tensor actual, int terms, String what) {
+        float[] a = actual.contiguous().toArray();
+        assertEquals(expected.length, a.length, what + ": element count");
+        double tol = 2e-6 * Math.sqrt(terms + 1) * 4;
+        for (int i = 0; i < a.length; i++) {
+            double e = expected[i];
+            if (!(Math.abs(a[i] - e) <= tol * (1 + Math.abs(e)))) {
+                throw new AssertionError(what + ": element " + i + " is " + a[i] + ", expected " + e + " (of "
+                        + a.length + ", shape " + Arrays.toString(actual.shape()) + ")");
+            }
+        }
+    }
+
+    @Property(tries = 60)
+    void forwardMatchesTheReference(@ForAll @IntRange(min = 1, max = 3) int n,
+                                    @ForAll @IntRange(min = 1, max = 3) int groups,
+                                    @ForAll @IntRange(min = 1, max = 3) int cinG,
+                                    @ForAll @IntRange(min = 1, max = 3) int coutG,
+                                    @ForAll @IntRange(min = 1, max = 11) int h, @ForAll @IntRange(min = 1, max = 13) int w,
+                                    @ForAll @IntRange(min = 1, max = 4) int kh, @ForAll @IntRange(min = 1, max = 4) int kw,
+                                    @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll @IntRange(max = 2) int pad,
+                                    @ForAll @IntRange(min = 1, max = 2) int dil, @ForAll @IntRange(max = 2) int kind,
+                                    @ForAll boolean bias, @ForAll long seed) {
+        Problem p = problem(seed, n, groups, cinG, coutG, h, w, kh, kw, stride, pad, dil, kind, bias);
+        Tensor out = Convolution.conv2d(p.x, p.w, p.b, p.s);
+        assertArrayEquals(Convolution.conv2dOutputShape(p.x.shape(), p.w.shape(), p.s), out.shape());
+        assertClose(reference(p.x, p.w, p.b, p.s), out, cinG * kh * kw, "conv2d " + p.s);
+
+        Tensor into = Tensor.full(Float.NaN, out.shape()); // every element must be overwritten
+        int v = into.version();
+        assertSame(into, Convolution.conv2d(p.x, p.w, p.b, p.s, into, new Convolution.Workspace()));
+        assertTrue(into.version() > v, "conv2d bumps out's version");
+        assertArrayEquals(out.toArray(), into.toArray(), "into and allocating forms agree bit for bit");
+    }
+
+    @Property(tries = 60)
+    void gradientsMatchTheReferenceAdjoints(@ForAll @IntRange(min = 1, max = 3) int n,
+                                            @ForAll @IntRange(min = 1, max = 3) int groups,
+                                            @ForAll @IntRange(min = 1, max = 3) int cinG,
+                                            @ForAll @IntRange(min = 1, max = 3) int coutG,
+                                            @ForAll @IntRange(min = 1, max = 11) int h,
+                                            @ForAll @IntRange(min = 1, max = 13) int w,
+                                            @ForAll @IntRange(min = 1, max = 4) int kh,
+                                            @ForAll @IntRange(min = 1, max = 4) int kw,
+                                            @ForAll @IntRange(min = 1, max = 3) int stride,
+                                            @ForAll @IntRange(max = 2) int pad,
+                                            @ForAll @IntRange(min = 1, max = 2) int dil,
+                                            @ForAll @IntRange(max = 2) int kind, @ForAll @IntRange(max = 2) int gKind,
+                                            @ForAll long seed) {
+        Problem p = problem(seed, n, groups, cinG, coutG, h, w, kh, kw, stride, pad, dil, kind, true);
+        int[] os = Convolution.conv2dOutputShape(p.x.shape(), p.w.shape(), p.s);
+        Tensor g = image(new Rng(seed + 1), gKind, os[0], os[1], os[2], os[3]);
+        double[][] ref = referenceGrads(p.x, p.w, g, p.s);
+        Tensor gx = Tensor.full(Float.NaN, p.x.shape());
+        Tensor gw = Tensor.full(Float.NaN, p.w.shape());
+        Tensor gb = Tensor.full(Float.NaN, p.w.size(0));
+        Convolution.Workspace ws = new Convolution.Workspace();
+        Convolution.conv2dBackwardInput(g, p.w, p.s, gx, ws);
+        Convolution.conv2dBackwardWeight(g, p.x, p.s, gw, gb, ws);
+        int taps = coutG * kh * kw;
+        assertClose(ref[0], gx, taps, "gradient of the input, " + p.s);
+        assertClose(ref[1], gw, n * os[2] * os[3], "gradient of the weight, " + p.s);
+        assertClose(ref[2], gb, n * os[2] * os[3], "gradient of the bias, " + p.s);
+        assertArrayEquals(gx.toArray(), Convolution.conv2dBackwardInput(g, p.w, p.s, p.x.shape()).toArray(),
+                "allocating form of the input gradient");
+        // The weight gradient alone and the bias gradient alone are the same floats as both together.
+        Tensor gw2 = Tensor.zeros(p.w.shape());
+        Tensor gb2 = Tensor.zeros(p.w.size(0));
+        Convolution.conv2dBackwardWeight(g, p.x, p.s, gw2, null, ws);
+        Convolution.conv2dBackwardWeight(g, p.x, p.s, null, gb2, ws);
+        assertArrayEquals(gw.toArray(), gw2.toArray());
+        assertArrayEquals(gb.toArray(), gb2.toArray());
+    }
+
+    /**
+     * The im2col identity, built from other ops: a kxk convolution is the sum over the taps of a
+     * 1x1 convolution (the direct matmul path) of the padded input shifted by the tap and
+     * subsampled by the stride.
+     */
+    @Property(tries = 40)
+    void convolutionIsASumOfShiftedPointwiseProducts(@ForAll @IntRange(min = 1, max = 3) int n,
+                                                     @ForAll @IntRange(min = 1, max = 5) int cin,
+                                                     @ForAll @IntRange(min = 1, max = 5) int cout,
+                                                     @ForAll @IntRange(min = 3, max = 12) int h,
+                                                     @ForAll @IntRange(min = 1, max = 3) int k,
+                                                     @ForAll @IntRange(min = 1, max = 2) int stride,
+                                                     @ForAll @IntRange(max = 2) int pad, @ForAll long seed) {
+        Rng rng = new Rng(seed);
+        Tensor x = Tensor.randn(rng, n, cin, h, h + 1);
+        Tensor w = Tensor.randn(rng, cout, cin, k, k);
+        Conv2dSpec s = Conv2dSpec.of(stride, pad);
+        Tensor out = Convolution.conv2d(x, w, null, s);
+        Tensor padded = Padding.pad(x, new int[] {pad, pad, pad, pad});
+        int oh = out.size(2);
+        int ow = out.size(3);
+        Tensor sum = Tensor.zeros(out.shape());
+        for (int ki = 0; ki < k; ki++) {
+            for (int kj = 0; kj < k; kj++) {
+                Tensor shifted = padded.slice(2, ki, ki + (oh - 1) * stride + 1, stride)
+                        .slice(3, kj, kj + (ow - 1) * stride + 1, stride).contiguous();
+                Tensor tap = w.slice(2, ki, ki + 1).slice(3, kj, kj + 1).contiguous();
+                sum.addInPlace(Convolution.conv2d(shifted, tap, null, Conv2dSpec.defaults()));
+            }
+        }
+        assertTrue(sum.allClose(out, 1e-4, 1e-4), () -> "conv2d\n" + out + "\nsum of taps\n" + sum);
+        // And a 1x1 convolution of one image is W @ x viewed as [C_in, H*W].
+        Tensor one = Convolution.conv2d(x.slice(0, 0, 1), w.slice(2, 0, 1).slice(3, 0, 1), null, Conv2dSpec.defaults());
+        Tensor mm = w.slice(2, 0, 1).slice(3, 0, 1).reshape(cout, cin).matmul(x.select(0, 0).reshape(cin, -1));
+        assertTrue(mm.allClose(one.reshape(cout, -1), 1e-5, 1e-5));
+    }
+
+    /** Batches above the task count: each image's output is what that image alone gives, bit for bit. */
+    @Property(tries = 10)
+    void imagesAreIndependentAndCallsRepeatBitForBit(@ForAll @IntRange(min = 9, max = 23) int n, @ForAll long seed) {
+        Rng rng = new Rng(seed);
+        Tensor x = Tensor.randn(rng, n, 3, 7, 6);
+        Tensor w = Tensor.randn(rng, 4, 3, 3, 3);
+        Tensor b = Tensor.randn(rng, 4);
+        Conv2dSpec s = Conv2dSpec.of(1, 1);
+        Tensor out = Convolution.conv2d(x, w, b, s);
+        for (int i = 0; i < n; i++) {
+            Tensor alone = Convolution.conv2d(x.slice(0, i, i + 1), w, b, s);
+            assertArrayEquals(alone.toArray(), out.slice(0, i, i + 1).contiguous().toArray(), "image " + i);
+        }
+        Tensor g = Tensor.randn(rng, out.shape());
+        Tensor gw1 = Tensor.zeros(w.shape());
+        Tensor gw2 = Tensor.zeros(w.shape());
+        Convolution.conv2dBackwardWeight(g, x, s, gw1, null, new Convolution.Workspace());
+        Convolution.conv2dBackwardWeight(g, x, s, gw2, null, new Convolution.Workspace());
+        assertArrayEquals(gw1.toArray(), gw2.toArray());
+        assertClose(referenceGrads(x, w, g, s)[1], gw1, n * 42, "weight gradient over " + n + " images");
+    }
+
+    @Example
+    void emptyBatchAndSizeOneEdges() {
+        Rng rng = new Rng(3);
+        Tensor w = Tensor.randn(rng, 2, 1, 1, 1);
+        Tensor b = Tensor.randn(rng, 2);
+        Tensor empty = Convolution.conv2d(Tensor.zeros(0, 1, 4, 4), w, b, Conv2dSpec.defaults());
+        assertArrayEquals(new int[] {0, 2, 4, 4}, empty.shape());
+        Tensor gw = Tensor.full(Float.NaN, 2, 1, 1, 1);
+        Tensor gb = Tensor.full(Float.NaN, 2);
+        Convolution.conv2dBackwardWeight(Tensor.zeros(0, 2, 4, 4), Tensor.zeros(0, 1, 4, 4), Conv2dSpec.defaults(),
+                gw, gb, new Convolution.Workspace());
+        assertArrayEquals(new float[2], gw.toArray(), "no images, no gradient");
+        assertArrayEquals(new float[2], gb.toArray());
+        // A 1x1 input, a 1x1 kernel: a product and a bias.
+        Tensor x = Tensor.of(new float[] {3f}, 1, 1, 1, 1);
+        Tensor out = Convolution.conv2d(x, w, b, Conv2dSpec.defaults());
+        assertEquals(3f * w.get(0, 0, 0, 0) + b.get(0), out.get(0, 0, 0, 0), 1e-6);
+        // Padding alone can make the input: a 3x3 kernel over a 1x1 image padded by 1.
+        Tensor w3 = Tensor.randn(rng, 1, 1, 3, 3);
+        Tensor o3 = Convolution.conv2d(x, w3, null, Conv2dSpec.of(1, 1));
+        assertEquals(3f * w3.get(0, 0, 1, 1), o3.item(), 1e-6);
+    }
+
+    @Example
+    void warmCallsAllocateNothing() {
+        Rng rng = new Rng(5);
+        Tensor x = Tensor.randn(rng, 3, 4, 6, 5);
+        Tensor w = Tensor.randn(rng, 6, 2, 3, 3);
+        Tensor b = Tensor.randn(rng, 6);
+        Conv2dSpec s = Conv2dSpec.of(1, 1).withGroups(2);
+        Tensor out = Tensor.zeros(3, 6, 6, 5);
+        Tensor gx = Tensor.zeros(x.shape());
+        Tensor gw = Tensor.zeros(w.shape());
+        Tensor gb = Tensor.zeros(6);
+        Convolution.Workspace ws = new Convolution.Workspace();
+        AllocationMeter.assertAllocationFree("conv2d forward and backward", () -> {
+            Convolution.conv2d(x, w, b, s, out, ws);
+            Convolution.conv2dBackwardInput(out, w, s, gx, ws);
+            Convolution.conv2dBackwardWeight(out, x, s, gw, gb, ws);
+        });
+    }
+
+    // ------------------------------------------------------------------ bad input
+
+    private static String message(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    }
+
+    @Example
+    void badCallsNameTheOpTheShapesAndTheRule() {
+        Tensor x = Tensor.zeros(8, 4, 28, 28);
+        Conv2dSpec d = Conv2dSpec.defaults();
+        String m = message(() -> Convolution.conv2d(x, Tensor.zeros(16, 3, 3, 3), null, d));
+        assertTrue(m.contains("conv2d") && m.contains("[8, 4, 28, 28]") && m.contains("[16, 3, 3, 3]")
+                && m.contains("4 channels") && m.contains("expects 3"), m);
+        m = message(() -> Convolution.conv2d(Tensor.zeros(4, 28, 28), Tensor.zeros(16, 4, 3, 3), null, d));
+        assertTrue(m.contains("conv2d") && m.contains("[4, 28, 28]") && m.contains("4-d"), m);
+        m = message(() -> Convolution.conv2d(x, Tensor.zeros(16, 4, 3), null, d));
+        assertTrue(m.contains("weight [16, 4, 3]") && m.contains("4-d"), m);
+        m = message(() -> Convolution.conv2d(x, Tensor.zeros(18, 1, 3, 3), null, d.withGroups(3)));
+        assertTrue(m.contains("groups 3") && m.contains("divide") && m.contains("input channels 4"), m);
+        m = message(() -> Convolution.conv2d(x, Tensor.zeros(18, 1, 3, 3), null, d.withGroups(4)));
+        assertTrue(m.contains("groups 4") && m.contains("output channels 18"), m);
+        m = message(() -> Convolution.conv2d(x, Tensor.zeros(16, 1, 3, 3), null, d.withGroups(2)));
+        assertTrue(m.contains("4 channels") && m.contains("groups 2 expects 2"), m);
+        m = message(() -> Convolution.conv2d(Tensor.zeros(1, 1, 3, 3), Tensor.zeros(1, 1, 5, 5), null, d));
+        assertTrue(m.contains("kernel 5x5") && m.contains("larger than the padded input 3x3"), m);
+        m = message(() -> Convolution.conv2d(Tensor.zeros(1, 1, 5, 5), Tensor.zeros(1, 1, 3, 3), null, d.withDilation(3)));
+        assertTrue(m.contains("kernel 3x3") && m.contains("dilation (3, 3)") && m.contains("spanning 7x7"), m);
+        m = message(() -> Convolution.conv2d(x, Tensor.zeros(16, 4, 3, 3), Tensor.zeros(15), d));
+        assertTrue(m.contains("bias [15]") && m.contains("[16]"), m);
+        m = message(() -> Conv2dSpec.of(0, 1));
+        assertTrue(m.contains("stride") && m.contains("(0, 0)"), m);
+        m = message(() -> Conv2dSpec.of(1, -1));
+        assertTrue(m.contains("padding") && m.contains("negative"), m);
+        m = message(() -> Conv2dSpec.defaults().withDilation(0, 1));
+        assertTrue(m.contains("dilation"), m);
+        m = message(() -> Conv2dSpec.defaults().withGroups(0));
+        assertTrue(m.contains("groups"), m);
+        Tensor w = Tensor.zeros(2, 4, 3, 3);
+        m = message(() -> Convolution.conv2d(x, w, null, d, Tensor.zeros(8, 2, 26, 25), new Convolution.Workspace()));
+        assertTrue(m.contains("out [8, 2, 26, 25]") && m.contains("[8, 2, 26, 26]"), m);
+        m = message(() -> Convolution.conv2d(x, w, null, d, Tensor.zeros(8, 26, 26, 2).permute(0, 3, 1, 2),
+                new Convolution.Workspace()));
+        assertTrue(m.contains("strided view"), m);
+        m = message(() -> Convolution.conv2dBackwardInput(Tensor.zeros(8, 2, 26, 27), w, d, x.shape()));
+        assertTrue(m.contains("conv2dBackwardInput") && m.contains("gradOut [8, 2, 26, 27]"), m);
+        m = message(() -> Convolution.conv2dBackwardWeight(Tensor.zeros(8, 2, 26, 26), x, d, Tensor.zeros(2, 4, 3, 2),
+                null, new Convolution.Workspace()));
+        assertTrue(m.contains("conv2dBackwardWeight"), m);
+    }
+
+    // ------------------------------------------------------------------ padding
+
+    @Property(tries = 60)
+    void padPlacesTheInputAndFillsTheRest(@ForAll @IntRange(min = 1, max = 4) int rank,
+                                          @ForAll @IntRange(min = 0, max = 3) int pairs,
+                                          @ForAll @IntRange(max = 2) int kind, @ForAll long seed) {
+        Rng rng = new Rng(seed);
+        int p = Math.min(pairs, rank);
+        int[] shape = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            shape[d] = 1 + rng.nextInt(5);
+        }
+        int[] pads = new int[2 * p];
+        for (int j = 0; j < pads.length; j++) {
+            // Negative amounts crop, never below size 0.
+            pads[j] = rng.nextInt(4) - 1;
+        }
+        for (int j = 0; j < p; j++) {
+            int d = rank - 1 - j;
+            while (shape[d] + pads[2 * j] + pads[2 * j + 1] < 0) {
+                pads[2 * j]++;
+            }
+        }
+        Tensor x = switch (kind) {
+            case 0 -> Tensor.randn(rng, shape);
+            case 1 -> rank < 2 ? Tensor.randn(rng, shape) : Tensor.randn(rng, swapLast(shape)).transpose(-1, -2);
+            default -> Tensor.randn(rng, grow(shape)).slice(0, 1, shape[0] + 1);
+        };
+        float value = rng.nextFloat();
+        Tensor out = Padding.pad(x, pads, value);
+        int[] want = Padding.paddedShape(shape, pads);
+        assertArrayEquals(want, out.shape());
+        for (int[] idx : Layouts.indices(want)) {
+            int[] src = idx.clone();
+            boolean inside = true;
+            for (int j = 0; j < p; j++) {
+                int d = rank - 1 - j;
+                src[d] -= pads[2 * j];
+                inside &= src[d] >= 0 && src[d] < shape[d];
+            }
+            float expected = inside ? x.get(src) : value;
+            assertEquals(expected, out.get(idx), () -> "element " + Arrays.toString(idx) + " of pad "
+                    + Arrays.toString(pads) + " over " + Arrays.toString(shape));
+        }
+        // The backward is the adjoint: <pad(x), g> = <x, padBackward(g)> with a zero fill.
+        Tensor g = Tensor.randn(rng, want);
+        Tensor gx = Padding.padBackward(g.permute(reversed(rank)).contiguous().permute(reversed(rank)), pads, shape);
+        double lhs = dot(Padding.pad(x, pads), g);
+        double rhs = dot(x, gx);
+        assertEquals(lhs, rhs, 1e-4 * (1 + Math.abs(lhs)));
+        Tensor into = Tensor.full(Float.NaN, want);
+        assertSame(into, Padding.pad(x, pads, value, into));
+        assertArrayEquals(out.toArray(), into.toArray());
+    }
+
+    private static int[] swapLast(int[] s) {
+        int[] t = s.clone();
+        t[s.length - 1] = s[s.length - 2];
+        t[s.length - 2] = s[s.length - 1];
+        return t;
+    }
+
+    private static int[] grow(int[] s) {
+        int[] t = s.clone();
+        t[0] += 2;
+        return t;
+    }
+
+    private static int[] reversed(int rank) {
+        int[] r = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            r[i] = rank - 1 - i;
+        }
+        return r;
+    }
+
+    private static double dot(Tensor a, Tensor b) {
+        float[] x = a.contiguous().toArray();
+        float[] y = b.contiguous().toArray();
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += (double) x[i] * y[i];
+        }
+        return s;
+    }
+
+    @Example
+    void padMessages() {
+        Tensor x = Tensor.zeros(2, 3);
+        String m = message(() -> Padding.pad(x, new int[] {1, 1, 2}));
+        assertTrue(m.contains("pad") && m.contains("even"), m);
+        m = message(() -> Padding.pad(x, new int[] {1, 1, 1, 1, 1, 1}));
+        assertTrue(m.contains("pads 3 dims") && m.contains("[2, 3]"), m);
+        m = message(() -> Padding.pad(x, new int[] {-2, -2}));
+        assertTrue(m.contains("size -1") && m.contains("[2, 3]"), m);
+        m = message(() -> Padding.pad(x, new int[] {1, 1}, 0f, Tensor.zeros(2, 4)));
+        assertTrue(m.contains("out [2, 4]") && m.contains("[2, 5]"), m);
+        m = message(() -> Padding.padBackward(Tensor.zeros(2, 4), new int[] {1, 1}, 2, 3));
+        assertTrue(m.contains("padBackward") && m.contains("gradOut [2, 4]"), m);
+    }
+
+    @Example
+    void padIsAllocationFreeIntoItsTarget() {
+        Tensor x = Tensor.randn(new Rng(1), 2, 3, 5, 5);
+        int[] pads = {1, 2, 0, 1};
+        Tensor out = Tensor.zeros(2, 3, 6, 8);
+        Tensor gx = Tensor.zeros(x.shape());
+        AllocationMeter.assertAllocationFree("pad and its backward", () -> {
+            Padding.pad(x, pads, 0f, out);
+            Padding.padBackward(out, pads, gx);
+        });
+        assertArrayEquals(x.toArray(), gx.toArray(), "the backward of a pad slices the input back out");
+    }
+}
