@@ -43,6 +43,9 @@ public final class Kernels {
     /** Unsigned bytes into floats, behind {@code dev.vectorgrad.core.UnsignedBytes}. */
     public static final ByteKernels BYTES;
 
+    /** Batch and layer normalisation statistics and passes, behind {@code dev.vectorgrad.core.Normalization}. */
+    public static final NormalizationKernels NORMALIZATION;
+
     static {
         VectorSpecies<Float> species = chooseSpecies();
         VECTOR_BIT_SIZE = species == null ? 0 : species.vectorBitSize();
@@ -52,6 +55,7 @@ public final class Kernels {
             FUSED = ScalarFusedKernels.INSTANCE;
             UPDATES = ScalarUpdateKernels.INSTANCE;
             BYTES = ScalarByteKernels.INSTANCE;
+            NORMALIZATION = ScalarNormalizationKernels.INSTANCE;
         } else {
             ELEMENTWISE = new VectorKernels(species, FAST_FMA);
             MATMUL = VectorMatmul.create(Parallel.shared());
@@ -59,6 +63,7 @@ public final class Kernels {
             UPDATES = new VectorUpdateKernels(species);
             // Byte vectors start at 64 bits: a quarter of the float width must be at least that.
             BYTES = species.length() >= 8 ? new VectorByteKernels() : ScalarByteKernels.INSTANCE;
+            NORMALIZATION = new VectorNormalizationKernels(species);
         }
         System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
                 "vectorgrad kernels: {0}; {1}; {2}", ELEMENTWISE.describe(), MATMUL.describe(), FUSED.describe());
