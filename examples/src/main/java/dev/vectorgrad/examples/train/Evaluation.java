@@ -18,33 +18,21 @@ record Evaluation(double loss, double accuracy, ConfusionMatrix confusion) {
 
     static final int BATCH = 1000;
 
-    /** Activations of one batch, in floats, beyond which the batch shrinks below {@link #BATCH}. */
-    private static final int MAX_BATCH_FLOATS = 1 << 22;
-
     /**
      * @param data the images to score, in order
      * @param norm the normalisation the model was trained with
-     * @param sizes the model's layer sizes: a wide layer (30,000 classes, say) makes the batches
-     *     smaller, so that one batch's activations stay within {@code 4M} floats
+     * @param arch the model: one with large activations per image (30,000 classes, a CNN) gets
+     *     smaller batches, so that one batch's activations stay within {@code 4M} floats
      * @return a loader of batches of at most {@link #BATCH}, reusable for every evaluation of {@code data}
      */
-    static DataLoader loader(ImageDataset data, ImageDataset.MeanStd norm, int[] sizes) {
-        return DataLoader.builder(data, batch(sizes)).normalize(norm.mean(), norm.std()).build();
+    static DataLoader loader(ImageDataset data, ImageDataset.MeanStd norm, Architecture arch) {
+        return DataLoader.builder(data, arch.evaluationBatch()).normalize(norm.mean(), norm.std()).build();
     }
 
     /**
-     * @param sizes the model's layer sizes
-     * @return the images per evaluation batch: {@link #BATCH}, fewer for a layer wider than 4,194
-     */
-    static int batch(int[] sizes) {
-        int widest = 1;
-        for (int s : sizes) {
-            widest = Math.max(widest, s);
-        }
-        return Math.max(1, Math.min(BATCH, MAX_BATCH_FLOATS / widest));
-    }
-
-    /**
+     * Scores the model in evaluation mode ({@code eval()}: batch norm on its running statistics,
+     * dropout off), then puts it back in the mode it was in.
+     *
      * @param step the model's step; only its {@link TrainStep#evaluate} is used
      * @param loader the images, at least one
      * @param classes the model's number of outputs
@@ -54,11 +42,17 @@ record Evaluation(double loss, double accuracy, ConfusionMatrix confusion) {
         ConfusionMatrix cm = new ConfusionMatrix(classes);
         double lossSum = 0;
         long count = 0;
-        for (Batch b : loader) {
-            float loss = step.evaluate(b.x(), b.y());
-            cm.add(step.lastOutput(), b.y());
-            lossSum += (double) loss * b.size();
-            count += b.size();
+        boolean wasTraining = step.model().isTraining();
+        step.model().eval();
+        try {
+            for (Batch b : loader) {
+                float loss = step.evaluate(b.x(), b.y());
+                cm.add(step.lastOutput(), b.y());
+                lossSum += (double) loss * b.size();
+                count += b.size();
+            }
+        } finally {
+            step.model().train(wasTraining);
         }
         return new Evaluation(lossSum / count, cm.accuracy(), cm);
     }

