@@ -27,6 +27,7 @@ final class VectorFusedKernels implements FusedKernels {
     /** A vector's lanes stored for summing in lane order (reduceLanes(ADD)'s order is unspecified). */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[lanes]);
 
+
     private final boolean fastFma;
 
     VectorFusedKernels(VectorSpecies<Float> species, boolean fastFma) {
@@ -166,108 +167,22 @@ final class VectorFusedKernels implements FusedKernels {
         }
     }
 
-    // Trick: three passes over a row that stays in L1 (max, sum of exponentials, gradient);
-    // when the gradient is overwritten, the second pass parks each exponential in the gradient
-    // row and the third only scales it, so exp runs once per logit instead of twice.
+    // The scalar twin's row, on purpose: a row is one sample's logits (a class count, short), and
+    // lanewise(EXP) is compiled to SVML by C2 but runs another rounding in the interpreter and C1,
+    // so a vector row gave other bits before and after the JIT reached it and a run's weights
+    // depended on compile timing. Math.exp has the same bits in the interpreter, C1 and C2.
     @Override
     public double softmaxCrossEntropyRow(float[] logits, int off, int c, int target,
                                          float[] grad, int gradOff, float scale, boolean accumulate) {
-        return crossEntropyRow(logits, off, c, target, 0f, grad, gradOff, scale, accumulate);
+        return ScalarFusedKernels.INSTANCE.softmaxCrossEntropyRow(logits, off, c, target, grad, gradOff, scale, accumulate);
     }
 
-    // Label smoothing adds one subtraction per gradient lane and a scalar sum of the shifted
-    // logits for the loss (the exponentials, the costly part, are shared with the plain form).
+    // Label smoothing: the scalar twin's row too, for the same reason.
     @Override
     public double softmaxCrossEntropyRow(float[] logits, int off, int c, int target, float eps,
                                          float[] grad, int gradOff, float scale, boolean accumulate) {
-        return crossEntropyRow(logits, off, c, target, eps, grad, gradOff, scale, accumulate);
-    }
-
-    private double crossEntropyRow(float[] logits, int off, int c, int target, float eps,
-                                   float[] grad, int gradOff, float scale, boolean accumulate) {
-        int bound = species.loopBound(c);
-        float max = Float.NEGATIVE_INFINITY;
-        int j = 0;
-        if (bound > 0) {
-            FloatVector m = FloatVector.fromArray(species, logits, off);
-            for (j = lanes; j < bound; j += lanes) {
-                m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(species, logits, off + j));
-            }
-            max = m.reduceLanes(VectorOperators.MAX); // order-free, unlike a sum
-        }
-        max = ScalarFusedKernels.max(logits, off + j, c - j, max);
-
-        boolean park = grad != null && !accumulate;
-        double sum = 0;
-        j = 0;
-        if (bound > 0) {
-            FloatVector s = FloatVector.zero(species);
-            float[] buf = LANES.get();
-            for (; j < bound; j += lanes) {
-                FloatVector e = FloatVector.fromArray(species, logits, off + j)
-                        .sub(FloatVector.broadcast(species, max))
-                        .lanewise(VectorOperators.EXP);
-                if (park) {
-                    e.intoArray(grad, gradOff + j);
-                }
-                s = s.add(e);
-                if ((j + lanes) % BLOCK == 0 || j + lanes >= bound) {
-                    s.intoArray(buf, 0);
-                    for (int l = 0; l < lanes; l++) {
-                        sum += buf[l];
-                    }
-                    s = FloatVector.zero(species);
-                }
-            }
-        }
-        if (park) {
-            for (int t = j; t < c; t++) {
-                grad[gradOff + t] = (float) Math.exp(logits[off + t] - max);
-            }
-        }
-        sum += ScalarFusedKernels.expSum(logits, off + j, c - j, max);
-
-        if (grad != null) {
-            float invSum = (float) (1.0 / sum);
-            float uniform = eps == 0f ? 0f : ScalarFusedKernels.smoothedUniform(scale, eps, c);
-            j = 0;
-            for (; j < bound; j += lanes) {
-                FloatVector e = park
-                        ? FloatVector.fromArray(species, grad, gradOff + j)
-                        : FloatVector.fromArray(species, logits, off + j)
-                                .sub(FloatVector.broadcast(species, max))
-                                .lanewise(VectorOperators.EXP);
-                FloatVector g = e.mul(invSum).mul(scale);
-                if (eps != 0f) {
-                    g = g.sub(uniform);
-                }
-                if (accumulate) {
-                    g = FloatVector.fromArray(species, grad, gradOff + j).add(g);
-                }
-                g.intoArray(grad, gradOff + j);
-            }
-            if (eps != 0f) {
-                for (int t = j; t < c; t++) {
-                    float e = park ? grad[gradOff + t] : (float) Math.exp(logits[off + t] - max);
-                    float g = e * invSum * scale - uniform;
-                    grad[gradOff + t] = accumulate ? grad[gradOff + t] + g : g;
-                }
-                ScalarFusedKernels.correctTarget(grad, gradOff + target, ScalarFusedKernels.smoothedHit(scale, eps));
-            } else {
-                if (park) {
-                    for (int t = j; t < c; t++) {
-                        grad[gradOff + t] = grad[gradOff + t] * invSum * scale;
-                    }
-                } else {
-                    ScalarFusedKernels.softmaxGrad(logits, off + j, c - j, max, invSum, grad, gradOff + j,
-                            scale, accumulate);
-                }
-                ScalarFusedKernels.correctTarget(grad, gradOff + target, scale);
-            }
-        }
-        return eps == 0f
-                ? Math.log(sum) - ((double) logits[off + target] - max)
-                : ScalarFusedKernels.smoothedLoss(Math.log(sum), logits, off, c, target, max, eps);
+        return ScalarFusedKernels.INSTANCE.softmaxCrossEntropyRow(logits, off, c, target, eps, grad, gradOff, scale,
+                accumulate);
     }
 
     // Trick: one pass computes the difference once for both the loss and the gradient; squares

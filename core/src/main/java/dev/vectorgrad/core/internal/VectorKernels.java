@@ -139,6 +139,12 @@ final class VectorKernels implements FloatKernels {
                 activation(op, a, aOff, out, outOff, n);
                 return;
             }
+            case EXP, LOG -> {
+                // Math.exp and Math.log, not lanewise(EXP/LOG): C2 compiles those to SVML while the
+                // interpreter and C1 round differently, so results changed once the JIT got here.
+                tail.unary(op, a, aOff, out, outOff, n);
+                return;
+            }
             default -> { }
         }
         int i = 0;
@@ -148,11 +154,9 @@ final class VectorKernels implements FloatKernels {
             FloatVector r = switch (op) {
                 case NEG -> x.neg();
                 case ABS -> x.abs();
-                case EXP -> x.lanewise(VectorOperators.EXP);
-                case LOG -> x.lanewise(VectorOperators.LOG);
                 case SQRT -> x.sqrt();
                 case RELU -> x.lanewise(VectorOperators.MAX, 0f);
-                case TANH, SIGMOID, GELU, GELU_TANH, LOG1P, EXPM1 -> throw new AssertionError(op + " has its own loop");
+                case EXP, LOG, TANH, SIGMOID, GELU, GELU_TANH, LOG1P, EXPM1 -> throw new AssertionError(op + " has its own loop");
             };
             r.intoArray(out, outOff + i);
         }
