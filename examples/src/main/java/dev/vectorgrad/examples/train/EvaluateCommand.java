@@ -92,11 +92,10 @@ public final class EvaluateCommand {
                         + " architecture cnn)");
             }
             arch = cnn(file, state, saved.metadata(), test.sampleSize());
-        } else if (kind.equals("mlp")) {
-            arch = new Architecture.Mlp(sizes(file, state, metaSizes, hidden, test.sampleSize()));
         } else {
-            throw new UsageException("evaluate: " + file + ": its metadata architecture '" + kind
-                    + "' is neither mlp nor cnn");
+            // "mlp", or a file from before the CNN (or another tool) that says something else: its
+            // tensors decide, as they always did.
+            arch = new Architecture.Mlp(sizes(file, state, metaSizes, hidden, test.sampleSize()));
         }
         // Weights of these sizes are allocated next, then the state loaded into them.
         arch.checkFits("evaluate: " + file, arch.evaluationBatch(), Runtime.getRuntime().maxMemory());

@@ -168,7 +168,8 @@ public final class TrainCommand {
                 ? Architecture.Cnn.of("train: --model cnn" + (p.has("channels") ? " --channels " + p.get("channels") : ""),
                         all.sampleSize(), channels, classes)
                 : new Architecture.Mlp(Mlps.sizes(all.sampleSize(), hidden, classes));
-        arch.checkFits("train: " + (cnn ? "--channels " + channels[0] + "," + channels[1] : "--hidden " + Mlps.describe(hidden)),
+        arch.checkFits("train: " + (cnn ? "--channels " + channels[0] + "," + channels[1]
+                        : "--hidden " + (p.has("hidden") ? p.get("hidden") : "50")),
                 Math.max(Math.min(batch, nTrain), arch.evaluationBatch()), Runtime.getRuntime().maxMemory());
         Sequential model = arch.build(rng.split());
         Optimizer opt = switch (optName) {
