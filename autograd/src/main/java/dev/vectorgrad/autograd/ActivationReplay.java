@@ -25,15 +25,13 @@ final class ActivationReplay implements Replay {
         EXPM1("expm1", true);
 
         final String op;
-        final Grad grad;
+        /** Whether the backward reads the op's output (else its input). */
+        final boolean fromOutput;
 
         Kind(String op, boolean fromOutput) {
             this.op = op;
-            this.grad = new Grad(fromOutput);
+            this.fromOutput = fromOutput;
         }
-
-        /** Whether the backward reads the op's output (else its input). */
-        record Grad(boolean fromOutput) {}
 
         Tensor forward(Tensor x, float a, float b) {
             return switch (this) {
@@ -102,7 +100,7 @@ final class ActivationReplay implements Replay {
         if (gIn[0] == null) {
             return;
         }
-        Tensor saved = kind.grad.fromOutput() ? out : input();
+        Tensor saved = kind.fromOutput ? out : input();
         if (!acc[0]) {
             kind.backward(g, saved, a, b, gIn[0], false);
             return;

@@ -520,7 +520,7 @@ public final class Var {
     private Var activation(ActivationReplay.Kind kind, float a, float b) {
         Tensor x = value;
         Tensor out = kind.forward(x, a, b);
-        Tensor saved = kind.grad.fromOutput() ? out : x;
+        Tensor saved = kind.fromOutput ? out : x;
         return unary(kind.op, out, new Tensor[] {saved}, (g, sink) -> {
             Tensor d = Tensor.zeros(out.shape());
             kind.backward(g.contiguous(), saved.contiguous(), a, b, d, false); // g may be a broadcast view

@@ -943,9 +943,15 @@ public final class Fused {
                     + ": expected a 2-d [numEmbeddings, embeddingDim] table");
         }
         int rank = indices.dim();
-        int[] want = Arrays.copyOf(indices.shapeRef(), rank + 1);
-        want[rank] = weight.size(1);
-        if (!Arrays.equals(want, rows.shapeRef())) {
+        int[] is = indices.shapeRef();
+        int[] rs = rows.shapeRef();
+        boolean fits = rs.length == rank + 1 && rs[rank] == weight.size(1); // compared in place: a replay calls this every step
+        for (int d = 0; fits && d < rank; d++) {
+            fits = rs[d] == is[d];
+        }
+        if (!fits) {
+            int[] want = Arrays.copyOf(is, rank + 1);
+            want[rank] = weight.size(1);
             throw new IllegalArgumentException(op + ": weight " + str(weight) + ", indices " + str(indices) + ": expected "
                     + rowsName + " of shape " + Shapes.str(want) + " (the indices' shape + [embeddingDim]), got " + str(rows));
         }

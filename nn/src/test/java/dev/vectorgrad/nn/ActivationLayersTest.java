@@ -133,6 +133,41 @@ class ActivationLayersTest {
         }
     }
 
+    /** Bytes a warm replayed step allocates, measured in rounds until C2 has compiled the kernels. */
+    private static long warmStepBytes(TrainStep step, Tensor x, Tensor y) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long perStep = Long.MAX_VALUE;
+        for (int round = 0; round < 600 && perStep >= 1024; round++) { // the gelu kernels need ~20,000 calls to reach C2
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 50; i++) {
+                step.step(x, y);
+            }
+            perStep = (threads.getCurrentThreadAllocatedBytes() - before) / 50;
+        }
+        return perStep;
+    }
+
+    @Test
+    void warmStepsWithTheNewLayersAllocateLessThanAKibibyte() {
+        Rng rng = new Rng(30);
+        Tensor x = Tensor.randn(rng, 32, 12);
+        Tensor y = labels(rng, 32, 5);
+        Sequential m = model(31, 32);
+        TrainStep step = new TrainStep(m, new CrossEntropyLoss(0.1f), optimizer(m, false));
+        long bytes = warmStepBytes(step, x, y);
+        assertTrue(step.lastReplayed() && bytes < 1024, "a warm step allocated " + bytes + " bytes");
+
+        float[] idx = new float[32 * 4];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = rng.nextInt(20);
+        }
+        Sequential e = new Sequential(new Embedding(20, 6, rng), new Flat(), new Linear(24, 5, rng), new Tanh());
+        TrainStep bce = new TrainStep(e, new BCEWithLogitsLoss(), optimizer(e, true));
+        bytes = warmStepBytes(bce, Tensor.of(idx, 32, 4), Tensor.rand(rng, 32, 5));
+        assertTrue(bce.lastReplayed() && bytes < 1024, "a warm embedding step allocated " + bytes + " bytes");
+    }
+
     @Test
     void dropoutIsTheIdentityInEvalAndSeededInTraining() {
         Tensor x = Tensor.randn(new Rng(1), 64, 32);
