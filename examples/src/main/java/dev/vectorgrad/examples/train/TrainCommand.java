@@ -73,8 +73,8 @@ public final class TrainCommand {
                         "the update rule (momentum: SGD with momentum 0.9; default momentum for the MLP, adam for the CNN)")
                 .option("weight-decay", "W", "0", "decoupled weight decay, AdamW-style for SGD too: w -= lr*W*w each step")
                 .option("schedule", "cosine|one-cycle|constant", null,
-                        "learning rate over the run: cosine decay to 0, fast.ai's one-cycle (warm-up to --lr for a quarter"
-                                + " of the steps, then cosine down), or fixed (default cosine for the MLP, one-cycle for the CNN)")
+                        "learning rate over the run: cosine decay to lr/10^4, fast.ai's one-cycle (warm-up to --lr for a"
+                                + " quarter of the steps, then cosine down), or fixed (default cosine for the MLP, one-cycle for the CNN)")
                 .option("valid", "N", null, "training images held out for validation (default: 10000, at most a sixth)")
                 .option("seed", "N", "42", "seed of the initialisation, the split and the shuffling")
                 .option("threads", "N", null, "threads for the matmul kernels (default: the core's choice)")
