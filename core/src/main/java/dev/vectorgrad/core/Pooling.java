@@ -282,8 +282,11 @@ public final class Pooling {
 
     /**
      * Max pooling of a 2x2 window with stride 2 over contiguous planes: the general loop's result
-     * (the first of equal maxima in window order, NaN wins) with its bounds checks and per-cell
-     * branches hoisted, two input rows read side by side for each output row.
+     * (the first of equal maxima in window order, the last NaN wins). Trick: no data-dependent
+     * branch, which on random activations mispredicts about once per window: the maximum is taken
+     * with {@code Math.max} (branch-free, NaN-propagating), the index by scanning the window
+     * backwards with int selects, and the output is read back at that index (so {@code -0.0} vs
+     * {@code 0.0} ties keep the first cell's sign). Only a window holding a NaN takes a branch.
      */
     private static void maxPool2x2(float[] x, int xOff, int planes, int h, int w, float[] out, int outOff, int[] indices) {
         int oh = h / 2;
@@ -297,25 +300,22 @@ public final class Pooling {
                 int rowIndex = 2 * i * w;
                 for (int j = 0; j < ow; j++) {
                     int c0 = 2 * j;
-                    float best = x[r0 + c0];
-                    int bestAt = rowIndex + c0;
-                    float v = x[r0 + c0 + 1];
-                    if (v > best || Float.isNaN(v)) {
-                        best = v;
-                        bestAt = rowIndex + c0 + 1;
+                    float a = x[r0 + c0];
+                    float b = x[r0 + c0 + 1];
+                    float c = x[r1 + c0];
+                    float d = x[r1 + c0 + 1];
+                    float best = Math.max(Math.max(a, b), Math.max(c, d));
+                    int cell;
+                    if (best != best) {
+                        cell = d != d ? w + 1 : c != c ? w : b != b ? 1 : 0;
+                    } else {
+                        cell = c == best ? w : w + 1;
+                        cell = b == best ? 1 : cell;
+                        cell = a == best ? 0 : cell;
                     }
-                    v = x[r1 + c0];
-                    if (v > best || Float.isNaN(v)) {
-                        best = v;
-                        bestAt = rowIndex + w + c0;
-                    }
-                    v = x[r1 + c0 + 1];
-                    if (v > best || Float.isNaN(v)) {
-                        best = v;
-                        bestAt = rowIndex + w + c0 + 1;
-                    }
-                    out[outOff + at] = best;
-                    indices[at] = bestAt;
+                    int idx = rowIndex + c0 + cell;
+                    out[outOff + at] = x[plane + idx];
+                    indices[at] = idx;
                     at++;
                 }
             }

@@ -234,6 +234,45 @@ class PoolingProperties {
         assertClose(expected, gradIn.toArray(), 1e-6, what + " backward");
     }
 
+    /**
+     * The CNNs' 2x2/stride-2 window over a contiguous input takes a branch-free fast path; the same
+     * values seen through a slice take the general loop. Both must give the same bits and indices,
+     * and the reference's indices, on values made of ties, signed zeros, infinities and NaNs.
+     */
+    @Property(tries = 60)
+    void theTwoByTwoFastPathGivesTheGeneralLoopsBitsAndTheReferencesIndices(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = 1 + r.nextInt(3);
+        int c = 1 + r.nextInt(3);
+        int h = 2 + r.nextInt(14);
+        int w = 2 + r.nextInt(30);
+        float[] specials = {0f, -0f, 1f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        boolean withNaN = r.nextBoolean();
+        float[] x = new float[n * c * h * w];
+        for (int i = 0; i < x.length; i++) {
+            float v = r.nextInt(3) == 0 ? specials[r.nextInt(specials.length)] : (float) r.nextGaussian();
+            x[i] = !withNaN && Float.isNaN(v) ? 2f : v;
+        }
+        Pool2dSpec spec = Pool2dSpec.of(2);
+        Problem p = new Problem(n, c, h, w, x, spec, 0);
+        String what = "maxPool2d 2x2 " + java.util.Arrays.toString(p.shape());
+        Tensor contiguous = Tensor.of(x.clone(), n, c, h, w);
+        Tensor big = Tensor.zeros(n, c, h, w + 1);
+        Tensor sliced = big.slice(3, 0, w);
+        sliced.copyFrom(contiguous);
+        Pooling.MaxPool2dResult fast = Pooling.maxPool2d(contiguous, spec);
+        Pooling.MaxPool2dResult general = Pooling.maxPool2d(sliced, spec);
+        double[][] ref = referenceMax(p);
+        float[] fo = fast.output().toArray();
+        float[] go = general.output().toArray();
+        for (int i = 0; i < fo.length; i++) {
+            assertEquals(Float.floatToRawIntBits(go[i]), Float.floatToRawIntBits(fo[i]),
+                    what + ": bits of output " + i + " (" + go[i] + " vs " + fo[i] + ")");
+            assertEquals(general.indices()[i], fast.indices()[i], what + ": index of output " + i);
+            assertEquals((int) ref[1][i], fast.indices()[i], what + ": reference index of output " + i);
+        }
+    }
+
     @Property(tries = 80)
     void avgPoolMatchesTheNaiveReferenceAndItsBackwardIsTheAdjoint(@ForAll long seed, @ForAll boolean countIncludePad) {
         Problem p = problem(seed, false);
