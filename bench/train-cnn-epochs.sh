@@ -2,7 +2,7 @@
 # Training epochs of the command line's CNN (./vectorgrad train --model cnn: conv-bn-relu-pool x2,
 # then linear; Adam, one-cycle, batch 64) on the 60,000 Fashion-MNIST training images: vectorgrad's
 # captured TrainStep (and, with a second contender, eager autograd) in turns in one JVM
-# (dev.vectorgrad.bench.TrainEpochs cnn:C1,C2), then PyTorch CPU on the same network, batch,
+# (dev.vectorgrad.bench.TrainEpochs cnn:C1,C2), once with 1 thread and once with 2, then PyTorch CPU on the same network, batch,
 # optimiser, schedule and data with 1 and 2 threads (bench/pytorch/train_cnn.py, Debian's
 # python3-torch, its convolutions on its bundled MKL-DNN, OpenMP OpenBLAS for the rest,
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset).
@@ -23,13 +23,17 @@ mkdir -p "$OUT"
 . bench/build-jar.sh
 
 run_jvm() {
-    if ! "$JAVA" "${FLAGS[@]}" -XX:+UseSerialGC -Xmn24m -cp "$JAR" dev.vectorgrad.bench.TrainEpochs \
-        "cnn:$CHANNELS" 64 "$ROUNDS" "$CONTENDERS" 2>>"$OUT/stderr.log"; then
-        echo "train-cnn-epochs.sh: TrainEpochs cnn:$CHANNELS failed ($OUT/stderr.log follows)" >&2
-        cat "$OUT/stderr.log" >&2
-        exit 1
-    fi
-    echo
+    for threads in 1 2; do
+        echo "vectorgrad, $threads thread(s) (-Dvectorgrad.threads=$threads):"
+        echo
+        if ! "$JAVA" "${FLAGS[@]}" -XX:+UseSerialGC -Xmn24m -Dvectorgrad.threads="$threads" -cp "$JAR" \
+            dev.vectorgrad.bench.TrainEpochs "cnn:$CHANNELS" 64 "$ROUNDS" "$CONTENDERS" 2>>"$OUT/stderr.log"; then
+            echo "train-cnn-epochs.sh: TrainEpochs cnn:$CHANNELS failed ($OUT/stderr.log follows)" >&2
+            cat "$OUT/stderr.log" >&2
+            exit 1
+        fi
+        echo
+    done
 }
 
 run_torch() {

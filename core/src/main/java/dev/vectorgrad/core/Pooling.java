@@ -1,6 +1,9 @@
 package dev.vectorgrad.core;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
+
+import dev.vectorgrad.core.internal.Parallel;
 
 /**
  * 2-d pooling over {@code [N, C, H, W]} (or {@code [C, H, W]}) tensors with PyTorch's semantics,
@@ -225,7 +228,7 @@ public final class Pooling {
         float[] od = out.data();
         int o = out.offset();
         if (isPlainTwoByTwo(spec, xs, c, h, w) && oh == h / 2 && ow == w / 2) {
-            maxPool2x2(xd, x.offset(), n * c, h, w, od, o, indices);
+            PlaneTask.get().maxPool2x2(xd, x.offset(), n * c, h, w, od, o, indices);
             out.bumpVersion();
             return out;
         }
@@ -288,11 +291,12 @@ public final class Pooling {
      * backwards with int selects, and the output is read back at that index (so {@code -0.0} vs
      * {@code 0.0} ties keep the first cell's sign). Only a window holding a NaN takes a branch.
      */
-    private static void maxPool2x2(float[] x, int xOff, int planes, int h, int w, float[] out, int outOff, int[] indices) {
+    private static void maxPool2x2(float[] x, int xOff, int p0, int p1, int h, int w, float[] out, int outOff,
+                                   int[] indices) {
         int oh = h / 2;
         int ow = w / 2;
-        int at = 0;
-        for (int p = 0; p < planes; p++) {
+        int at = p0 * oh * ow;
+        for (int p = p0; p < p1; p++) {
             int plane = xOff + p * h * w;
             for (int i = 0; i < oh; i++) {
                 int r0 = plane + 2 * i * w;
@@ -352,33 +356,127 @@ public final class Pooling {
         int[] o4 = shape4(go);
         int[] i4 = shape4(gi);
         int[] gs = strides4(gradOut);
-        int plane = i4[2] * i4[3];
-        float[] gd = gradOut.data();
-        float[] dst = gradIn.data();
-        int dOff = gradIn.offset();
-        Arrays.fill(dst, dOff, dOff + gradIn.numel(), 0f);
-        int at = 0;
-        for (int b = 0; b < o4[0]; b++) {
-            for (int ch = 0; ch < o4[1]; ch++) {
-                int src = gradOut.offset() + b * gs[0] + ch * gs[1];
-                int dBase = dOff + (b * i4[1] + ch) * plane;
-                for (int i = 0; i < o4[2]; i++) {
-                    for (int j = 0; j < o4[3]; j++) {
-                        int idx = indices[at++];
-                        if (idx == -1) {
-                            continue; // a dilated window that met only padding: its -inf depends on no input
-                        }
-                        if (idx < 0 || idx >= plane) {
-                            throw new IllegalArgumentException(op + ": index " + idx + " at output element "
-                                    + (at - 1) + " is outside the " + i4[2] + "x" + i4[3] + " input plane");
-                        }
-                        dst[dBase + idx] += gd[src + i * gs[2] + j * gs[3]];
+        PlaneTask.get().maxPoolBackward(gradOut.data(), gradOut.offset(), gs, o4, indices, gradIn.data(),
+                gradIn.offset(), i4[2], i4[3]);
+        gradIn.bumpVersion();
+        return gradIn;
+    }
+
+    /**
+     * The gradient of planes {@code [p0, p1)} (planes in {@code (n, c)} order): each plane's cells
+     * zeroed, then each output's gradient added at its index.
+     */
+    private static void maxPoolBackwardPlanes(float[] gd, int gOff, int[] gs, int[] o4, int[] indices, float[] dst,
+                                              int dOff, int ih, int iw, int p0, int p1) {
+        int plane = ih * iw;
+        int perPlane = o4[2] * o4[3];
+        for (int p = p0; p < p1; p++) {
+            int b = p / o4[1];
+            int ch = p % o4[1];
+            int src = gOff + b * gs[0] + ch * gs[1];
+            int dBase = dOff + p * plane;
+            Arrays.fill(dst, dBase, dBase + plane, 0f);
+            int at = p * perPlane;
+            for (int i = 0; i < o4[2]; i++) {
+                for (int j = 0; j < o4[3]; j++) {
+                    int idx = indices[at++];
+                    if (idx == -1) {
+                        continue; // a dilated window that met only padding: its -inf depends on no input
                     }
+                    if (idx < 0 || idx >= plane) {
+                        throw new IllegalArgumentException("maxPool2dBackward: index " + idx + " at output element "
+                                + (at - 1) + " is outside the " + ih + "x" + iw + " input plane");
+                    }
+                    dst[dBase + idx] += gd[src + i * gs[2] + j * gs[3]];
                 }
             }
         }
-        gradIn.bumpVersion();
-        return gradIn;
+    }
+
+    /**
+     * Max pooling and its gradient over whole {@code (n, c)} planes, spread over the shared pool's
+     * threads when the planes hold enough cells to pay for the hand-over. Planes are independent,
+     * so every split gives the same bits. One instance per calling thread, reused: a call
+     * allocates nothing.
+     */
+    private static final class PlaneTask implements IntConsumer {
+        /** Input cells below which one thread does it all: about 30 us of work. */
+        static final int PARALLEL_MIN_CELLS = 1 << 15;
+        static final int MAX_TASKS = 8;
+        private static final ThreadLocal<PlaneTask> TASKS = ThreadLocal.withInitial(PlaneTask::new);
+
+        private boolean backward;
+        private float[] x;
+        private int xOff;
+        private int planes;
+        private int h;
+        private int w;
+        private float[] out;
+        private int outOff;
+        private int[] indices;
+        private int[] gs;
+        private int[] o4;
+        private int tasks;
+
+        static PlaneTask get() {
+            return TASKS.get();
+        }
+
+        void maxPool2x2(float[] x, int xOff, int planes, int h, int w, float[] out, int outOff, int[] indices) {
+            this.backward = false;
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            this.indices = indices;
+            run(planes, h, w);
+        }
+
+        void maxPoolBackward(float[] gd, int gOff, int[] gs, int[] o4, int[] indices, float[] dst, int dOff,
+                             int ih, int iw) {
+            this.backward = true;
+            this.x = gd;
+            this.xOff = gOff;
+            this.gs = gs;
+            this.o4 = o4;
+            this.out = dst;
+            this.outOff = dOff;
+            this.indices = indices;
+            run(o4[0] * o4[1], ih, iw);
+        }
+
+        private void run(int planes, int h, int w) {
+            this.planes = planes;
+            this.h = h;
+            this.w = w;
+            Parallel pool = Parallel.shared();
+            long cells = (long) planes * h * w;
+            tasks = cells < PARALLEL_MIN_CELLS ? 1 : Math.min(planes, Math.min(MAX_TASKS, pool.threads()));
+            try {
+                if (tasks == 1) {
+                    accept(0);
+                } else {
+                    pool.forEach(tasks, this);
+                }
+            } finally {
+                x = null; // no reference to a caller's arrays outlives the call
+                out = null;
+                indices = null;
+                gs = null;
+                o4 = null;
+            }
+        }
+
+        @Override
+        public void accept(int t) {
+            int p0 = (int) ((long) t * planes / tasks);
+            int p1 = (int) ((long) (t + 1) * planes / tasks);
+            if (backward) {
+                maxPoolBackwardPlanes(x, xOff, gs, o4, indices, out, outOff, h, w, p0, p1);
+            } else {
+                Pooling.maxPool2x2(x, xOff, p0, p1, h, w, out, outOff, indices);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ average
