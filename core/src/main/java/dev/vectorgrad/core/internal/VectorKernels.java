@@ -166,9 +166,9 @@ final class VectorKernels implements FloatKernels {
     /*
      * The smooth activations. Each has its own loop in its own method, so the unary loop above
      * stays small enough for C2 to compile with every vector in registers; each evaluates the
-     * scalar definition (UnaryOp.apply) with the same float operations in the same order, with
-     * the Vector API's EXP in place of Math's (a few ulps apart); tanh, log1p and expm1 are
-     * built from EXP and LOG below.
+     * scalar definition (UnaryOp.apply) with the same float operations in the same order and
+     * Math's own exp (see exp() below), so sigmoid and gelu give the twin's bits; tanh, log1p and
+     * expm1 are built from exp and log below (within a few ulps of Math's).
      */
     private void activation(UnaryOp op, float[] a, int aOff, float[] out, int outOff, int n) {
         int bound = species.loopBound(n);
@@ -184,20 +184,51 @@ final class VectorKernels implements FloatKernels {
         tail.unary(op, a, aOff + bound, out, outOff + bound, n - bound);
     }
 
+    /** Room for three vectors' lanes for {@link #exp}, {@link #log} and {@link #expLanes}, one array per thread. */
+    private static final ThreadLocal<float[]> MATH_LANES = ThreadLocal.withInitial(() -> new float[3 * lanes]);
+
+    /*
+     * Trick: e^x and log x lane by lane through Math.exp and Math.log, the scalar twin's calls,
+     * not lanewise(EXP/LOG): C2 compiles those to SVML while the interpreter and C1 run a per-lane
+     * fallback that rounds otherwise, so a kernel returned other bits before and after the JIT
+     * reached it (a replay could differ from its eager pass). Math's intrinsics are one stub for
+     * every tier, so the rest of the kernel stays SIMD and the results stay the same bits.
+     */
+    private static FloatVector exp(FloatVector v, float[] buf) {
+        v.intoArray(buf, 0);
+        expLanes(buf, lanes);
+        return FloatVector.fromArray(species, buf, 0);
+    }
+
+    /** {@code buf[i] = e^buf[i]} for {@code i < n}; floats only, so nothing is boxed if C2 does not inline it. */
+    private static void expLanes(float[] buf, int n) {
+        for (int l = 0; l < n; l++) {
+            buf[l] = (float) Math.exp(buf[l]);
+        }
+    }
+
+    private static FloatVector log(FloatVector v, float[] buf) {
+        v.intoArray(buf, 0);
+        for (int l = 0; l < lanes; l++) {
+            buf[l] = (float) Math.log(buf[l]);
+        }
+        return FloatVector.fromArray(species, buf, 0);
+    }
+
     /*
      * The Vector API's own TANH, LOG1P and EXPM1 have no intrinsic on x86 in JDK 25: they run
      * lane by lane, slower than the scalar loop (a probe: 270 us against 20 us for EXP over 16 K
-     * floats). EXP and LOG do have intrinsics, so these three are built from them with the
-     * classic tricks that keep accuracy near 0, where 1 + x and e^x - 1 cancel.
+     * floats). So these three are built from exp and log with the classic tricks that keep accuracy near 0, where 1 + x and e^x - 1 cancel.
      */
 
     // Trick (Goldberg): log1p(x) = log(w) * (x / (w - 1)) with w = 1 + x rounded; the quotient
     // corrects the rounding of w. w == 1 means |x| is below half an ulp of 1: log1p(x) = x.
     private static void log1p(float[] a, int aOff, float[] out, int outOff, int bound) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector w = x.add(1f);
-            FloatVector r = w.lanewise(VectorOperators.LOG).mul(x.div(w.sub(1f)));
+            FloatVector r = log(w, buf).mul(x.div(w.sub(1f)));
             r = r.blend(x, w.eq(1f).or(x.eq(Float.POSITIVE_INFINITY)));
             r.intoArray(out, outOff + i);
         }
@@ -206,11 +237,12 @@ final class VectorKernels implements FloatKernels {
     // Trick (Kahan): expm1(x) = (u - 1) * (x / log(u)) with u = e^x rounded; the quotient
     // corrects the rounding of u. u == 1: expm1(x) = x; u - 1 == -1: -1; u infinite: infinite.
     private static void expm1(float[] a, int aOff, float[] out, int outOff, int bound) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
-            FloatVector u = x.lanewise(VectorOperators.EXP);
+            FloatVector u = exp(x, buf);
             FloatVector um1 = u.sub(1f);
-            FloatVector r = um1.mul(x.div(u.lanewise(VectorOperators.LOG)));
+            FloatVector r = um1.mul(x.div(log(u, buf)));
             r = r.blend(x, u.eq(1f));
             r = r.blend(-1f, um1.eq(-1f));
             r = r.blend(u, u.eq(Float.POSITIVE_INFINITY));
@@ -222,12 +254,13 @@ final class VectorKernels implements FloatKernels {
     // overflows and keeps full accuracy for small |x|; the sign bit of x is put back last, so -0
     // stays -0 and a NaN stays NaN.
     private static void tanh(float[] a, int aOff, float[] out, int outOff, int bound) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector y = x.abs().mul(-2f);
-            FloatVector u = y.lanewise(VectorOperators.EXP);
+            FloatVector u = exp(y, buf);
             FloatVector um1 = u.sub(1f);
-            FloatVector t = um1.mul(y.div(u.lanewise(VectorOperators.LOG)));
+            FloatVector t = um1.mul(y.div(log(u, buf)));
             t = t.blend(y, u.eq(1f));
             t = t.blend(-1f, um1.eq(-1f));
             FloatVector r = t.neg().div(t.add(2f));
@@ -238,9 +271,10 @@ final class VectorKernels implements FloatKernels {
 
     // Trick: 1 / (1 + e^-x) saturates to exactly 0 or 1 (e^-x is inf or 0), so no branch is needed.
     private static void sigmoid(float[] a, int aOff, float[] out, int outOff, int bound) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
-            FloatVector e = x.neg().lanewise(VectorOperators.EXP);
+            FloatVector e = exp(x.neg(), buf);
             FloatVector.broadcast(species, 1f).div(e.add(1f)).intoArray(out, outOff + i);
         }
     }
@@ -249,6 +283,7 @@ final class VectorKernels implements FloatKernels {
     // small rest, see UnaryOp.normalCdf) for every lane, then a blend picks erfc/2 (x < 0) or
     // 1 - erfc/2; no lane branches.
     private static void gelu(float[] a, int aOff, float[] out, int outOff, int bound) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector ax = x.abs();
@@ -264,8 +299,11 @@ final class VectorKernels implements FloatKernels {
             p = t.mul(p).add(1.00002368f);
             p = t.mul(p).add(-1.26551223f);
             FloatVector xh = ax.reinterpretAsInts().and(UnaryOp.SPLIT_MASK).reinterpretAsFloats();
-            FloatVector e = xh.mul(xh).mul(-0.5f).lanewise(VectorOperators.EXP)
-                    .mul(xh.sub(ax).mul(xh.add(ax)).mul(0.5f).add(p).lanewise(VectorOperators.EXP));
+            // Both exponents through one scalar call: a vector crosses no call C2 may leave un-inlined.
+            xh.mul(xh).mul(-0.5f).intoArray(buf, 0);
+            xh.sub(ax).mul(xh.add(ax)).mul(0.5f).add(p).intoArray(buf, lanes);
+            expLanes(buf, 2 * lanes);
+            FloatVector e = FloatVector.fromArray(species, buf, 0).mul(FloatVector.fromArray(species, buf, lanes));
             FloatVector half = t.mul(0.5f).mul(e);
             FloatVector cdf = FloatVector.broadcast(species, 1f).sub(half).blend(half, x.compare(VectorOperators.LT, 0f));
             x.mul(cdf).intoArray(out, outOff + i);
@@ -273,10 +311,11 @@ final class VectorKernels implements FloatKernels {
     }
 
     private static void geluTanh(float[] a, int aOff, float[] out, int outOff, int bound) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector u = x.add(x.mul(x).mul(x).mul(UnaryOp.GELU_CUBIC)).mul(UnaryOp.SQRT_2_OVER_PI);
-            FloatVector e = u.mul(-2f).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(u.mul(-2f), buf);
             x.div(e.add(1f)).intoArray(out, outOff + i);
         }
     }
@@ -298,12 +337,13 @@ final class VectorKernels implements FloatKernels {
     }
 
     private static void softplus(float beta, float threshold, float[] a, int aOff, float[] out, int outOff, int bound) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector bx = x.mul(beta);
-            FloatVector u = bx.lanewise(VectorOperators.EXP);
+            FloatVector u = exp(bx, buf);
             FloatVector w = u.add(1f);
-            FloatVector lg = w.lanewise(VectorOperators.LOG).mul(u.div(w.sub(1f))); // log1p(u), as in log1p()
+            FloatVector lg = log(w, buf).mul(u.div(w.sub(1f))); // log1p(u), as in log1p()
             lg = lg.blend(u, w.eq(1f).or(u.eq(Float.POSITIVE_INFINITY)));
             FloatVector soft = lg.div(beta);
             soft.blend(x, bx.compare(VectorOperators.GT, threshold)).intoArray(out, outOff + i);
@@ -347,6 +387,7 @@ final class VectorKernels implements FloatKernels {
 
     private static void geluBackward(float[] g, int gOff, float[] s, int sOff,
                                      float[] out, int outOff, int bound, boolean accumulate) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, s, sOff + i);
             FloatVector ax = x.abs();
@@ -362,11 +403,15 @@ final class VectorKernels implements FloatKernels {
             p = t.mul(p).add(1.00002368f);
             p = t.mul(p).add(-1.26551223f);
             FloatVector xh = ax.reinterpretAsInts().and(UnaryOp.SPLIT_MASK).reinterpretAsFloats();
-            FloatVector e = xh.mul(xh).mul(-0.5f).lanewise(VectorOperators.EXP)
-                    .mul(xh.sub(ax).mul(xh.add(ax)).mul(0.5f).add(p).lanewise(VectorOperators.EXP));
+            // The three exponents through one scalar call: a vector crosses no call C2 may leave un-inlined.
+            xh.mul(xh).mul(-0.5f).intoArray(buf, 0);
+            xh.sub(ax).mul(xh.add(ax)).mul(0.5f).add(p).intoArray(buf, lanes);
+            x.mul(x).mul(-0.5f).intoArray(buf, 2 * lanes);
+            expLanes(buf, 3 * lanes);
+            FloatVector e = FloatVector.fromArray(species, buf, 0).mul(FloatVector.fromArray(species, buf, lanes));
             FloatVector half = t.mul(0.5f).mul(e);
             FloatVector cdf = FloatVector.broadcast(species, 1f).sub(half).blend(half, x.compare(VectorOperators.LT, 0f));
-            FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(UnaryOp.INV_SQRT_2PI);
+            FloatVector pdf = FloatVector.fromArray(species, buf, 2 * lanes).mul(UnaryOp.INV_SQRT_2PI);
             FloatVector r = FloatVector.fromArray(species, g, gOff + i).mul(cdf.add(x.mul(pdf)));
             if (accumulate) {
                 r = FloatVector.fromArray(species, out, outOff + i).add(r);
@@ -377,12 +422,13 @@ final class VectorKernels implements FloatKernels {
 
     private static void geluTanhBackward(float[] g, int gOff, float[] s, int sOff,
                                          float[] out, int outOff, int bound, boolean accumulate) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, s, sOff + i);
             FloatVector x2 = x.mul(x);
             FloatVector u = x.add(x2.mul(x).mul(UnaryOp.GELU_CUBIC)).mul(UnaryOp.SQRT_2_OVER_PI);
             FloatVector one = FloatVector.broadcast(species, 1f);
-            FloatVector sig = one.div(u.mul(-2f).lanewise(VectorOperators.EXP).add(1f));
+            FloatVector sig = one.div(exp(u.mul(-2f), buf).add(1f));
             FloatVector du = x2.mul(3f * UnaryOp.GELU_CUBIC).add(1f).mul(UnaryOp.SQRT_2_OVER_PI);
             FloatVector d = sig.add(x.mul(sig.mul(one.sub(sig))).mul(du.mul(2f)));
             FloatVector r = FloatVector.fromArray(species, g, gOff + i).mul(d);
@@ -395,10 +441,11 @@ final class VectorKernels implements FloatKernels {
 
     private static void softplusBackward(float beta, float threshold, float[] g, int gOff, float[] s, int sOff,
                                          float[] out, int outOff, int bound, boolean accumulate) {
+        float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector bx = FloatVector.fromArray(species, s, sOff + i).mul(beta);
             FloatVector gv = FloatVector.fromArray(species, g, gOff + i);
-            FloatVector sig = FloatVector.broadcast(species, 1f).div(bx.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector sig = FloatVector.broadcast(species, 1f).div(exp(bx.neg(), buf).add(1f));
             FloatVector r = gv.mul(sig).blend(gv, bx.compare(VectorOperators.GT, threshold));
             if (accumulate) {
                 r = FloatVector.fromArray(species, out, outOff + i).add(r);
