@@ -27,8 +27,12 @@ import dev.vectorgrad.core.internal.Parallel;
  * Outputs and input gradients are written into contiguous tensors the caller owns (or new ones),
  * so a captured graph replays these allocation-free. Every call validates its arguments first and
  * throws {@link IllegalArgumentException} naming the operation, the shapes and the rule broken;
- * written tensors have their {@link Tensor#version()} bumped. Plain loops: a pooling window is a
- * handful of strided reads, which a vector lane layout would not help.
+ * written tensors have their {@link Tensor#version()} bumped. Scalar loops: a pooling window is a
+ * handful of strided reads, which a vector lane layout would not help. The CNNs' 2x2/stride-2
+ * max pool over a contiguous input has a branch-free path (random activations made the general
+ * loop's compare-and-branch mispredict about once a window), and max pooling's forward on that
+ * path and its backward are split over the {@code (n, c)} planes on the shared thread pool;
+ * planes are independent, so the bits do not depend on the thread count.
  */
 public final class Pooling {
 
