@@ -3,6 +3,7 @@ package dev.vectorgrad.autograd;
 import java.util.Arrays;
 
 import dev.vectorgrad.core.Dims;
+import dev.vectorgrad.core.Fused;
 import dev.vectorgrad.core.Tensor;
 
 /** Shape helpers for the backward rules. */
@@ -32,30 +33,26 @@ final class Shapes {
     /**
      * Sums a gradient of a broadcast result back to the shape of the operand that was broadcast:
      * leading dims the operand lacked are summed away, dims where it had size 1 are summed with
-     * keepdim. Returns {@code g} itself when nothing was broadcast.
+     * keepdim. Returns {@code g} itself when nothing was broadcast. The sum is
+     * {@link Fused#sumToShape}'s, the one a captured replay runs, so eager and replayed gradients
+     * have the same bits (summing dim by dim, as this once did, rounded otherwise as soon as two
+     * or more leading dims were summed).
      */
     static Tensor sumToShape(Tensor g, int[] target) {
         int[] gs = g.shape();
         if (Arrays.equals(gs, target)) {
             return g;
         }
-        int lead = gs.length - target.length;
-        if (lead < 0) {
+        if (gs.length < target.length) {
             throw new IllegalStateException("sumToShape: gradient of shape " + str(gs)
                     + " has fewer dims than its operand " + str(target));
         }
-        Tensor r = g;
-        for (int i = 0; i < lead; i++) {
-            r = r.sum(0);
-        }
-        for (int d = 0; d < target.length; d++) {
-            if (target[d] == 1 && r.size(d) != 1) {
-                r = r.sum(d, true);
-            }
-        }
-        if (!Arrays.equals(r.shape(), target)) {
+        Tensor r = Tensor.zeros(target);
+        try {
+            Fused.sumToShape(g, r, false);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("sumToShape: gradient of shape " + str(gs)
-                    + " does not reduce to its operand's shape " + str(target));
+                    + " does not reduce to its operand's shape " + str(target), e);
         }
         return r;
     }

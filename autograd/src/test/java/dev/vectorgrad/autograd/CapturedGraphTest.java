@@ -154,6 +154,20 @@ class CapturedGraphTest {
         assertReplayMatchesEager(p, params, t(Tensor.randn(rng, 4, 6)), t(Tensor.randn(rng, 4, 6)));
     }
 
+    /**
+     * A parameter broadcast over two or more leading dims (a per-channel scale over [N, H, C], a
+     * [C, 1, 1] one over [N, C, H, W]): the eager rule and the replay must sum its gradient back
+     * in the same order, or their last bits differ.
+     */
+    @Test
+    void parametersBroadcastOverSeveralLeadingDimsGetTheEagerGradientBits() {
+        Rng rng = new Rng(14);
+        Tensor[] params = t(Tensor.randn(rng, 13), Tensor.randn(rng, 5, 1, 1), Tensor.randn(rng, 1, 7, 1));
+        Program p = v -> v[3].mul(v[0]).add(v[0]).mean().add(v[4].mul(v[1]).sub(v[2]).mul(v[2]).sum());
+        assertReplayMatchesEager(p, params, t(Tensor.randn(rng, 9, 7, 13), Tensor.randn(rng, 3, 5, 7, 11)),
+                t(Tensor.randn(rng, 9, 7, 13), Tensor.randn(rng, 3, 5, 7, 11)));
+    }
+
     @Test
     void viewsAndReductionsReplay() {
         Rng rng = new Rng(5);
