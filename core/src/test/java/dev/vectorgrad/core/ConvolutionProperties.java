@@ -464,7 +464,7 @@ class ConvolutionProperties {
         Tensor out = Padding.pad(x, pads, value);
         int[] want = Padding.paddedShape(shape, pads);
         assertArrayEquals(want, out.shape());
-        for (int[] idx : Layouts.indices(want)) {
+        for (int[] idx : Elements.indices(want)) {
             int[] src = idx.clone();
             boolean inside = true;
             for (int j = 0; j < p; j++) {

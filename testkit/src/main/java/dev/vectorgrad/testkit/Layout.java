@@ -14,7 +14,13 @@ public enum Layout {
     /** One dim of size at least 2 read with a step of 2 or 3 from a bigger tensor, as {@code x[:, 1::2]}. */
     STEPPED,
     /** Some dims of size at least 2 with stride 0, as {@code expand} makes: values repeat along them. */
-    EXPANDED;
+    EXPANDED,
+    /**
+     * Everything at once, dim by dim: the dims permuted, each read with step 1 or 2 and from
+     * offset 0 or 1 of a bigger storage; never the plain contiguous layout. Where the strided
+     * loops' dim merging would go wrong.
+     */
+    MIXED;
 
     /**
      * Whether a tensor of this shape can have this layout in a way kernels can tell apart from
@@ -34,6 +40,7 @@ public enum Layout {
             case CONTIGUOUS, OFFSET -> true;
             case TRANSPOSED -> numel > 0 && big >= 2;
             case STEPPED, EXPANDED -> numel > 0 && big >= 1;
+            case MIXED -> shape.length >= 1;
         };
     }
 }

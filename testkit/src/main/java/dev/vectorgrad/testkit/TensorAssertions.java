@@ -107,6 +107,42 @@ public final class TensorAssertions {
     }
 
     /**
+     * Equality within {@code ulps} units in the last place of the expected value, element by
+     * element: for a kernel against its reference where the rounding is known ({@code exp} within
+     * 4 ulps). Same bits always pass (NaN equals NaN); otherwise both must be finite and
+     * {@code |actual - expected| <= ulps * ulp(expected)}, or within {@code 1e-37} (a flush of a
+     * subnormal result).
+     *
+     * @param actual what the code under test computed
+     * @param expected the reference
+     * @param ulps the allowed units in the last place, not negative (0 means same bits)
+     * @throws AssertionError naming the first element out of bounds, its index and both values
+     * @throws IllegalArgumentException when {@code ulps} is negative or a tensor null
+     */
+    public static void assertWithinUlps(Tensor actual, Tensor expected, int ulps) {
+        if (ulps < 0) {
+            throw new IllegalArgumentException("assertWithinUlps: expected ulps >= 0, got " + ulps);
+        }
+        requireTensors("assertWithinUlps", actual, expected);
+        checkShapes("", "assertWithinUlps", actual, expected);
+        float[] a = actual.toArray();
+        float[] e = expected.toArray();
+        for (int i = 0; i < a.length; i++) {
+            if (Float.floatToIntBits(a[i]) == Float.floatToIntBits(e[i])) {
+                continue;
+            }
+            float d = Math.abs(e[i] - a[i]);
+            if (Float.isFinite(a[i]) && Float.isFinite(e[i]) && (d <= ulps * Math.ulp(e[i]) || d <= 1e-37f)) {
+                continue;
+            }
+            throw new AssertionError("assertWithinUlps: first element beyond " + ulps + " ulps at index "
+                    + Arrays.toString(unflatten(i, actual.shape())) + " of shape " + Arrays.toString(actual.shape())
+                    + ": actual " + a[i] + ", expected " + e[i] + " (" + (Float.isFinite(d) ? d / Math.ulp(e[i]) : d)
+                    + " ulps)");
+        }
+    }
+
+    /**
      * One loop for both meanings: {@code strict} is test_close's {@code |d| < eps}, otherwise
      * allclose's {@code |d| <= atol + rtol * |e|} with equal values always close.
      */

@@ -164,7 +164,38 @@ public final class Tensors {
                         }
                         return filled(values, base).map(b -> b.expand(shape));
                     });
+            case MIXED -> mixed(values, shape);
         };
+    }
+
+    /** A permutation, a step (1 or 2) and a start (0 or 1) per dim of a storage bigger than the view. */
+    private static Arbitrary<Tensor> mixed(Values values, int[] shape) {
+        int rank = shape.length;
+        List<Integer> dims = new ArrayList<>();
+        for (int d = 0; d < rank; d++) {
+            dims.add(d);
+        }
+        Arbitrary<List<Integer>> orders = Arbitraries.shuffle(dims);
+        Arbitrary<List<Integer>> steps = Arbitraries.integers().between(1, 2).list().ofSize(rank);
+        Arbitrary<List<Integer>> starts = Arbitraries.integers().between(0, 1).list().ofSize(rank);
+        return Combinators.combine(orders, steps, starts).flatAs((order, step, start) -> {
+            // Storage dim i holds view dim order[i], step[i] times as long, after start[i] leading elements.
+            int[] storage = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                storage[i] = start.get(i) + shape[order.get(i)] * step.get(i);
+            }
+            return filled(values, storage).map(t -> {
+                Tensor v = t;
+                for (int i = 0; i < rank; i++) {
+                    v = v.slice(i, start.get(i), storage[i], step.get(i));
+                }
+                int[] inverse = new int[rank];
+                for (int i = 0; i < rank; i++) {
+                    inverse[order.get(i)] = i;
+                }
+                return v.permute(inverse);
+            });
+        }).filter(t -> !(t.isContiguous() && t.storageOffset() == 0));
     }
 
     /** Every pair {i, j} with i < j from {@code dims}. */

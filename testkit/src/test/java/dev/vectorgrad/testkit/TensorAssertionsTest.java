@@ -72,6 +72,18 @@ class TensorAssertionsTest {
     }
 
     @Example
+    void withinUlpsCountsUnitsOfTheExpectedValue() {
+        Tensor e = Tensor.of(new float[] {1f, 100f, Float.NaN});
+        Tensor twoUlps = Tensor.of(new float[] {1f, Math.nextUp(Math.nextUp(100f)), Float.NaN});
+        TensorAssertions.assertWithinUlps(twoUlps, e, 2);
+        AssertionError err = assertThrows(AssertionError.class, () -> TensorAssertions.assertWithinUlps(twoUlps, e, 1));
+        assertTrue(err.getMessage().contains("beyond 1 ulps at index [1]") && err.getMessage().contains("(2.0 ulps)"),
+                err.getMessage());
+        assertThrows(AssertionError.class, () -> TensorAssertions.assertWithinUlps(Tensor.of(new float[] {1f}),
+                Tensor.of(new float[] {Float.NaN}), 1000));
+    }
+
+    @Example
     void badToleranceOrNullIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TensorAssertions.assertClose(Tensor.zeros(1), Tensor.zeros(1), 0));

@@ -125,6 +125,7 @@ class TensorsProperties {
             }
             case OFFSET -> assertTrue(t.storageOffset() > 0, v.toString());
             case TRANSPOSED, STEPPED -> assertFalse(t.isContiguous(), v.toString());
+            case MIXED -> assertTrue(!t.isContiguous() || t.storageOffset() > 0, v.toString());
             case EXPANDED -> {
                 int[] shape = t.shape();
                 int[] strides = t.strides();
@@ -158,6 +159,17 @@ class TensorsProperties {
     void askingForOneLayoutGivesOnlyIt(@ForAll("transposedOnly") View v) {
         assertEquals(Layout.TRANSPOSED, v.layout());
         assertFalse(v.tensor().isContiguous());
+    }
+
+    @Example
+    void indicesWalkTheShapeInRowMajorOrder() {
+        List<int[]> idx = Indices.of(2, 3);
+        assertEquals(6, idx.size());
+        assertArrayEquals(new int[] {0, 2}, idx.get(2));
+        assertArrayEquals(new int[] {1, 0}, idx.get(3));
+        assertEquals(1, Indices.of().size());
+        assertEquals(0, Indices.of(3, 0).size());
+        assertThrows(IllegalArgumentException.class, () -> Indices.of(2, -1));
     }
 
     @Example
