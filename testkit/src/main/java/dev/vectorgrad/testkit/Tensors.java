@@ -67,6 +67,44 @@ public final class Tensors {
     }
 
     /**
+     * Tensors of one shape whose elements all differ, {@code spacing} apart: a random permutation
+     * of {@code (i - n/2) * spacing}, {@code i = 0..n-1}. For ops whose derivative jumps where
+     * elements tie (max pooling, max, argmax): a finite-difference step below {@code spacing / 2}
+     * never reorders them. Shrinks towards the sorted order.
+     *
+     * @param spacing the gap between neighbouring values, positive and finite
+     * @param shape the shape
+     * @return the tensors
+     * @throws IllegalArgumentException when the spacing is not positive or a size is negative
+     */
+    public static Arbitrary<Tensor> distinct(double spacing, int... shape) {
+        if (!(spacing > 0) || Double.isInfinite(spacing)) {
+            throw new IllegalArgumentException("distinct: expected a positive finite spacing, got " + spacing);
+        }
+        checkShape("distinct", shape);
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        if (n > 1 << 24) {
+            throw new IllegalArgumentException("distinct: expected at most 2^24 elements, got shape " + Arrays.toString(shape));
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        int[] s = shape.clone();
+        float half = n / 2f;
+        return Arbitraries.shuffle(order).map(perm -> {
+            float[] v = new float[perm.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) ((perm.get(i) - half) * spacing);
+            }
+            return s.length == 0 ? Tensor.scalar(v[0]) : Tensor.of(v, s);
+        });
+    }
+
+    /**
      * Tensors of generated shapes laid out as views (offset, transposed, stepped, expanded), or
      * contiguous when asked: the layouts a kernel must read correctly. Each generated tensor has
      * one of the given layouts that {@linkplain Layout#appliesTo applies} to its shape; shapes to

@@ -105,6 +105,28 @@ class TensorsProperties {
         return b;
     }
 
+    @Provide
+    Arbitrary<Tensor> distinctValues() {
+        return Tensors.distinct(0.05, 3, 7);
+    }
+
+    @Property(tries = 50)
+    void distinctTensorsHoldEveryValueOnceSpacingApart(@ForAll("distinctValues") Tensor t) {
+        assertArrayEquals(new int[] {3, 7}, t.shape());
+        float[] v = t.toArray();
+        Arrays.sort(v);
+        for (int i = 1; i < v.length; i++) {
+            assertEquals(0.05, v[i] - v[i - 1], 1e-6, Arrays.toString(v));
+        }
+        assertEquals(-10.5 * 0.05, v[0], 1e-6, "centred on 0: from -n/2 * spacing");
+    }
+
+    @Example
+    void distinctRefusesABadSpacing() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensors.distinct(0, 2));
+        assertTrue(e.getMessage().contains("positive finite spacing, got 0.0"), e.getMessage());
+    }
+
     // ------------------------------------------------------------------ views
 
     @Provide
