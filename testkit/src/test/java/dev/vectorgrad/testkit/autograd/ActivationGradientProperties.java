@@ -80,9 +80,14 @@ class ActivationGradientProperties {
         CHECK.verify(v -> v[0].log1p(), x);
     }
 
+    /**
+     * Magnitudes up to 2.5: the second composition takes {@code expm1} of a product of two inputs,
+     * and at 5 x 5 its curvature puts the central difference's truncation error past 1%.
+     */
     @Provide
     Arbitrary<List<Tensor>> composed() {
-        return Combinators.combine(Tensors.tensors(MODERATE, 3, 4), Tensors.tensors(MODERATE, 4)).as(List::of);
+        Values v = Values.awayFromZero(0.75, 2.5);
+        return Combinators.combine(Tensors.tensors(v, 3, 4), Tensors.tensors(v, 4)).as(List::of);
     }
 
     @Property(tries = 20)
