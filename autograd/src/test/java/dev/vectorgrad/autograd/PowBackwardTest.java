@@ -59,7 +59,7 @@ class PowBackwardTest {
     void finiteDifferencesAgreeForEveryExponentIncludingZero() {
         Rng rng = new Rng(11);
         Tensor any = Tensor.randn(rng, 3, 4);
-        Tensor positive = Gen.uniform(rng, 0.5f, 2f, 3, 4);
+        Tensor positive = Tensor.rand(rng, 3, 4).mul(1.5f).add(0.5f); // in [0.5, 2)
         for (float p : new float[] {0f, 1f, 2f, 3f, -2f}) {
             GradCheck.assertGradients(x -> x[0].pow(p), p == -2f ? positive : any);
         }

@@ -270,6 +270,16 @@ public final class Tensor {
         return strides.clone();
     }
 
+    /**
+     * Where this tensor's first element lies in its storage, as PyTorch's {@code storage_offset()}:
+     * non-zero for a view that starts past the beginning (a slice, a select).
+     *
+     * @return the offset, in elements
+     */
+    public int storageOffset() {
+        return offset;
+    }
+
     /** @return the number of dims (0 for a scalar) */
     public int dim() {
         return shape.length;

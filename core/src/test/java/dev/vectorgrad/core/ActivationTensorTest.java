@@ -93,7 +93,7 @@ class ActivationTensorTest {
         float[] g = got.toArray();
         for (int i = 0; i < xs.length; i++) {
             float e = def.apply(xs[i]);
-            assertTrue(Layouts.withinUlps(e, g[i], ulps) || Math.abs(e - g[i]) < 1e-37f,
+            assertTrue(Ulps.withinUlps(e, g[i], ulps) || Math.abs(e - g[i]) < 1e-37f,
                     what + "(" + xs[i] + "): " + g[i] + " vs definition " + e);
         }
     }

@@ -57,26 +57,6 @@ class TensorIdentitiesProperties {
         }
     }
 
-    @Property(tries = 150)
-    void argmaxPicksAMaximum(@ForAll @IntRange(min = 1, max = 8) int r, @ForAll @IntRange(min = 1, max = 40) int c,
-                             @ForAll long seed) {
-        Rng rng = new Rng(seed);
-        Tensor x = Layouts.values(rng, r, c);
-        Tensor idx = x.argmax(1, false);
-        Tensor max = x.max(1, false);
-        for (int i = 0; i < r; i++) {
-            int j = (int) idx.get(i);
-            assertEquals(max.get(i), x.get(i, j), "argmax points at the max");
-            for (int q = 0; q < j; q++) {
-                assertTrue(x.get(i, q) < max.get(i), "no earlier element equals the max");
-            }
-        }
-        int flat = (int) x.argmax().item();
-        assertEquals(x.max().item(), x.get(flat / c, flat % c));
-        int flatMin = (int) x.argmin().item();
-        assertEquals(x.min().item(), x.get(flatMin / c, flatMin % c));
-    }
-
     @Property(tries = 100)
     void reshapeTransposeAndPermuteRoundTrip(@ForAll @IntRange(min = 1, max = 5) int a,
                                              @ForAll @IntRange(min = 1, max = 5) int b,

@@ -4,111 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** Reductions on every layout and along every dim, against double-precision loops over get(...). */
+/**
+ * Reductions with NaN, on 0-d and empty tensors. Every reduction on every layout and along every
+ * dim is checked by {@code ReductionLayoutProperties} in the testkit module, over the kit's views.
+ */
 class TensorReductionTest {
-
-    /** Reference reduction along dim of a tensor of any rank, via get(). */
-    private static double[] reference(Tensor x, int dim, String kind) {
-        int[] shape = x.shape();
-        int[] outShape = shape.clone();
-        outShape[dim] = 1;
-        List<int[]> outIdx = Layouts.indices(outShape);
-        double[] out = new double[outIdx.size()];
-        for (int o = 0; o < out.length; o++) {
-            int[] idx = outIdx.get(o).clone();
-            double acc = kind.equals("sum") ? 0 : Double.NaN;
-            int arg = -1;
-            for (int i = 0; i < shape[dim]; i++) {
-                idx[dim] = i;
-                float v = x.get(idx);
-                switch (kind) {
-                    case "sum" -> acc += v;
-                    case "max", "argmax" -> {
-                        if (arg < 0 || v > acc) {
-                            acc = v;
-                            arg = i;
-                        }
-                    }
-                    case "min", "argmin" -> {
-                        if (arg < 0 || v < acc) {
-                            acc = v;
-                            arg = i;
-                        }
-                    }
-                    default -> throw new IllegalStateException(kind);
-                }
-            }
-            out[o] = kind.startsWith("arg") ? arg : kind.equals("mean") ? acc / shape[dim] : acc;
-        }
-        return out;
-    }
-
-    private static double magnitude(Tensor x) {
-        double m = 0;
-        for (float v : Layouts.elements(x)) {
-            m += Math.abs(v);
-        }
-        return m;
-    }
-
-    @Test
-    void reductionsAlongEachDimOnEveryLayout() {
-        Rng rng = new Rng(11);
-        for (int[] rc : new int[][] {{3, 5}, {6, 37}, {1, 4}}) {
-            for (var l : Layouts.twoDim(rng, rc[0], rc[1]).entrySet()) {
-                Tensor x = l.getValue();
-                double tol = 1e-6 * (1 + magnitude(x));
-                for (int dim = -2; dim < 2; dim++) {
-                    int d = dim < 0 ? dim + 2 : dim;
-                    String what = l.getKey() + " dim " + dim + " " + Arrays.toString(rc);
-                    Tensor s = x.sum(dim);
-                    assertArrayEquals(new int[] {rc[1 - d]}, s.shape(), what);
-                    assertArrayEquals(reference(x, d, "sum"), toDouble(s), tol, "sum " + what);
-                    Tensor sk = x.sum(dim, true);
-                    int[] keep = rc.clone();
-                    keep[d] = 1;
-                    assertArrayEquals(keep, sk.shape(), "keepdim " + what);
-                    double[] sums = reference(x, d, "sum");
-                    double[] means = new double[sums.length];
-                    for (int i = 0; i < sums.length; i++) {
-                        means[i] = sums[i] / rc[d];
-                    }
-                    assertArrayEquals(means, toDouble(x.mean(dim)), tol, "mean " + what);
-                    assertArrayEquals(means, toDouble(x.mean(dim, true)), tol, "mean keepdim " + what);
-                    assertArrayEquals(reference(x, d, "max"), toDouble(x.max(dim, false)), 0, "max " + what);
-                    assertArrayEquals(reference(x, d, "min"), toDouble(x.min(dim, true)), 0, "min " + what);
-                    assertArrayEquals(reference(x, d, "argmax"), toDouble(x.argmax(dim, false)), 0, "argmax " + what);
-                    assertArrayEquals(reference(x, d, "argmin"), toDouble(x.argmin(dim, true)), 0, "argmin " + what);
-                }
-                Tensor flat = x.contiguous().reshape(-1);
-                double[] all = reference(flat, 0, "sum");
-                assertEquals(0, x.sum().dim());
-                assertEquals(all[0], x.sum().item(), tol, "sum() " + l.getKey());
-                assertEquals(all[0] / x.numel(), x.mean().item(), tol, "mean() " + l.getKey());
-                assertEquals(reference(flat, 0, "max")[0], x.max().item(), 0, "max() " + l.getKey());
-                assertEquals(reference(flat, 0, "min")[0], x.min().item(), 0, "min() " + l.getKey());
-                assertEquals(reference(flat, 0, "argmax")[0], x.argmax().item(), 0, "argmax() " + l.getKey());
-                assertEquals(reference(flat, 0, "argmin")[0], x.argmin().item(), 0, "argmin() " + l.getKey());
-            }
-        }
-    }
-
-    @Test
-    void reductionsOfThreeDimViewsAlongTheMiddleDim() {
-        Rng rng = new Rng(12);
-        Tensor x = Layouts.values(rng, 4, 3, 21).permute(2, 0, 1); // 21 x 4 x 3, strided
-        for (int d = 0; d < 3; d++) {
-            double tol = 1e-5 * (1 + magnitude(x));
-            assertArrayEquals(reference(x, d, "sum"), toDouble(x.sum(d)), tol, "sum dim " + d);
-            assertArrayEquals(reference(x, d, "max"), toDouble(x.max(d, false)), 0, "max dim " + d);
-            assertArrayEquals(reference(x, d, "argmin"), toDouble(x.argmin(d, false)), 0, "argmin dim " + d);
-        }
-    }
 
     @Test
     void nanPropagatesAndArgmaxPointsAtIt() {
@@ -155,14 +58,5 @@ class TensorReductionTest {
         assertEquals(0, past.toArray().length);
         assertEquals(0f, past.sum().item());
         assertArrayEquals(new int[] {0, 0}, past.copy().shape());
-    }
-
-    private static double[] toDouble(Tensor t) {
-        float[] f = t.toArray();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 }

@@ -105,6 +105,16 @@ class TensorViewTest {
     }
 
     @Test
+    void storageOffsetIsWhereTheViewStarts() {
+        Tensor x = grid(4, 6);
+        assertEquals(0, x.storageOffset());
+        assertEquals(0, x.t().storageOffset());
+        assertEquals(12, x.slice(0, 2, 4).storageOffset());
+        assertEquals(6 + 3, x.select(0, 1).slice(0, 3, 6).storageOffset());
+        assertEquals(x.get(1, 3), x.select(0, 1).slice(0, 3, 6).get(0));
+    }
+
+    @Test
     void minusOneIsInferred() {
         Tensor x = grid(6, 4);
         assertArrayEquals(new int[] {6, 4}, x.reshape(-1, 4).shape());

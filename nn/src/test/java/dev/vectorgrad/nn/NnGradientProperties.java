@@ -1,80 +1,78 @@
 package dev.vectorgrad.nn;
 
-import dev.vectorgrad.autograd.GradCheck;
-import dev.vectorgrad.autograd.Var;
+import java.util.List;
+
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.testkit.FiniteDifferences;
+import dev.vectorgrad.testkit.ShapeArbitraries;
+import dev.vectorgrad.testkit.Tensors;
+import dev.vectorgrad.testkit.Values;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** The layers' gradients agree with finite differences, for random sizes and seeds. */
+/**
+ * The layers' gradients, with respect to the input and to every parameter, agree with finite
+ * differences, on the kit's sizes and tensors; checked as a user would, with
+ * {@link FiniteDifferences#assertLayerGradients} on the layer itself.
+ */
 class NnGradientProperties {
 
-    @Provide
-    Arbitrary<Integer> small() {
-        return Arbitraries.of(1, 2, 3, 5, 7);
-    }
+    /** An input batch of n rows of nIn features, and the number of output features. */
+    record Batch(Tensor x, int nOut) {}
 
     @Provide
-    Arbitrary<Integer> features() {
-        return Arbitraries.frequency(net.jqwik.api.Tuple.of(6, 1), net.jqwik.api.Tuple.of(6, 3),
-                net.jqwik.api.Tuple.of(6, 13), net.jqwik.api.Tuple.of(1, 784));
+    Arbitrary<Batch> batches() {
+        return Combinators.combine(ShapeArbitraries.smallSizes(), ShapeArbitraries.dimensionSizes(), ShapeArbitraries.smallSizes())
+                .flatAs((n, nIn, nOut) -> Tensors.tensors(Values.standard(), n, nIn).map(x -> new Batch(x, nOut)));
     }
 
-    /** GradCheck over the layer's parameters: each is swapped for the checker's copy. */
     @Property(tries = 20)
-    void linearGradientsMatchFiniteDifferences(@ForAll("small") int n, @ForAll("features") int nIn,
-                                               @ForAll("small") int nOut, @ForAll long seed) {
-        Rng rng = new Rng(seed);
-        Tensor x = Tensor.randn(rng, n, nIn);
-        Linear init = new Linear(nIn, nOut, rng);
-        GradCheck.defaults().verify(v -> new Linear(v[1].value(), v[2].value()).forward(v[0]),
-                x, init.weight().value(), init.bias().value());
+    void linearGradientsMatchFiniteDifferences(@ForAll("batches") Batch b, @ForAll long seed) {
+        Linear layer = new Linear(b.x().size(1), b.nOut(), new Rng(seed));
+        FiniteDifferences.assertLayerGradients(layer::forward, layer.parameters(), b.x());
     }
 
-    /** Layers built over the checker's Vars would lose their graph; so the MLP is checked through its parameters. */
-    @Property(tries = 10)
-    void mlpWithCrossEntropyMatchesFiniteDifferences(@ForAll("small") int n, @ForAll("features") int nIn,
-                                                     @ForAll long seed) {
-        Rng rng = new Rng(seed);
+    /** Inputs, weights in [-1, 1] (scaled below), and class targets. */
+    record MlpCase(Tensor x, Tensor w1, Tensor w2, Tensor b2, int[] targets) {}
+
+    @Provide
+    Arbitrary<MlpCase> mlps() {
         int nh = 4;
         int classes = 3;
-        Tensor x = Tensor.randn(rng, n, nIn);
-        int[] targets = new int[n];
-        for (int i = 0; i < n; i++) {
-            targets[i] = rng.nextInt(classes);
-        }
-        // Hidden biases of +-4 and small first weights keep every relu clearly on or off.
-        float[] b1 = new float[nh];
-        for (int j = 0; j < nh; j++) {
-            b1[j] = j % 2 == 0 ? 4f : -4f;
-        }
-        Tensor w1 = Tensor.randn(rng, nIn, nh).mul(0.3f / (float) Math.sqrt(nIn));
-        Tensor w2 = Tensor.randn(rng, nh, classes);
-        Tensor b2 = Tensor.randn(rng, classes);
-        CrossEntropyLoss ce = new CrossEntropyLoss();
-        GradCheck.defaults().verify(v -> {
-            Sequential model = new Sequential(new LinearOver(v[0], v[1]), new ReLU(), new LinearOver(v[2], v[3]));
-            return ce.call(model.call(x), targets);
-        }, w1, Tensor.of(b1, nh), w2, b2);
+        return Combinators.combine(ShapeArbitraries.smallSizes(), ShapeArbitraries.dimensionSizes()).flatAs((n, nIn) ->
+                Combinators.combine(Tensors.tensors(Values.standard(), n, nIn), Tensors.tensors(Values.between(-1, 1), nh, nIn),
+                        Tensors.tensors(Values.standard(), classes, nh), Tensors.tensors(Values.standard(), classes),
+                        Arbitraries.integers().between(0, classes - 1).array(int[].class).ofSize(n)).as(MlpCase::new));
     }
 
-    /** A Linear over existing Vars, so that GradCheck's leaves are the very parameters used. */
-    private static final class LinearOver extends Layer {
-        private final Var w;
-        private final Var b;
+    /**
+     * Linear, ReLU, Linear and cross-entropy, checked as one layer. Hidden biases of +-4 and
+     * first weights of at most {@code 0.3 / nIn} keep every pre-activation within 2.7 of its
+     * bias for inputs in [-3, 3]: each relu is clearly on or off under any step GradCheck takes.
+     */
+    @Property(tries = 10)
+    void mlpWithCrossEntropyMatchesFiniteDifferences(@ForAll("mlps") MlpCase c) {
+        int nIn = c.x().size(1);
+        float[] b1 = {4f, -4f, 4f, -4f};
+        Sequential model = new Sequential(new Linear(c.w1().mul(0.3f / nIn), Tensor.of(b1, 4)), new ReLU(),
+                new Linear(c.w2(), c.b2()));
+        CrossEntropyLoss ce = new CrossEntropyLoss();
+        FiniteDifferences.assertLayerGradients(x -> ce.call(model.call(x), c.targets()), model.parameters(), c.x());
+    }
 
-        LinearOver(Var w, Var b) {
-            this.w = w;
-            this.b = b;
-        }
-
-        @Override
-        public Var forward(Var input) {
-            return input.matmul(w).add(b);
+    @Property(tries = 5)
+    void parametersAreLeftAsTheyWere(@ForAll("batches") Batch b) {
+        Linear layer = new Linear(b.x().size(1), b.nOut(), new Rng(1));
+        List<float[]> before = layer.parameters().stream().map(p -> p.value().toArray()).toList();
+        FiniteDifferences.assertLayerGradients(layer::forward, layer.parameters(), b.x());
+        for (int k = 0; k < before.size(); k++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before.get(k), layer.parameters().get(k).value().toArray());
+            org.junit.jupiter.api.Assertions.assertNull(layer.parameters().get(k).grad());
         }
     }
 }

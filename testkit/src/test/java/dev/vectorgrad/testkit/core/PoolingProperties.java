@@ -1,4 +1,4 @@
-package dev.vectorgrad.core;
+package dev.vectorgrad.testkit.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,8 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
+import dev.vectorgrad.core.Pool2dSpec;
+import dev.vectorgrad.core.Pooling;
+import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.testkit.Tensors;
+import dev.vectorgrad.testkit.Values;
+import dev.vectorgrad.testkit.View;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
@@ -16,73 +27,51 @@ import org.junit.jupiter.api.Test;
  * Pooling against naive references written here from PyTorch's definitions: every cell of every
  * window visited, cells outside the input counting as {@code -inf} (max) or zero (average), sums
  * in double. Random shapes (sizes 1, odd, primes), kernels, strides, paddings, dilations, ceil
- * mode, and inputs given as transposed and sliced views or 3-d tensors.
+ * mode, and inputs (4-d or 3-d) laid out as any of the kit's views, with ties. In the kit's
+ * module for the reason given in {@link ElementwiseLayoutProperties}.
  */
 class PoolingProperties {
 
-    private static final int[] SIZES = {1, 2, 3, 5, 7, 8, 11, 13};
+    private static final Integer[] SIZES = {1, 2, 3, 5, 7, 8, 11, 13};
 
-    /** A random pooling problem; {@code view} picks how the input is laid out. */
-    private record Problem(int n, int c, int h, int w, float[] x, Pool2dSpec spec, int view) {
+    /** A quarter small integers, so max pooling meets ties. */
+    private static final Values VALUES = Values.standard().withTies();
+
+    /** A pooling problem: sizes, the spec, and the input from the kit, with its values in row-major order. */
+    private record Problem(int n, int c, int h, int w, float[] x, Pool2dSpec spec, View input) {
         int[] shape() {
-            return view == 3 ? new int[] {c, h, w} : new int[] {n, c, h, w};
+            return input.tensor().shape();
         }
     }
 
-    private static Problem problem(long seed, boolean max) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int view = r.nextInt(4);
-        int n = view == 3 ? 1 : 1 + r.nextInt(3);
-        int c = 1 + r.nextInt(3);
-        int h = SIZES[r.nextInt(SIZES.length)];
-        int w = SIZES[r.nextInt(SIZES.length)];
-        int kh = 1 + r.nextInt(4);
-        int kw = 1 + r.nextInt(4);
-        int dh = max ? 1 + r.nextInt(2) : 1;
-        int dw = max ? 1 + r.nextInt(2) : 1;
-        int ekh = (kh - 1) * dh + 1;
-        int ekw = (kw - 1) * dw + 1;
-        int ph = r.nextInt((max ? ekh : kh) / 2 + 1);
-        int pw = r.nextInt((max ? ekw : kw) / 2 + 1);
-        Pool2dSpec spec = new Pool2dSpec(kh, kw, 1 + r.nextInt(3), 1 + r.nextInt(3), ph, pw, dh, dw, r.nextBoolean());
-        float[] x = new float[n * c * h * w];
-        for (int i = 0; i < x.length; i++) {
-            // A quarter small integers, so max pooling meets ties.
-            x[i] = r.nextInt(4) == 0 ? r.nextInt(-2, 3) : (float) r.nextGaussian();
-        }
-        return new Problem(n, c, h, w, x, spec, view);
+    /** Geometries that fit the spec's rules (padding at most half the effective kernel); dilation for max only. */
+    private static Arbitrary<Problem> problems(boolean max) {
+        Arbitrary<Integer> size = Arbitraries.of(SIZES);
+        Arbitrary<Integer> kernel = Arbitraries.integers().between(1, 4);
+        Arbitrary<Integer> few = Arbitraries.integers().between(1, 3);
+        Arbitrary<Integer> dilation = max ? Arbitraries.integers().between(1, 2) : Arbitraries.just(1);
+        return Combinators.combine(Arbitraries.of(false, true), few, few, size, size, kernel, kernel)
+                .flatAs((threeD, n0, c, h, w, kh, kw) -> Combinators.combine(dilation, dilation, few, few,
+                        Arbitraries.of(false, true)).flatAs((dh, dw, sh, sw, ceil) -> {
+                            int ekh = (kh - 1) * dh + 1;
+                            int ekw = (kw - 1) * dw + 1;
+                            int n = threeD ? 1 : n0;
+                            int[] shape = threeD ? new int[] {c, h, w} : new int[] {n, c, h, w};
+                            return Combinators.combine(Arbitraries.integers().between(0, (max ? ekh : kh) / 2),
+                                    Arbitraries.integers().between(0, (max ? ekw : kw) / 2),
+                                    Tensors.laidOut(VALUES, shape)).as((ph, pw, v) -> new Problem(n, c, h, w,
+                                    v.tensor().toArray(), new Pool2dSpec(kh, kw, sh, sw, ph, pw, dh, dw, ceil), v));
+                        }));
     }
 
-    /** The input as a tensor laid out per the problem's view: contiguous, transposed, sliced or 3-d. */
-    private static Tensor input(Problem p) {
-        int n = p.n();
-        int c = p.c();
-        int h = p.h();
-        int w = p.w();
-        switch (p.view()) {
-            case 1 -> {
-                // Stored as [N, C, W, H], seen through transpose(2, 3).
-                float[] t = new float[p.x().length];
-                for (int a = 0; a < n * c; a++) {
-                    for (int i = 0; i < h; i++) {
-                        for (int j = 0; j < w; j++) {
-                            t[a * h * w + j * h + i] = p.x()[a * h * w + i * w + j];
-                        }
-                    }
-                }
-                return Tensor.of(t, n, c, w, h).transpose(2, 3);
-            }
-            case 2 -> {
-                // Inside a bigger [N, C + 1, H + 2, W + 1] tensor filled with NaN, seen through slices.
-                Tensor big = Tensor.full(Float.NaN, n, c + 1, h + 2, w + 1);
-                Tensor view = big.slice(1, 1, c + 1).slice(2, 1, h + 1).slice(3, 0, w);
-                view.copyFrom(Tensor.of(p.x(), n, c, h, w));
-                return view;
-            }
-            default -> {
-                return Tensor.of(p.x().clone(), p.shape());
-            }
-        }
+    @Provide
+    Arbitrary<Problem> maxProblems() {
+        return problems(true);
+    }
+
+    @Provide
+    Arbitrary<Problem> avgProblems() {
+        return problems(false);
     }
 
     /**
@@ -197,10 +186,9 @@ class PoolingProperties {
     }
 
     @Property(tries = 80)
-    void maxPoolMatchesTheNaiveReferenceValuesAndIndices(@ForAll long seed) {
-        Problem p = problem(seed, true);
-        Tensor x = input(p);
-        String what = "maxPool2d " + java.util.Arrays.toString(p.shape()) + " " + p.spec() + " view " + p.view();
+    void maxPoolMatchesTheNaiveReferenceValuesAndIndices(@ForAll("maxProblems") Problem p, @ForAll long seed) {
+        Tensor x = p.input().tensor();
+        String what = "maxPool2d " + java.util.Arrays.toString(p.shape()) + " " + p.spec() + " view " + p.input().layout();
         if (!fits(p, true)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Pooling.maxPool2d(x, p.spec()), what);
@@ -274,10 +262,10 @@ class PoolingProperties {
     }
 
     @Property(tries = 80)
-    void avgPoolMatchesTheNaiveReferenceAndItsBackwardIsTheAdjoint(@ForAll long seed, @ForAll boolean countIncludePad) {
-        Problem p = problem(seed, false);
-        Tensor x = input(p);
-        String what = "avgPool2d " + java.util.Arrays.toString(p.shape()) + " " + p.spec() + " view " + p.view()
+    void avgPoolMatchesTheNaiveReferenceAndItsBackwardIsTheAdjoint(@ForAll("avgProblems") Problem p, @ForAll long seed,
+                                                                   @ForAll boolean countIncludePad) {
+        Tensor x = p.input().tensor();
+        String what = "avgPool2d " + java.util.Arrays.toString(p.shape()) + " " + p.spec() + " view " + p.input().layout()
                 + " countIncludePad " + countIncludePad;
         if (!fits(p, false)) {
             assertThrows(IllegalArgumentException.class, () -> Pooling.avgPool2d(x, p.spec(), countIncludePad), what);
@@ -315,10 +303,9 @@ class PoolingProperties {
     }
 
     @Property(tries = 60)
-    void adaptiveAvgPoolUsesPyTorchsBins(@ForAll long seed, @ForAll @IntRange(min = 1, max = 9) int oh,
-                                         @ForAll @IntRange(min = 1, max = 9) int ow) {
-        Problem p = problem(seed, false);
-        Tensor x = input(p);
+    void adaptiveAvgPoolUsesPyTorchsBins(@ForAll("avgProblems") Problem p, @ForAll long seed,
+                                         @ForAll @IntRange(min = 1, max = 9) int oh, @ForAll @IntRange(min = 1, max = 9) int ow) {
+        Tensor x = p.input().tensor();
         Tensor out = Pooling.adaptiveAvgPool2d(x, oh, ow);
         double[] ref = new double[p.n() * p.c() * oh * ow];
         int at = 0;

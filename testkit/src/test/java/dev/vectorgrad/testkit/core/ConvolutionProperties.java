@@ -1,4 +1,4 @@
-package dev.vectorgrad.core;
+package dev.vectorgrad.testkit.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,48 +7,88 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.Optional;
 
+import dev.vectorgrad.core.Conv2dSpec;
+import dev.vectorgrad.core.Convolution;
+import dev.vectorgrad.core.Padding;
+import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.testkit.Indices;
+import dev.vectorgrad.testkit.Layout;
+import dev.vectorgrad.testkit.ShapeArbitraries;
+import dev.vectorgrad.testkit.Tensors;
+import dev.vectorgrad.testkit.Values;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * {@link Convolution} against a naive seven-loop reference in double over random shapes and
+ * core's {@link Convolution} against a naive seven-loop reference in double over random shapes and
  * geometries (sizes 1, odd and prime; stride, padding, dilation, groups), inputs as contiguous,
- * channels-last (permuted) and sliced views; its gradients against the reference's adjoints;
+ * channels-last (permuted) and sliced views: any of the kit's layouts; its gradients against the reference's adjoints;
  * the im2col product against a sum of 1x1 convolutions of shifted inputs; and the messages of
  * bad calls.
  */
 class ConvolutionProperties {
 
-    /** A random conv2d problem: shapes that fit, drawn from the property's parameters. */
+    /** A conv2d problem: shapes that fit, from the kit. */
     private record Problem(Tensor x, Tensor w, Tensor b, Conv2dSpec s) {}
 
-    /** An NCHW tensor of random values laid out as kind says: 0 contiguous, 1 channels-last, 2 sliced with steps. */
-    static Tensor image(Rng rng, int kind, int n, int c, int h, int w) {
-        return switch (kind) {
-            case 0 -> Tensor.randn(rng, n, c, h, w);
-            case 1 -> Tensor.randn(rng, n, h, w, c).permute(0, 3, 1, 2);
-            default -> Tensor.randn(rng, n + 1, c + 1, h + 2, 2 * w + 1)
-                    .slice(0, 1, n + 1).slice(1, 0, c).slice(2, 2, h + 2).slice(3, 1, 2 * w + 1, 2);
-        };
+    /** Sizes of the batch, groups, channels per group, the image and the kernel. */
+    private record Dims(int n, int groups, int cinG, int coutG, int h, int w, int kh, int kw) {}
+
+    /** Stride, padding and dilation along each axis. */
+    private record Geometry(int stride, int pad, int dil, int strideW, int padW, int dilW) {}
+
+    private static Arbitrary<Integer> between(int lo, int hi) {
+        return Arbitraries.integers().between(lo, hi);
     }
 
-    private static Problem problem(long seed, int n, int groups, int cinG, int coutG, int h, int w, int kh, int kw,
-                                   int stride, int pad, int dil, int kind, boolean bias) {
-        Rng rng = new Rng(seed);
-        int strideW = 1 + rng.nextInt(3);
-        int padW = rng.nextInt(3);
-        int dilW = 1 + rng.nextInt(2);
-        Conv2dSpec s = new Conv2dSpec(stride, strideW, pad, padW, dil, dilW, groups);
-        // Grow the image until the dilated kernel fits in the padded input.
-        int hh = Math.max(h, dil * (kh - 1) + 1 - 2 * pad);
-        int ww = Math.max(w, dilW * (kw - 1) + 1 - 2 * padW);
-        Tensor x = image(rng, kind, n, groups * cinG, hh, ww);
-        Tensor wt = Tensor.randn(rng, groups * coutG, cinG, kh, kw);
-        Tensor b = bias ? Tensor.randn(rng, groups * coutG) : null;
-        return new Problem(x, wt, b, s);
+    /** An NCHW tensor from the kit in any of its layouts (channels-last among the mixed ones). */
+    static Arbitrary<Tensor> image(int n, int c, int h, int w) {
+        return Tensors.views(Values.standard(), Arbitraries.just(new int[] {n, c, h, w}));
+    }
+
+    private static Arbitrary<Problem> problems(boolean maybeBias) {
+        Arbitrary<Dims> dims = Combinators.combine(between(1, 3), between(1, 3), between(1, 3), between(1, 3),
+                between(1, 11), between(1, 13), between(1, 4), between(1, 4)).as(Dims::new);
+        Arbitrary<Geometry> geometry = Combinators.combine(between(1, 3), between(0, 2), between(1, 2), between(1, 3),
+                between(0, 2), between(1, 2)).as(Geometry::new);
+        Arbitrary<Boolean> bias = maybeBias ? Arbitraries.of(false, true) : Arbitraries.just(true);
+        return Combinators.combine(dims, geometry, bias).flatAs((d, g, withBias) -> {
+            Conv2dSpec s = new Conv2dSpec(g.stride(), g.strideW(), g.pad(), g.padW(), g.dil(), g.dilW(), d.groups());
+            // Grow the image until the dilated kernel fits in the padded input.
+            int hh = Math.max(d.h(), g.dil() * (d.kh() - 1) + 1 - 2 * g.pad());
+            int ww = Math.max(d.w(), g.dilW() * (d.kw() - 1) + 1 - 2 * g.padW());
+            int cout = d.groups() * d.coutG();
+            Arbitrary<Optional<Tensor>> b = withBias ? Tensors.tensors(Values.standard(), cout).map(Optional::of)
+                    : Arbitraries.just(Optional.empty());
+            return Combinators.combine(image(d.n(), d.groups() * d.cinG(), hh, ww),
+                    Tensors.tensors(Values.standard(), cout, d.cinG(), d.kh(), d.kw()), b)
+                    .as((x, w, bb) -> new Problem(x, w, bb.orElse(null), s));
+        });
+    }
+
+    @Provide
+    Arbitrary<Problem> forwardProblems() {
+        return problems(true);
+    }
+
+    /** A problem with a bias, and an upstream gradient of the output's shape in any layout. */
+    private record GradientProblem(Problem p, Tensor g) {}
+
+    @Provide
+    Arbitrary<GradientProblem> gradientProblems() {
+        return problems(false).flatMap(p -> {
+            int[] os = Convolution.conv2dOutputShape(p.x().shape(), p.w().shape(), p.s());
+            return image(os[0], os[1], os[2], os[3]).map(g -> new GradientProblem(p, g));
+        });
     }
 
     /** The textbook loops, in double. */
@@ -149,16 +189,10 @@ class ConvolutionProperties {
     }
 
     @Property(tries = 60)
-    void forwardMatchesTheReference(@ForAll @IntRange(min = 1, max = 3) int n,
-                                    @ForAll @IntRange(min = 1, max = 3) int groups,
-                                    @ForAll @IntRange(min = 1, max = 3) int cinG,
-                                    @ForAll @IntRange(min = 1, max = 3) int coutG,
-                                    @ForAll @IntRange(min = 1, max = 11) int h, @ForAll @IntRange(min = 1, max = 13) int w,
-                                    @ForAll @IntRange(min = 1, max = 4) int kh, @ForAll @IntRange(min = 1, max = 4) int kw,
-                                    @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll @IntRange(max = 2) int pad,
-                                    @ForAll @IntRange(min = 1, max = 2) int dil, @ForAll @IntRange(max = 2) int kind,
-                                    @ForAll boolean bias, @ForAll long seed) {
-        Problem p = problem(seed, n, groups, cinG, coutG, h, w, kh, kw, stride, pad, dil, kind, bias);
+    void forwardMatchesTheReference(@ForAll("forwardProblems") Problem p) {
+        int cinG = p.w.size(1);
+        int kh = p.w.size(2);
+        int kw = p.w.size(3);
         Tensor out = Convolution.conv2d(p.x, p.w, p.b, p.s);
         assertArrayEquals(Convolution.conv2dOutputShape(p.x.shape(), p.w.shape(), p.s), out.shape());
         assertClose(reference(p.x, p.w, p.b, p.s), out, cinG * kh * kw, "conv2d " + p.s);
@@ -171,22 +205,14 @@ class ConvolutionProperties {
     }
 
     @Property(tries = 60)
-    void gradientsMatchTheReferenceAdjoints(@ForAll @IntRange(min = 1, max = 3) int n,
-                                            @ForAll @IntRange(min = 1, max = 3) int groups,
-                                            @ForAll @IntRange(min = 1, max = 3) int cinG,
-                                            @ForAll @IntRange(min = 1, max = 3) int coutG,
-                                            @ForAll @IntRange(min = 1, max = 11) int h,
-                                            @ForAll @IntRange(min = 1, max = 13) int w,
-                                            @ForAll @IntRange(min = 1, max = 4) int kh,
-                                            @ForAll @IntRange(min = 1, max = 4) int kw,
-                                            @ForAll @IntRange(min = 1, max = 3) int stride,
-                                            @ForAll @IntRange(max = 2) int pad,
-                                            @ForAll @IntRange(min = 1, max = 2) int dil,
-                                            @ForAll @IntRange(max = 2) int kind, @ForAll @IntRange(max = 2) int gKind,
-                                            @ForAll long seed) {
-        Problem p = problem(seed, n, groups, cinG, coutG, h, w, kh, kw, stride, pad, dil, kind, true);
-        int[] os = Convolution.conv2dOutputShape(p.x.shape(), p.w.shape(), p.s);
-        Tensor g = image(new Rng(seed + 1), gKind, os[0], os[1], os[2], os[3]);
+    void gradientsMatchTheReferenceAdjoints(@ForAll("gradientProblems") GradientProblem gp) {
+        Problem p = gp.p();
+        Tensor g = gp.g();
+        int n = p.x.size(0);
+        int coutG = p.w.size(0) / p.s.groups();
+        int kh = p.w.size(2);
+        int kw = p.w.size(3);
+        int[] os = g.shape();
         double[][] ref = referenceGrads(p.x, p.w, g, p.s);
         Tensor gx = Tensor.full(Float.NaN, p.x.shape());
         Tensor gw = Tensor.full(Float.NaN, p.w.shape());
@@ -322,7 +348,7 @@ class ConvolutionProperties {
             Tensor x = Tensor.randn(rng, 3, 36, 7, 6);
             Tensor w = Tensor.randn(rng, 40, 36 / s.groups(), 3, 3);
             Tensor b = Tensor.randn(rng, 40);
-            assertTrue(Math.min(40 / s.groups(), 36 / s.groups() * 9) > Convolution.SMALL_DIM);
+            assertTrue(Math.min(40 / s.groups(), 36 / s.groups() * 9) > 16); // Convolution.SMALL_DIM, package-private
             Tensor out = Convolution.conv2d(x, w, b, s);
             int kG = 36 / s.groups() * 9;
             assertClose(reference(x, w, b, s), out, kG, "forward " + s);
@@ -361,25 +387,6 @@ class ConvolutionProperties {
         Tensor w3 = Tensor.randn(rng, 1, 1, 3, 3);
         Tensor o3 = Convolution.conv2d(x, w3, null, Conv2dSpec.of(1, 1));
         assertEquals(3f * w3.get(0, 0, 1, 1), o3.item(), 1e-6);
-    }
-
-    @Example
-    void warmCallsAllocateNothing() {
-        Rng rng = new Rng(5);
-        Tensor x = Tensor.randn(rng, 3, 4, 6, 5);
-        Tensor w = Tensor.randn(rng, 6, 2, 3, 3);
-        Tensor b = Tensor.randn(rng, 6);
-        Conv2dSpec s = Conv2dSpec.of(1, 1).withGroups(2);
-        Tensor out = Tensor.zeros(3, 6, 6, 5);
-        Tensor gx = Tensor.zeros(x.shape());
-        Tensor gw = Tensor.zeros(w.shape());
-        Tensor gb = Tensor.zeros(6);
-        Convolution.Workspace ws = new Convolution.Workspace();
-        AllocationMeter.assertAllocationFree("conv2d forward and backward", () -> {
-            Convolution.conv2d(x, w, b, s, out, ws);
-            Convolution.conv2dBackwardInput(out, w, s, gx, ws);
-            Convolution.conv2dBackwardWeight(out, x, s, gw, gb, ws);
-        });
     }
 
     // ------------------------------------------------------------------ bad input
@@ -434,37 +441,44 @@ class ConvolutionProperties {
 
     // ------------------------------------------------------------------ padding
 
+    /** An input in one of the kit's layouts, pads per trailing dim (negative ones crop, never below size 0), a fill. */
+    private record PadCase(Tensor x, int[] pads, float value) {}
+
+    @Provide
+    Arbitrary<PadCase> padCases() {
+        return ShapeArbitraries.shapes(1, 4, 1, 5).flatMap(shape -> Combinators.combine(
+                Tensors.views(Values.standard(), Arbitraries.just(shape), Layout.CONTIGUOUS, Layout.TRANSPOSED,
+                        Layout.OFFSET, Layout.MIXED),
+                between(0, 3), between(-1, 2).list().ofSize(8), Arbitraries.floats().between(0, 1)).as((x, pairs, raw, value) -> {
+                    int rank = shape.length;
+                    int p = Math.min(pairs, rank);
+                    int[] pads = new int[2 * p];
+                    for (int j = 0; j < pads.length; j++) {
+                        pads[j] = raw.get(j);
+                    }
+                    for (int j = 0; j < p; j++) {
+                        int d = rank - 1 - j;
+                        while (shape[d] + pads[2 * j] + pads[2 * j + 1] < 0) {
+                            pads[2 * j]++;
+                        }
+                    }
+                    return new PadCase(x, pads, value);
+                }));
+    }
+
     @Property(tries = 60)
-    void padPlacesTheInputAndFillsTheRest(@ForAll @IntRange(min = 1, max = 4) int rank,
-                                          @ForAll @IntRange(min = 0, max = 3) int pairs,
-                                          @ForAll @IntRange(max = 2) int kind, @ForAll long seed) {
+    void padPlacesTheInputAndFillsTheRest(@ForAll("padCases") PadCase c, @ForAll long seed) {
         Rng rng = new Rng(seed);
-        int p = Math.min(pairs, rank);
-        int[] shape = new int[rank];
-        for (int d = 0; d < rank; d++) {
-            shape[d] = 1 + rng.nextInt(5);
-        }
-        int[] pads = new int[2 * p];
-        for (int j = 0; j < pads.length; j++) {
-            // Negative amounts crop, never below size 0.
-            pads[j] = rng.nextInt(4) - 1;
-        }
-        for (int j = 0; j < p; j++) {
-            int d = rank - 1 - j;
-            while (shape[d] + pads[2 * j] + pads[2 * j + 1] < 0) {
-                pads[2 * j]++;
-            }
-        }
-        Tensor x = switch (kind) {
-            case 0 -> Tensor.randn(rng, shape);
-            case 1 -> rank < 2 ? Tensor.randn(rng, shape) : Tensor.randn(rng, swapLast(shape)).transpose(-1, -2);
-            default -> Tensor.randn(rng, grow(shape)).slice(0, 1, shape[0] + 1);
-        };
-        float value = rng.nextFloat();
+        Tensor x = c.x();
+        int[] pads = c.pads();
+        float value = c.value();
+        int[] shape = x.shape();
+        int rank = shape.length;
+        int p = pads.length / 2;
         Tensor out = Padding.pad(x, pads, value);
         int[] want = Padding.paddedShape(shape, pads);
         assertArrayEquals(want, out.shape());
-        for (int[] idx : Layouts.indices(want)) {
+        for (int[] idx : Indices.of(want)) {
             int[] src = idx.clone();
             boolean inside = true;
             for (int j = 0; j < p; j++) {
@@ -485,19 +499,6 @@ class ConvolutionProperties {
         Tensor into = Tensor.full(Float.NaN, want);
         assertSame(into, Padding.pad(x, pads, value, into));
         assertArrayEquals(out.toArray(), into.toArray());
-    }
-
-    private static int[] swapLast(int[] s) {
-        int[] t = s.clone();
-        t[s.length - 1] = s[s.length - 2];
-        t[s.length - 2] = s[s.length - 1];
-        return t;
-    }
-
-    private static int[] grow(int[] s) {
-        int[] t = s.clone();
-        t[0] += 2;
-        return t;
     }
 
     private static int[] reversed(int rank) {
@@ -531,18 +532,5 @@ class ConvolutionProperties {
         assertTrue(m.contains("out [2, 4]") && m.contains("[2, 5]"), m);
         m = message(() -> Padding.padBackward(Tensor.zeros(2, 4), new int[] {1, 1}, 2, 3));
         assertTrue(m.contains("padBackward") && m.contains("gradOut [2, 4]"), m);
-    }
-
-    @Example
-    void padIsAllocationFreeIntoItsTarget() {
-        Tensor x = Tensor.randn(new Rng(1), 2, 3, 5, 5);
-        int[] pads = {1, 2, 0, 1};
-        Tensor out = Tensor.zeros(2, 3, 6, 8);
-        Tensor gx = Tensor.zeros(x.shape());
-        AllocationMeter.assertAllocationFree("pad and its backward", () -> {
-            Padding.pad(x, pads, 0f, out);
-            Padding.padBackward(out, pads, gx);
-        });
-        assertArrayEquals(x.toArray(), gx.toArray(), "the backward of a pad slices the input back out");
     }
 }

@@ -1,28 +1,73 @@
-package dev.vectorgrad.core;
+package dev.vectorgrad.testkit.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
+import dev.vectorgrad.core.Fused;
+import dev.vectorgrad.core.Rng;
+import dev.vectorgrad.core.Tensor;
+import dev.vectorgrad.testkit.Layout;
+import dev.vectorgrad.testkit.Tensors;
+import dev.vectorgrad.testkit.Values;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The fused operations against the plain Tensor formulas they replace, over random shapes
- * (sizes of 1 included) and over transposed and sliced views as inputs; the losses against
- * double-precision references and their gradients against central finite differences.
+ * core's fused operations against the plain Tensor formulas they replace, over random shapes
+ * (sizes of 1 included) and over the kit's transposed, offset and stepped views as inputs; the
+ * losses against double-precision references and their gradients against central finite
+ * differences. In the kit's module for the reason given in {@link ElementwiseLayoutProperties}.
  */
 class FusedProperties {
 
-    /** A tensor of the given shape, as a plain tensor, a transposed copy's view, or a slice with an offset. */
-    private static Tensor layout(Rng rng, int kind, int rows, int cols) {
-        return switch (kind) {
-            case 0 -> Tensor.randn(rng, rows, cols);
-            case 1 -> Tensor.randn(rng, cols, rows).t(); // strided: column stride != 1
-            default -> Tensor.randn(rng, rows + 3, cols + 2).slice(0, 2, 2 + rows).slice(1, 1, 1 + cols);
-        };
+    /** The layouts the fused kernels must read: plain, transposed, offset and stepped. */
+    private static final Layout[] LAYOUTS = {Layout.CONTIGUOUS, Layout.TRANSPOSED, Layout.OFFSET, Layout.STEPPED};
+
+    /** A rows x cols tensor from the kit, in one of {@link #LAYOUTS} (those that apply to the shape). */
+    private static Arbitrary<Tensor> view(int rows, int cols) {
+        return Tensors.views(Values.standard(), Arbitraries.just(new int[] {rows, cols}), LAYOUTS);
+    }
+
+    private static Arbitrary<Integer> sizes(int min, int max) {
+        return Arbitraries.integers().between(min, max);
+    }
+
+    /** x [n, in] and weight [out, in]. */
+    @Provide
+    Arbitrary<List<Tensor>> linearOperands() {
+        return Combinators.combine(sizes(1, 40), sizes(1, 70), sizes(1, 40))
+                .flatAs((n, in, out) -> Combinators.combine(view(n, in), view(out, in)).as(List::of));
+    }
+
+    /** gradOut [n, out], x [n, in] and weight [out, in]. */
+    @Provide
+    Arbitrary<List<Tensor>> linearBackwardOperands() {
+        return Combinators.combine(sizes(1, 40), sizes(1, 70), sizes(1, 40))
+                .flatAs((n, in, out) -> Combinators.combine(view(n, out), view(n, in), view(out, in)).as(List::of));
+    }
+
+    @Provide
+    Arbitrary<Tensor> logits() {
+        return Combinators.combine(sizes(1, 40), sizes(1, 50)).flatAs(FusedProperties::view);
+    }
+
+    @Provide
+    Arbitrary<Tensor> mseInputs() {
+        return Combinators.combine(sizes(1, 30), sizes(1, 40)).flatAs(FusedProperties::view);
+    }
+
+    @Provide
+    Arbitrary<Tensor> sumSources() {
+        return Combinators.combine(sizes(0, 20), sizes(0, 40)).flatAs(FusedProperties::view);
     }
 
     private static void assertClose(Tensor expected, Tensor actual, double tol, String what) {
@@ -32,14 +77,14 @@ class FusedProperties {
     }
 
     @Property(tries = 80)
-    void linearMatchesMatmulAddRelu(@ForAll @IntRange(min = 1, max = 40) int n,
-                                    @ForAll @IntRange(min = 1, max = 70) int in,
-                                    @ForAll @IntRange(min = 1, max = 40) int out,
-                                    @ForAll @IntRange(max = 2) int xKind, @ForAll @IntRange(max = 2) int wKind,
-                                    @ForAll boolean withBias, @ForAll boolean relu, @ForAll long seed) {
+    void linearMatchesMatmulAddRelu(@ForAll("linearOperands") List<Tensor> xw, @ForAll boolean withBias,
+                                    @ForAll boolean relu, @ForAll long seed) {
         Rng rng = new Rng(seed);
-        Tensor x = layout(rng, xKind, n, in);
-        Tensor w = layout(rng, wKind, out, in);
+        Tensor x = xw.get(0);
+        Tensor w = xw.get(1);
+        int n = x.size(0);
+        int in = x.size(1);
+        int out = w.size(0);
         Tensor b = withBias ? Tensor.randn(rng, out) : null;
         Tensor expected = x.matmul(w.t());
         if (b != null) {
@@ -58,17 +103,15 @@ class FusedProperties {
     }
 
     @Property(tries = 80)
-    void linearBackwardMatchesTheTensorFormulas(@ForAll @IntRange(min = 1, max = 40) int n,
-                                                @ForAll @IntRange(min = 1, max = 70) int in,
-                                                @ForAll @IntRange(min = 1, max = 40) int out,
-                                                @ForAll @IntRange(max = 2) int gKind,
-                                                @ForAll @IntRange(max = 2) int xKind,
-                                                @ForAll @IntRange(max = 2) int wKind,
+    void linearBackwardMatchesTheTensorFormulas(@ForAll("linearBackwardOperands") List<Tensor> gxw,
                                                 @ForAll boolean accumulate, @ForAll long seed) {
         Rng rng = new Rng(seed);
-        Tensor g = layout(rng, gKind, n, out);
-        Tensor x = layout(rng, xKind, n, in);
-        Tensor w = layout(rng, wKind, out, in);
+        Tensor g = gxw.get(0);
+        Tensor x = gxw.get(1);
+        Tensor w = gxw.get(2);
+        int n = x.size(0);
+        int in = x.size(1);
+        int out = w.size(0);
         Tensor gx = Tensor.randn(rng, n, in);
         Tensor gw = Tensor.randn(rng, out, in);
         Tensor gb = Tensor.randn(rng, out);
@@ -144,12 +187,12 @@ class FusedProperties {
     }
 
     @Property(tries = 80)
-    void softmaxCrossEntropyMatchesLogSumExp(@ForAll @IntRange(min = 1, max = 40) int n,
-                                             @ForAll @IntRange(min = 1, max = 50) int c,
-                                             @ForAll @IntRange(max = 2) int kind, @ForAll boolean accumulate,
+    void softmaxCrossEntropyMatchesLogSumExp(@ForAll("logits") Tensor view, @ForAll boolean accumulate,
                                              @ForAll long seed) {
         Rng rng = new Rng(seed);
-        Tensor logits = layout(rng, kind, n, c).mul(5f);
+        int n = view.size(0);
+        int c = view.size(1);
+        Tensor logits = view.mul(5f);
         int[] t = new int[n];
         float[] tf = new float[n];
         for (int i = 0; i < n; i++) {
@@ -223,12 +266,11 @@ class FusedProperties {
     }
 
     @Property(tries = 60)
-    void meanSquaredErrorMatchesDoubleReference(@ForAll @IntRange(min = 1, max = 30) int n,
-                                                @ForAll @IntRange(min = 1, max = 40) int c,
-                                                @ForAll @IntRange(max = 2) int kind, @ForAll boolean accumulate,
+    void meanSquaredErrorMatchesDoubleReference(@ForAll("mseInputs") Tensor input, @ForAll boolean accumulate,
                                                 @ForAll long seed) {
         Rng rng = new Rng(seed);
-        Tensor input = layout(rng, kind, n, c);
+        int n = input.size(0);
+        int c = input.size(1);
         Tensor target = Tensor.randn(rng, n, c);
         double ref = 0;
         for (int i = 0; i < n; i++) {
@@ -275,11 +317,11 @@ class FusedProperties {
     }
 
     @Property(tries = 100)
-    void sumToShapeMatchesTensorSum(@ForAll @IntRange(max = 20) int n, @ForAll @IntRange(max = 40) int c,
-                                    @ForAll @IntRange(max = 5) int form, @ForAll @IntRange(max = 2) int kind,
+    void sumToShapeMatchesTensorSum(@ForAll("sumSources") Tensor src, @ForAll @IntRange(max = 5) int form,
                                     @ForAll boolean accumulate, @ForAll long seed) {
         Rng rng = new Rng(seed);
-        Tensor src = layout(rng, kind, n, c);
+        int n = src.size(0);
+        int c = src.size(1);
         Tensor expected = switch (form) {
             case 0 -> src.sum(0);                              // [n, c] -> [c]
             case 1 -> src.sum(0, true);                        // [n, c] -> [1, c]
