@@ -404,14 +404,28 @@ public final class Report {
                 .append(" hardware threads visible to the JVM\n");
         md.append("- vectorgrad kernels: ").append(Kernels.describe()).append("; 2-thread matmul: ")
                 .append(Kernels.vectorMatmul(2).describe()).append('\n');
+        String core;
         try {
             md.append("- OpenBLAS: ").append(OpenBlas.config()).append("; core type picked: **")
-                    .append(OpenBlas.coreName()).append("**\n");
+                    .append(core = OpenBlas.coreName()).append("**\n");
         } catch (RuntimeException | LinkageError e) {
             md.append("- OpenBLAS: could not be queried (").append(e).append(")\n");
+            core = null;
         }
-        String coreType = System.getenv("OPENBLAS_CORETYPE");
-        md.append("- OPENBLAS_CORETYPE: ").append(coreType == null ? "unset" : "`" + coreType + "`").append('\n');
+        if (core != null) {
+            // The forks refuse to measure OpenBLAS below its best core; this JVM says whether it would.
+            try {
+                md.append("- OpenBLAS core check: ").append(OpenBlasCore.check(core,
+                        OpenBlasCore.cpuFlags(Path.of("/proc/cpuinfo")))).append('\n');
+            } catch (IllegalStateException e) {
+                md.append("- OpenBLAS core check: **failed**: ").append(e.getMessage()).append('\n');
+            }
+        }
+        for (String name : OpenBlasCore.STEERING_VARIABLES) {
+            String value = System.getenv(name);
+            md.append("- ").append(name).append(" in this JVM: ").append(value == null ? "unset" : "`" + value + "`")
+                    .append('\n');
+        }
         return md.toString();
     }
 
