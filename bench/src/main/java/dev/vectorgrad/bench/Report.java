@@ -462,7 +462,7 @@ public final class Report {
         }
         out.append('\n');
         for (String table : new String[] {report.peakTable(), report.matmulTable(), report.transposedTable(),
-                ConvReport.table(report), report.elementwiseTable()}) {
+                ConvReport.table(report), report.elementwiseTable(), TrainStepReport.table(report)}) {
             if (!table.isEmpty()) {
                 out.append(table).append('\n');
             }
