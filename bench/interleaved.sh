@@ -20,7 +20,7 @@ mkdir -p "$OUT"
 
 # The JVM's notices (incubator module, kernel choice) go to stderr.log; shown if a run fails.
 run() {
-    if ! "$JAVA" "${FLAGS[@]}" -cp "$JAR" \
+    if ! "${JAVA_FAIR[@]}" "${FLAGS[@]}" -cp "$JAR" \
         dev.vectorgrad.bench.Interleaved "$SHAPE" "$ROUNDS" "$1" 2>>"$OUT/stderr.log"; then
         echo "interleaved.sh: $1 failed; its output follows ($OUT/stderr.log)" >&2
         cat "$OUT/stderr.log" >&2

@@ -22,17 +22,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * Time of one pass of a convolution layer of the target CNN ({@link ConvCase}), through the
  * workspace forms of {@link Convolution} that a captured training step replays, against the
  * single im2col-shaped product {@code Tensor.matmulInPlace} of the same FLOP count (the SIMD
- * matmul on the project's thread pool, 2 threads here): the yardstick says what share of the
+ * matmul on the project's thread pool, pinned to {@link #THREADS} threads): the yardstick says what share of the
  * matmul's speed the convolution keeps after unfolding, folding and per-image products.
  * {@link ConvReport} turns times into GFLOP/s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+// The shared pool pinned to THREADS, so the figures compare across machines of any core count.
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-Dvectorgrad.threads=" + ConvBench.THREADS})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class ConvBench {
+
+    /** Threads of the project's shared pool in the forks ({@code vectorgrad.threads}). */
+    public static final int THREADS = 2;
 
     /** The layer and pass, one of {@link ConvCase#NAMES}. */
     @Param({"conv1-forward", "conv1-backwardInput", "conv1-backwardWeight",

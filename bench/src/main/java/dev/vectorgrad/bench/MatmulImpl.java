@@ -166,6 +166,7 @@ public sealed interface MatmulImpl extends AutoCloseable {
         private final int ldb;
 
         OpenBlasSgemm(int threads, MatmulShape shape, float[] a, float[] b, Operands operands) {
+            OpenBlas.requireBestCore(); // a yardstick below its best would flatter vectorgrad
             this.threads = threads;
             OpenBlas.setNumThreads(threads);
             this.m = shape.m();

@@ -27,6 +27,9 @@ public final class OpenBlas {
     private static final MethodHandle GET_CORENAME;
     private static final MethodHandle GET_CONFIG;
 
+    /** The result of {@link #requireBestCore()} once it passed. */
+    private static String bestCore;
+
     static {
         // The JNI wrapper links libopenblas.so.0; a lookup on the wrapper's handle also sees
         // the symbols of the libraries it depends on, i.e. the OpenBLAS that cblas_sgemm calls.
@@ -74,6 +77,25 @@ public final class OpenBlas {
         } catch (Throwable t) {
             throw new IllegalStateException("openblas_get_num_threads failed", t);
         }
+    }
+
+    /**
+     * Refuses to let OpenBLAS be the yardstick unless it runs at its best: no {@link
+     * OpenBlasCore#STEERING_VARIABLES} in this JVM's environment, and the core type it picked is
+     * the best for this CPU's flags ({@link OpenBlasCore#check}). Checked once per JVM, by every
+     * OpenBLAS contender before it is measured.
+     *
+     * @return the core and why it is the right one, for logs
+     * @throws IllegalStateException saying what was expected, what came, and how to fix it
+     */
+    public static synchronized String requireBestCore() {
+        if (bestCore == null) {
+            // Not cached when it fails, so every contender reports the same reason.
+            OpenBlasCore.checkEnvironment(System.getenv());
+            bestCore = OpenBlasCore.check(coreName(), OpenBlasCore.cpuFlags(Path.of("/proc/cpuinfo")));
+            System.out.println("OpenBLAS core type: " + bestCore); // into the fork's part of jmh.log
+        }
+        return bestCore;
     }
 
     /** @return the kernel family OpenBLAS picked for this CPU, e.g. {@code Zen} or {@code Haswell} */

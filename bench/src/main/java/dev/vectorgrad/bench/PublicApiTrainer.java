@@ -6,16 +6,12 @@ import dev.vectorgrad.data.Batch;
 import dev.vectorgrad.data.DataLoader;
 import dev.vectorgrad.data.Dataset;
 import dev.vectorgrad.nn.CrossEntropyLoss;
-import dev.vectorgrad.nn.Linear;
-import dev.vectorgrad.nn.ReLU;
 import dev.vectorgrad.nn.Sequential;
 import dev.vectorgrad.nn.TrainStep;
 import dev.vectorgrad.nn.models.SmallCnn;
-import dev.vectorgrad.nn.optim.Adam;
 import dev.vectorgrad.nn.optim.LRScheduler;
 import dev.vectorgrad.nn.optim.OneCycleLR;
 import dev.vectorgrad.nn.optim.Optimizer;
-import dev.vectorgrad.nn.optim.Sgd;
 
 /**
  * A network trained as a user of vectorgrad-nn writes it: the MLP {@code Sequential(Linear, ReLU,
@@ -51,16 +47,10 @@ final class PublicApiTrainer implements EpochTrainer {
         Rng rng = new Rng(seed);
         int features = data.sampleSize();
         loader = DataLoader.builder(data, batch).shuffle(seed).normalize(mean, std).build();
-        if (model.cnn()) {
-            this.model = SmallCnn.build((int) Math.round(Math.sqrt(features)), model.c1(), model.c2(), 10, rng);
-            optimizer = Adam.builder(this.model.parameters(), 0.01f).build();
-            scheduler = OneCycleLR.builder(optimizer, 0.01f, epochs * loader.batchCount()).build();
-        } else {
-            this.model = new Sequential(Linear.kaimingNormal(features, model.hidden(), rng), new ReLU(),
-                    Linear.kaimingNormal(model.hidden(), 10, rng));
-            optimizer = Sgd.builder(this.model.parameters(), 0.05f).momentum(0.9f).build();
-            scheduler = null;
-        }
+        this.model = model.network(features, 10, rng);
+        optimizer = model.optimizer(this.model);
+        scheduler = model.cnn() ? OneCycleLR.builder(optimizer, TrainedModel.CNN_LR, epochs * loader.batchCount()).build()
+                : null;
         step = new TrainStep(this.model, loss, optimizer);
     }
 

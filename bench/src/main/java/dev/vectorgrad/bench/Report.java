@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import dev.vectorgrad.core.internal.FmaPeak;
 import dev.vectorgrad.core.internal.Kernels;
 
 /**
@@ -39,9 +40,11 @@ public final class Report {
     private static final Gson GSON = new GsonBuilder().setStrictness(Strictness.STRICT).create();
 
     private final List<Result> results;
+    private final List<MachinePeak> peaks;
 
-    private Report(List<Result> results) {
+    private Report(List<Result> results, List<MachinePeak> peaks) {
         this.results = List.copyOf(results);
+        this.peaks = List.copyOf(peaks);
     }
 
     /**
@@ -55,25 +58,58 @@ public final class Report {
     public record Result(String benchmark, Map<String, String> params, double seconds, double errorSeconds) {}
 
     /**
-     * Parses JMH's JSON results.
+     * Parses JMH's JSON results, of one run or of several on the same machine (bench/run.sh
+     * measures the peak in a run of its own, just before the others).
      *
-     * @param json the content of the results file
-     * @return the report over every result in it
+     * @param jsons the content of each results file
+     * @return the report over every result in them, in order
      */
-    public static Report fromJson(String json) {
-        if (!(parseJson(json) instanceof List<?> runs)) {
-            throw new IllegalArgumentException("JMH results: expected a JSON array of benchmark runs");
-        }
+    public static Report fromJson(String... jsons) {
         List<Result> results = new ArrayList<>();
-        for (Object run : runs) {
-            results.add(toResult(asMap(run, "benchmark run")));
+        List<MachinePeak> peaks = new ArrayList<>();
+        for (String json : jsons) {
+            if (!(parseJson(json) instanceof List<?> runs)) {
+                throw new IllegalArgumentException("JMH results: expected a JSON array of benchmark runs");
+            }
+            for (Object run : runs) {
+                Map<String, Object> map = asMap(run, "benchmark run");
+                Result result = toResult(map);
+                results.add(result);
+                int threads = MachinePeak.peakThreads(result.benchmark());
+                if (threads > 0) {
+                    peaks.add(toPeak(result, threads, map));
+                }
+            }
         }
-        return new Report(results);
+        return new Report(results, peaks);
     }
 
     /** @return the parsed results, in file order */
     public List<Result> results() {
         return results;
+    }
+
+    /**
+     * @param threads 1 or 2
+     * @return the machine's peak for that thread count measured in these results, if any
+     */
+    public Optional<MachinePeak> peak(int threads) {
+        return MachinePeak.find(peaks, threads);
+    }
+
+    private static MachinePeak toPeak(Result calls, int threads, Map<String, Object> run) {
+        Map<String, Object> secondary = asMap(run.get("secondaryMetrics"), calls.benchmark() + " secondaryMetrics");
+        if (secondary.get("flops") == null) {
+            throw new IllegalArgumentException("JMH results: " + calls.benchmark()
+                    + ": expected the secondary result \"flops\" (PeakBench's counter), got " + secondary.keySet());
+        }
+        Map<String, Object> flops = asMap(secondary.get("flops"), "flops");
+        String unit = string(flops, "scoreUnit");
+        if (!unit.equals("ops/s")) {
+            throw new IllegalArgumentException("JMH results: " + calls.benchmark() + ": expected flops in ops/s, got " + unit);
+        }
+        return MachinePeak.fromRates(calls.benchmark(), threads, 1 / calls.seconds(), number(flops.get("score")),
+                number(flops.get("scoreError")));
     }
 
     private static Result toResult(Map<String, Object> run) {
@@ -131,6 +167,7 @@ public final class Report {
         rows.forEach(r -> shapes.add(r.params().get("shape")));
         StringBuilder md = new StringBuilder();
         md.append("Matmul C[M×N] = A[M×K]·B[K×N], GFLOP/s = 2·M·N·K / time (± JMH's 99.9% error)\n\n");
+        md.append(peakCaption()).append("\n\n");
         md.append("| M×K×N | vectorgrad 1t | vectorgrad 2t | scalar twin | OpenBLAS 1t | OpenBLAS 2t | EJML "
                 + "| vg 1t / OpenBLAS 1t | vg 2t / vg 1t | OpenBLAS 2t / 1t | vg 1t / EJML |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -138,8 +175,9 @@ public final class Report {
             double flops = MatmulShape.parse(shape).flops();
             md.append("| ").append(shape);
             for (String impl : MatmulImpl.NAMES) {
+                Optional<MachinePeak> peak = peak(impl.endsWith("-2t") ? 2 : 1);
                 md.append(" | ").append(find(rows, "shape", shape, "impl", impl)
-                        .map(r -> rate(flops / 1e9, r, "%.2f")).orElse("—"));
+                        .map(r -> rate(flops / 1e9, r, "%.2f") + share(peak, flops / 1e9 / r.seconds())).orElse("—"));
             }
             md.append(" | ").append(ratio(rows, shape, "vectorgrad-1t", "openblas-1t"));
             md.append(" | ").append(ratio(rows, shape, "vectorgrad-2t", "vectorgrad-1t"));
@@ -166,6 +204,7 @@ public final class Report {
         rows.forEach(r -> shapes.add(r.params().get("shape")));
         StringBuilder md = new StringBuilder();
         md.append("Matmul with a transposed operand (TN: A stored transposed, NT: B), GFLOP/s, 1 thread\n\n");
+        md.append(peakCaption()).append("\n\n");
         md.append("| M×K×N | operands | vectorgrad | OpenBLAS | vectorgrad / OpenBLAS "
                 + "| vectorgrad / its NN | OpenBLAS / its NN |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|\n");
@@ -179,8 +218,10 @@ public final class Report {
                     continue;
                 }
                 md.append("| ").append(shape).append(" | ").append(layout)
-                        .append(" | ").append(vg.map(r -> rate(flops / 1e9, r, "%.2f")).orElse("—"))
-                        .append(" | ").append(blas.map(r -> rate(flops / 1e9, r, "%.2f")).orElse("—"))
+                        .append(" | ").append(vg.map(r -> rate(flops / 1e9, r, "%.2f")
+                                + share(peak(1), flops / 1e9 / r.seconds())).orElse("—"))
+                        .append(" | ").append(blas.map(r -> rate(flops / 1e9, r, "%.2f")
+                                + share(peak(1), flops / 1e9 / r.seconds())).orElse("—"))
                         .append(" | ").append(divide(speed(vg), speed(blas)))
                         .append(" | ").append(divide(speed(vg), speed(findLayout(rows, shape, "NN", "vectorgrad-1t"))))
                         .append(" | ").append(divide(speed(blas), speed(findLayout(rows, shape, "NN", "openblas-1t"))))
@@ -188,6 +229,56 @@ public final class Report {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * The measured peaks as a table: each thread count's GFLOP/s, per thread, and the vector
+     * width the forks' kernels chose.
+     *
+     * @return Markdown, empty when the files hold no {@link PeakBench} result
+     */
+    public String peakTable() {
+        if (peaks.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("Machine peak (PeakBench: ").append(FmaPeak.ACCUMULATORS)
+                .append(" independent multiply-add chains at the kernels' vector width, 2 flops per lane)\n\n");
+        md.append("| threads | peak GFLOP/s | per thread | vector width the kernels chose |\n");
+        md.append("|---:|---:|---:|---|\n");
+        for (int threads : new int[] {1, 2}) {
+            peak(threads).ifPresent(p -> md.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %d bits (%d floats) |%n",
+                    p.threads(), p.describe().replace(" GFLOP/s", ""), p.gflops() / p.threads(), p.vectorBits(),
+                    p.vectorBits() / Float.SIZE)));
+        }
+        int here = FmaPeak.vectorBitSize();
+        for (MachinePeak p : peaks) {
+            if (p.vectorBits() != here) {
+                md.append("\nThe forks ran ").append(p.vectorBits()).append("-bit vectors; this JVM would choose ")
+                        .append(here).append(" (another machine, or another vectorgrad.vectorBitSize).\n");
+                break;
+            }
+        }
+        return md.toString();
+    }
+
+    /** The line above a GFLOP/s table that says what its percentages are shares of. */
+    private String peakCaption() {
+        Optional<MachinePeak> one = peak(1);
+        Optional<MachinePeak> two = peak(2);
+        if (one.isEmpty() && two.isEmpty()) {
+            return "No PeakBench result in these files, so no share of the machine's peak: bench/run.sh measures it"
+                    + " first; by hand, run PeakBench in the same session and pass both files.";
+        }
+        int bits = one.or(() -> two).orElseThrow().vectorBits();
+        return "(n%) = share of the machine's peak measured in this run with the same thread count ("
+                + bits + "-bit vectors): 1 thread " + one.map(MachinePeak::describe).orElse("not measured")
+                + ", 2 threads " + two.map(MachinePeak::describe).orElse("not measured") + ".";
+    }
+
+    /** {@code " (63%)"}: a rate's share of the peak, or nothing when the peak was not measured. */
+    private static String share(Optional<MachinePeak> peak, double gflops) {
+        return peak.map(p -> " (" + p.percentOf(gflops) + ")").orElse("");
     }
 
     private static Optional<Result> findLayout(List<Result> rows, String shape, String operands, String impl) {
@@ -313,14 +404,28 @@ public final class Report {
                 .append(" hardware threads visible to the JVM\n");
         md.append("- vectorgrad kernels: ").append(Kernels.describe()).append("; 2-thread matmul: ")
                 .append(Kernels.vectorMatmul(2).describe()).append('\n');
+        String core;
         try {
             md.append("- OpenBLAS: ").append(OpenBlas.config()).append("; core type picked: **")
-                    .append(OpenBlas.coreName()).append("**\n");
+                    .append(core = OpenBlas.coreName()).append("**\n");
         } catch (RuntimeException | LinkageError e) {
             md.append("- OpenBLAS: could not be queried (").append(e).append(")\n");
+            core = null;
         }
-        String coreType = System.getenv("OPENBLAS_CORETYPE");
-        md.append("- OPENBLAS_CORETYPE: ").append(coreType == null ? "unset" : "`" + coreType + "`").append('\n');
+        if (core != null) {
+            // The forks refuse to measure OpenBLAS below its best core; this JVM says whether it would.
+            try {
+                md.append("- OpenBLAS core check: ").append(OpenBlasCore.check(core,
+                        OpenBlasCore.cpuFlags(Path.of("/proc/cpuinfo")))).append('\n');
+            } catch (IllegalStateException e) {
+                md.append("- OpenBLAS core check: **failed**: ").append(e.getMessage()).append('\n');
+            }
+        }
+        for (String name : OpenBlasCore.STEERING_VARIABLES) {
+            String value = System.getenv(name);
+            md.append("- ").append(name).append(" in this JVM: ").append(value == null ? "unset" : "`" + value + "`")
+                    .append('\n');
+        }
         return md.toString();
     }
 
@@ -336,30 +441,31 @@ public final class Report {
     /**
      * Prints the environment and every table as Markdown.
      *
-     * @param args the results file, {@code results.json} when absent
-     * @throws IOException if the file cannot be read
+     * @param args results files, {@code results.json} when none; the environment is the first's
+     *     (bench/run.sh passes the run's results and then the peak measured just before)
+     * @throws IOException if a file cannot be read
      */
     public static void main(String[] args) throws IOException {
-        if (args.length > 1) {
-            System.err.println("usage: Report [results.json]");
-            System.exit(2);
+        List<Path> files = new ArrayList<>();
+        for (String a : args.length == 0 ? new String[] {"results.json"} : args) {
+            files.add(Path.of(a));
         }
-        Path file = Path.of(args.length == 1 ? args[0] : "results.json");
-        String json = Files.readString(file, StandardCharsets.UTF_8);
-        Report report = fromJson(json);
+        String[] jsons = new String[files.size()];
+        for (int i = 0; i < jsons.length; i++) {
+            jsons[i] = Files.readString(files.get(i), StandardCharsets.UTF_8);
+        }
+        Report report = fromJson(jsons);
         StringBuilder out = new StringBuilder();
-        out.append(environment(json, file)).append('\n');
-        String matmul = report.matmulTable();
-        if (!matmul.isEmpty()) {
-            out.append(matmul).append('\n');
+        out.append(environment(jsons[0], files.get(0)));
+        for (Path other : files.subList(1, files.size())) {
+            out.append("- also: `").append(other).append("`\n");
         }
-        String transposed = report.transposedTable();
-        if (!transposed.isEmpty()) {
-            out.append(transposed).append('\n');
-        }
-        String elementwise = report.elementwiseTable();
-        if (!elementwise.isEmpty()) {
-            out.append(elementwise);
+        out.append('\n');
+        for (String table : new String[] {report.peakTable(), report.matmulTable(), report.transposedTable(),
+                ConvReport.table(report), report.elementwiseTable(), TrainStepReport.table(report)}) {
+            if (!table.isEmpty()) {
+                out.append(table).append('\n');
+            }
         }
         System.out.print(out);
     }

@@ -42,6 +42,13 @@ class OpenBlasTest {
     }
 
     @Test
+    void theLoadedOpenBlasRunsTheBestCoreForThisCpu() {
+        // Surefire starts this JVM without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (bench/pom.xml).
+        String verdict = OpenBlas.requireBestCore();
+        assertTrue(verdict.startsWith(OpenBlas.coreName() + " ("), verdict);
+    }
+
+    @Test
     void rejectsNonPositiveThreadCounts() {
         assertThrows(IllegalArgumentException.class, () -> OpenBlas.setNumThreads(0));
     }

@@ -1,6 +1,7 @@
 package dev.vectorgrad.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,6 +173,85 @@ class ReportTest {
         assertTrue(env.contains("warm-up 3 × 1 s, measurement 5 × 1 s"), env);
         assertTrue(env.contains("OPENBLAS_CORETYPE"), env);
         assertTrue(env.contains("core type picked"), env);
+    }
+
+    /** A PeakBench run as JMH writes it: calls per second, and the flops counter at {@code lanes} floats per vector. */
+    private static String peak(String method, int threads, double callsPerSecond, int lanes) {
+        double flops = callsPerSecond * 2.0 * 12 * PeakBench.ROUNDS * lanes;
+        return String.format(Locale.ROOT, """
+                {
+                    "jmhVersion" : "1.37", "benchmark" : "dev.vectorgrad.bench.PeakBench.%s", "mode" : "thrpt",
+                    "threads" : %d, "forks" : 1, "jvmArgs" : [ ],
+                    "jdkVersion" : "25", "vmName" : "OpenJDK 64-Bit Server VM", "vmVersion" : "25",
+                    "warmupIterations" : 3, "warmupTime" : "1 s", "measurementIterations" : 5, "measurementTime" : "1 s",
+                    "primaryMetric" : { "score" : %s, "scoreError" : "NaN", "scoreUnit" : "ops/s" },
+                    "secondaryMetrics" : {
+                        "flops" : { "score" : %s, "scoreError" : %s, "scoreUnit" : "ops/s" }
+                    }
+                }""", method, threads, Double.toString(callsPerSecond), Double.toString(flops),
+                Double.toString(flops / 100));
+    }
+
+    @Test
+    void everyMatmulRateShowsItsShareOfThePeakOfTheSameThreadCount() {
+        double flops = 2.0 * 512 * 512 * 512;
+        double vg1 = 3000, vg2 = 1600, ob1 = 2800; // µs
+        double calls1 = 10_000, calls2 = 19_000;   // a 256-bit machine: 8 lanes
+        double peak1 = calls1 * 2 * 12 * PeakBench.ROUNDS * 8 / 1e9;
+        double peak2 = calls2 * 2 * 12 * PeakBench.ROUNDS * 8 / 1e9;
+        String results = array(List.of(
+                matmul("vectorgrad-1t", "512x512x512", vg1, 30),
+                matmul("vectorgrad-2t", "512x512x512", vg2, 20),
+                matmul("openblas-1t", "512x512x512", ob1, 10)));
+        String peaks = array(List.of(peak("fma1t", 1, calls1, 8), peak("fma2t", 2, calls2, 8)));
+        Report report = Report.fromJson(results, peaks);
+        String table = report.matmulTable();
+        List<String> row = cells(table.lines().filter(l -> l.startsWith("| 512x512x512 ")).findFirst().orElseThrow());
+        double g1 = flops / (vg1 * 1e-6) / 1e9;
+        double g2 = flops / (vg2 * 1e-6) / 1e9;
+        double gb = flops / (ob1 * 1e-6) / 1e9;
+        assertTrue(row.get(1).endsWith(String.format(Locale.ROOT, " (%.0f%%)", 100 * g1 / peak1)), row.get(1));
+        assertTrue(row.get(2).endsWith(String.format(Locale.ROOT, " (%.0f%%)", 100 * g2 / peak2)), "2t of the 2t peak: " + row.get(2));
+        assertTrue(row.get(4).endsWith(String.format(Locale.ROOT, " (%.0f%%)", 100 * gb / peak1)), row.get(4));
+        assertEquals(f2(ob1 / vg1) + "×", row.get(7), "ratios unchanged by the share");
+        assertTrue(table.contains("1 thread " + String.format(Locale.ROOT, "%.1f", peak1)), table);
+        assertTrue(table.contains("2 threads " + String.format(Locale.ROOT, "%.1f", peak2)), table);
+        assertTrue(table.contains("256-bit vectors"), table);
+
+        String peakTable = report.peakTable();
+        List<String> two = cells(peakTable.lines().filter(l -> l.startsWith("| 2 |")).findFirst().orElseThrow());
+        assertEquals(String.format(Locale.ROOT, "%.1f", peak2 / 2), two.get(2), "per thread");
+        assertEquals("256 bits (8 floats)", two.get(3), "the width comes from the forks' flops per call");
+    }
+
+    @Test
+    void readsTheWidthTheForksRanNotThisJvms() {
+        Report report = Report.fromJson(array(List.of(peak("fma1t", 1, 5000, 16))));
+        assertEquals(512, report.peak(1).orElseThrow().vectorBits());
+        assertTrue(report.peak(2).isEmpty());
+        assertTrue(report.peakTable().contains("512 bits (16 floats)"), report.peakTable());
+    }
+
+    @Test
+    void withoutAPeakTheTablesSaySoAndShowNoShare() {
+        String table = Report.fromJson(array(List.of(matmul("vectorgrad-1t", "128x128x128", 100, 1)))).matmulTable();
+        assertTrue(table.contains("No PeakBench result"), table);
+        String cell = cells(table.lines().filter(l -> l.startsWith("| 128x128x128")).findFirst().orElseThrow()).get(1);
+        assertFalse(cell.contains("%"), cell);
+    }
+
+    @Test
+    void rejectsPeakRatesThatDoNotFitTheLoop() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MachinePeak.fromRates("PeakBench.fma1t", 1, 1000, 1000 * 2.0 * 12 * PeakBench.ROUNDS * 3, 0));
+        assertTrue(e.getMessage().contains("3.00 lanes"), e.getMessage());
+        // two threads: JMH's calls/s and the counter's flops/s differ by a few percent, the width does not
+        assertEquals(256, MachinePeak.fromRates("PeakBench.fma2t", 2, 1000, 1000 * 2.0 * 12 * PeakBench.ROUNDS * 8.1, 0)
+                .vectorBits());
+        String noCounter = peak("fma1t", 1, 1000, 8).replaceAll("(?s)\"secondaryMetrics\".*", "\"secondaryMetrics\" : { } }");
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> Report.fromJson(array(List.of(noCounter))));
+        assertTrue(missing.getMessage().contains("expected the secondary result \"flops\""), missing.getMessage());
     }
 
     private static List<String> cells(String row) {

@@ -20,4 +20,12 @@ public interface MatmulKernel {
 
     /** A short description for the start-up log line. */
     String describe();
+
+    /**
+     * @return the threads a large product is spread over, the caller included (fixed when the
+     *     kernel is built: {@link Kernels#MATMUL}'s come from {@code vectorgrad.threads} at start-up)
+     */
+    default int threads() {
+        return 1;
+    }
 }

@@ -1051,6 +1051,11 @@ final class VectorMatmul implements MatmulKernel {
     }
 
     @Override
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
     public String describe() {
         return "Vector API matmul, " + S.vectorBitSize() + " bits, " + MR + "x" + NR + " tile, "
                 + (Kernels.FAST_FMA ? "FMA" : "no FMA") + ", " + pool.threads() + " threads";

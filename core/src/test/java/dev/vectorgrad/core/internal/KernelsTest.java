@@ -56,4 +56,16 @@ class KernelsTest {
         assertThrows(IllegalArgumentException.class, () -> Kernels.chooseBitSize("200", 256, false),
                 "a bad value is reported even when C2 is off");
     }
+
+    @Test
+    void matmulKernelsSayHowManyThreadsTheySpreadOver() {
+        assertEquals(1, Kernels.scalarMatmul().threads());
+        if (Kernels.vectorMatmulSupported()) {
+            assertEquals(3, Kernels.vectorMatmul(3).threads());
+            assertEquals(1, Kernels.vectorMatmul(1).threads());
+        }
+        if (Kernels.VECTOR_BIT_SIZE != 0) {
+            assertEquals(Parallel.defaultThreads(), Kernels.MATMUL.threads(), "sized by vectorgrad.threads at start-up");
+        }
+    }
 }
