@@ -184,7 +184,7 @@ final class VectorKernels implements FloatKernels {
         tail.unary(op, a, aOff + bound, out, outOff + bound, n - bound);
     }
 
-    /** Room for three vectors' lanes for {@link #exp}, {@link #log} and {@link #expLanes}, one array per thread. */
+    /** Room for three vectors' lanes for {@link #expLanes} and {@link #logLanes}, one array per thread. */
     private static final ThreadLocal<float[]> MATH_LANES = ThreadLocal.withInitial(() -> new float[3 * lanes]);
 
     /*
@@ -192,14 +192,11 @@ final class VectorKernels implements FloatKernels {
      * not lanewise(EXP/LOG): C2 compiles those to SVML while the interpreter and C1 run a per-lane
      * fallback that rounds otherwise, so a kernel returned other bits before and after the JIT
      * reached it (a replay could differ from its eager pass). Math's intrinsics are one stub for
-     * every tier, so the rest of the kernel stays SIMD and the results stay the same bits.
+     * every tier, so the rest of the kernel stays SIMD and the results stay the same bits. The
+     * lanes go through a per-thread float array and these float-only helpers: as above, no
+     * vector may cross a call (a helper taking a FloatVector boxed vectors across the kernels,
+     * the convolutions' included, once it was compiled on its own).
      */
-    private static FloatVector exp(FloatVector v, float[] buf) {
-        v.intoArray(buf, 0);
-        expLanes(buf, lanes);
-        return FloatVector.fromArray(species, buf, 0);
-    }
-
     /** {@code buf[i] = e^buf[i]} for {@code i < n}; floats only, so nothing is boxed if C2 does not inline it. */
     private static void expLanes(float[] buf, int n) {
         for (int l = 0; l < n; l++) {
@@ -207,12 +204,11 @@ final class VectorKernels implements FloatKernels {
         }
     }
 
-    private static FloatVector log(FloatVector v, float[] buf) {
-        v.intoArray(buf, 0);
-        for (int l = 0; l < lanes; l++) {
+    /** {@code buf[i] = log(buf[i])} for {@code i < n}, as {@link #expLanes}. */
+    private static void logLanes(float[] buf, int n) {
+        for (int l = 0; l < n; l++) {
             buf[l] = (float) Math.log(buf[l]);
         }
-        return FloatVector.fromArray(species, buf, 0);
     }
 
     /*
@@ -228,7 +224,10 @@ final class VectorKernels implements FloatKernels {
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector w = x.add(1f);
-            FloatVector r = log(w, buf).mul(x.div(w.sub(1f)));
+            w.intoArray(buf, 0);
+            logLanes(buf, lanes);
+            FloatVector logW = FloatVector.fromArray(species, buf, 0);
+            FloatVector r = logW.mul(x.div(w.sub(1f)));
             r = r.blend(x, w.eq(1f).or(x.eq(Float.POSITIVE_INFINITY)));
             r.intoArray(out, outOff + i);
         }
@@ -240,9 +239,14 @@ final class VectorKernels implements FloatKernels {
         float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
-            FloatVector u = exp(x, buf);
+            x.intoArray(buf, 0);
+            expLanes(buf, lanes);
+            FloatVector u = FloatVector.fromArray(species, buf, 0);
             FloatVector um1 = u.sub(1f);
-            FloatVector r = um1.mul(x.div(log(u, buf)));
+            u.intoArray(buf, 0);
+            logLanes(buf, lanes);
+            FloatVector logU = FloatVector.fromArray(species, buf, 0);
+            FloatVector r = um1.mul(x.div(logU));
             r = r.blend(x, u.eq(1f));
             r = r.blend(-1f, um1.eq(-1f));
             r = r.blend(u, u.eq(Float.POSITIVE_INFINITY));
@@ -258,9 +262,14 @@ final class VectorKernels implements FloatKernels {
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector y = x.abs().mul(-2f);
-            FloatVector u = exp(y, buf);
+            y.intoArray(buf, 0);
+            expLanes(buf, lanes);
+            FloatVector u = FloatVector.fromArray(species, buf, 0);
             FloatVector um1 = u.sub(1f);
-            FloatVector t = um1.mul(y.div(log(u, buf)));
+            u.intoArray(buf, 0);
+            logLanes(buf, lanes);
+            FloatVector logU = FloatVector.fromArray(species, buf, 0);
+            FloatVector t = um1.mul(y.div(logU));
             t = t.blend(y, u.eq(1f));
             t = t.blend(-1f, um1.eq(-1f));
             FloatVector r = t.neg().div(t.add(2f));
@@ -274,7 +283,9 @@ final class VectorKernels implements FloatKernels {
         float[] buf = MATH_LANES.get();
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
-            FloatVector e = exp(x.neg(), buf);
+            x.neg().intoArray(buf, 0);
+            expLanes(buf, lanes);
+            FloatVector e = FloatVector.fromArray(species, buf, 0);
             FloatVector.broadcast(species, 1f).div(e.add(1f)).intoArray(out, outOff + i);
         }
     }
@@ -315,7 +326,9 @@ final class VectorKernels implements FloatKernels {
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector u = x.add(x.mul(x).mul(x).mul(UnaryOp.GELU_CUBIC)).mul(UnaryOp.SQRT_2_OVER_PI);
-            FloatVector e = exp(u.mul(-2f), buf);
+            u.mul(-2f).intoArray(buf, 0);
+            expLanes(buf, lanes);
+            FloatVector e = FloatVector.fromArray(species, buf, 0);
             x.div(e.add(1f)).intoArray(out, outOff + i);
         }
     }
@@ -341,9 +354,14 @@ final class VectorKernels implements FloatKernels {
         for (int i = 0; i < bound; i += lanes) {
             FloatVector x = FloatVector.fromArray(species, a, aOff + i);
             FloatVector bx = x.mul(beta);
-            FloatVector u = exp(bx, buf);
+            bx.intoArray(buf, 0);
+            expLanes(buf, lanes);
+            FloatVector u = FloatVector.fromArray(species, buf, 0);
             FloatVector w = u.add(1f);
-            FloatVector lg = log(w, buf).mul(u.div(w.sub(1f))); // log1p(u), as in log1p()
+            w.intoArray(buf, 0);
+            logLanes(buf, lanes);
+            FloatVector logW = FloatVector.fromArray(species, buf, 0);
+            FloatVector lg = logW.mul(u.div(w.sub(1f))); // log1p(u), as in log1p()
             lg = lg.blend(u, w.eq(1f).or(u.eq(Float.POSITIVE_INFINITY)));
             FloatVector soft = lg.div(beta);
             soft.blend(x, bx.compare(VectorOperators.GT, threshold)).intoArray(out, outOff + i);
@@ -428,7 +446,10 @@ final class VectorKernels implements FloatKernels {
             FloatVector x2 = x.mul(x);
             FloatVector u = x.add(x2.mul(x).mul(UnaryOp.GELU_CUBIC)).mul(UnaryOp.SQRT_2_OVER_PI);
             FloatVector one = FloatVector.broadcast(species, 1f);
-            FloatVector sig = one.div(exp(u.mul(-2f), buf).add(1f));
+            u.mul(-2f).intoArray(buf, 0);
+            expLanes(buf, lanes);
+            FloatVector e = FloatVector.fromArray(species, buf, 0);
+            FloatVector sig = one.div(e.add(1f));
             FloatVector du = x2.mul(3f * UnaryOp.GELU_CUBIC).add(1f).mul(UnaryOp.SQRT_2_OVER_PI);
             FloatVector d = sig.add(x.mul(sig.mul(one.sub(sig))).mul(du.mul(2f)));
             FloatVector r = FloatVector.fromArray(species, g, gOff + i).mul(d);
@@ -445,7 +466,10 @@ final class VectorKernels implements FloatKernels {
         for (int i = 0; i < bound; i += lanes) {
             FloatVector bx = FloatVector.fromArray(species, s, sOff + i).mul(beta);
             FloatVector gv = FloatVector.fromArray(species, g, gOff + i);
-            FloatVector sig = FloatVector.broadcast(species, 1f).div(exp(bx.neg(), buf).add(1f));
+            bx.neg().intoArray(buf, 0);
+            expLanes(buf, lanes);
+            FloatVector e = FloatVector.fromArray(species, buf, 0);
+            FloatVector sig = FloatVector.broadcast(species, 1f).div(e.add(1f));
             FloatVector r = gv.mul(sig).blend(gv, bx.compare(VectorOperators.GT, threshold));
             if (accumulate) {
                 r = FloatVector.fromArray(species, out, outOff + i).add(r);
