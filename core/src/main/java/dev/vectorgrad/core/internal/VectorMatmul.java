@@ -101,6 +101,11 @@ final class VectorMatmul implements MatmulKernel {
      * Read after S: when this class is initialised before Kernels, Kernels' initialiser
      * runs from here and calls create() while FMA is still unset. Nothing in create() or
      * describe() reads FMA, so the cycle is harmless; the hot loops read it later.
+     *
+     * The kernels write every multiply-add out as {@code FMA ? x.fma(y, acc) : x.mul(y).add(acc)}
+     * (without hardware FMA, fma() is emulated per lane and far slower than mul + add), never
+     * through a helper method taking vectors: in VectorConvKernels such a helper let about one
+     * JVM in three keep a micro-kernel in C1 code, boxing every vector.
      */
     private static final boolean FMA = Kernels.FAST_FMA;
 
@@ -617,23 +622,23 @@ final class VectorMatmul implements MatmulKernel {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector x = FloatVector.broadcast(S, a[ai]);
-            c00 = madd(x, b0, c00);
-            c01 = madd(x, b1, c01);
+            c00 = FMA ? x.fma(b0, c00) : x.mul(b0).add(c00);
+            c01 = FMA ? x.fma(b1, c01) : x.mul(b1).add(c01);
             x = FloatVector.broadcast(S, a[ai + ars]);
-            c10 = madd(x, b0, c10);
-            c11 = madd(x, b1, c11);
+            c10 = FMA ? x.fma(b0, c10) : x.mul(b0).add(c10);
+            c11 = FMA ? x.fma(b1, c11) : x.mul(b1).add(c11);
             x = FloatVector.broadcast(S, a[ai + 2 * ars]);
-            c20 = madd(x, b0, c20);
-            c21 = madd(x, b1, c21);
+            c20 = FMA ? x.fma(b0, c20) : x.mul(b0).add(c20);
+            c21 = FMA ? x.fma(b1, c21) : x.mul(b1).add(c21);
             x = FloatVector.broadcast(S, a[ai + 3 * ars]);
-            c30 = madd(x, b0, c30);
-            c31 = madd(x, b1, c31);
+            c30 = FMA ? x.fma(b0, c30) : x.mul(b0).add(c30);
+            c31 = FMA ? x.fma(b1, c31) : x.mul(b1).add(c31);
             x = FloatVector.broadcast(S, a[ai + 4 * ars]);
-            c40 = madd(x, b0, c40);
-            c41 = madd(x, b1, c41);
+            c40 = FMA ? x.fma(b0, c40) : x.mul(b0).add(c40);
+            c41 = FMA ? x.fma(b1, c41) : x.mul(b1).add(c41);
             x = FloatVector.broadcast(S, a[ai + 5 * ars]);
-            c50 = madd(x, b0, c50);
-            c51 = madd(x, b1, c51);
+            c50 = FMA ? x.fma(b0, c50) : x.mul(b0).add(c50);
+            c51 = FMA ? x.fma(b1, c51) : x.mul(b1).add(c51);
             ai++;
             bi += bs;
         }
@@ -695,23 +700,23 @@ final class VectorMatmul implements MatmulKernel {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * NR);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + p * NR + L);
             FloatVector x = FloatVector.broadcast(S, a[ai + p]);
-            c00 = madd(x, b0, c00);
-            c01 = madd(x, b1, c01);
+            c00 = FMA ? x.fma(b0, c00) : x.mul(b0).add(c00);
+            c01 = FMA ? x.fma(b1, c01) : x.mul(b1).add(c01);
             x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = madd(x, b0, c10);
-            c11 = madd(x, b1, c11);
+            c10 = FMA ? x.fma(b0, c10) : x.mul(b0).add(c10);
+            c11 = FMA ? x.fma(b1, c11) : x.mul(b1).add(c11);
             x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = madd(x, b0, c20);
-            c21 = madd(x, b1, c21);
+            c20 = FMA ? x.fma(b0, c20) : x.mul(b0).add(c20);
+            c21 = FMA ? x.fma(b1, c21) : x.mul(b1).add(c21);
             x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = madd(x, b0, c30);
-            c31 = madd(x, b1, c31);
+            c30 = FMA ? x.fma(b0, c30) : x.mul(b0).add(c30);
+            c31 = FMA ? x.fma(b1, c31) : x.mul(b1).add(c31);
             x = FloatVector.broadcast(S, a[a4 + p]);
-            c40 = madd(x, b0, c40);
-            c41 = madd(x, b1, c41);
+            c40 = FMA ? x.fma(b0, c40) : x.mul(b0).add(c40);
+            c41 = FMA ? x.fma(b1, c41) : x.mul(b1).add(c41);
             x = FloatVector.broadcast(S, a[a5 + p]);
-            c50 = madd(x, b0, c50);
-            c51 = madd(x, b1, c51);
+            c50 = FMA ? x.fma(b0, c50) : x.mul(b0).add(c50);
+            c51 = FMA ? x.fma(b1, c51) : x.mul(b1).add(c51);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
@@ -753,12 +758,18 @@ final class VectorMatmul implements MatmulKernel {
         }
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = madd(FloatVector.broadcast(S, a[ai]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[ai + ars]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[ai + 2 * ars]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[ai + 3 * ars]), b0, c3);
-            c4 = madd(FloatVector.broadcast(S, a[ai + 4 * ars]), b0, c4);
-            c5 = madd(FloatVector.broadcast(S, a[ai + 5 * ars]), b0, c5);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c0 = FMA ? x.fma(b0, c0) : x.mul(b0).add(c0);
+            x = FloatVector.broadcast(S, a[ai + ars]);
+            c1 = FMA ? x.fma(b0, c1) : x.mul(b0).add(c1);
+            x = FloatVector.broadcast(S, a[ai + 2 * ars]);
+            c2 = FMA ? x.fma(b0, c2) : x.mul(b0).add(c2);
+            x = FloatVector.broadcast(S, a[ai + 3 * ars]);
+            c3 = FMA ? x.fma(b0, c3) : x.mul(b0).add(c3);
+            x = FloatVector.broadcast(S, a[ai + 4 * ars]);
+            c4 = FMA ? x.fma(b0, c4) : x.mul(b0).add(c4);
+            x = FloatVector.broadcast(S, a[ai + 5 * ars]);
+            c5 = FMA ? x.fma(b0, c5) : x.mul(b0).add(c5);
             ai++;
             bi += bs;
         }
@@ -796,12 +807,18 @@ final class VectorMatmul implements MatmulKernel {
         int a5 = ai + 5 * ars;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * L);
-            c0 = madd(FloatVector.broadcast(S, a[ai + p]), b0, c0);
-            c1 = madd(FloatVector.broadcast(S, a[a1 + p]), b0, c1);
-            c2 = madd(FloatVector.broadcast(S, a[a2 + p]), b0, c2);
-            c3 = madd(FloatVector.broadcast(S, a[a3 + p]), b0, c3);
-            c4 = madd(FloatVector.broadcast(S, a[a4 + p]), b0, c4);
-            c5 = madd(FloatVector.broadcast(S, a[a5 + p]), b0, c5);
+            FloatVector x = FloatVector.broadcast(S, a[ai + p]);
+            c0 = FMA ? x.fma(b0, c0) : x.mul(b0).add(c0);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c1 = FMA ? x.fma(b0, c1) : x.mul(b0).add(c1);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c2 = FMA ? x.fma(b0, c2) : x.mul(b0).add(c2);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c3 = FMA ? x.fma(b0, c3) : x.mul(b0).add(c3);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c4 = FMA ? x.fma(b0, c4) : x.mul(b0).add(c4);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c5 = FMA ? x.fma(b0, c5) : x.mul(b0).add(c5);
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + cs);
@@ -844,23 +861,23 @@ final class VectorMatmul implements MatmulKernel {
             FloatVector y0 = FloatVector.fromArray(S, bt, b0 + p);
             FloatVector y1 = FloatVector.fromArray(S, bt, b1 + p);
             FloatVector x = FloatVector.fromArray(S, a, ai + p);
-            s00 = madd(x, y0, s00);
-            s01 = madd(x, y1, s01);
+            s00 = FMA ? x.fma(y0, s00) : x.mul(y0).add(s00);
+            s01 = FMA ? x.fma(y1, s01) : x.mul(y1).add(s01);
             x = FloatVector.fromArray(S, a, a1 + p);
-            s10 = madd(x, y0, s10);
-            s11 = madd(x, y1, s11);
+            s10 = FMA ? x.fma(y0, s10) : x.mul(y0).add(s10);
+            s11 = FMA ? x.fma(y1, s11) : x.mul(y1).add(s11);
             x = FloatVector.fromArray(S, a, a2 + p);
-            s20 = madd(x, y0, s20);
-            s21 = madd(x, y1, s21);
+            s20 = FMA ? x.fma(y0, s20) : x.mul(y0).add(s20);
+            s21 = FMA ? x.fma(y1, s21) : x.mul(y1).add(s21);
             x = FloatVector.fromArray(S, a, a3 + p);
-            s30 = madd(x, y0, s30);
-            s31 = madd(x, y1, s31);
+            s30 = FMA ? x.fma(y0, s30) : x.mul(y0).add(s30);
+            s31 = FMA ? x.fma(y1, s31) : x.mul(y1).add(s31);
             x = FloatVector.fromArray(S, a, a4 + p);
-            s40 = madd(x, y0, s40);
-            s41 = madd(x, y1, s41);
+            s40 = FMA ? x.fma(y0, s40) : x.mul(y0).add(s40);
+            s41 = FMA ? x.fma(y1, s41) : x.mul(y1).add(s41);
             x = FloatVector.fromArray(S, a, a5 + p);
-            s50 = madd(x, y0, s50);
-            s51 = madd(x, y1, s51);
+            s50 = FMA ? x.fma(y0, s50) : x.mul(y0).add(s50);
+            s51 = FMA ? x.fma(y1, s51) : x.mul(y1).add(s51);
         }
         storeDots(s00, s01, a, ai, bt, b0, b1, bound, kc, c, ci, cols, load, lanes);
         if (rows > 1) {
@@ -897,11 +914,6 @@ final class VectorMatmul implements MatmulKernel {
         if (cols == 2) {
             c[ci + 1] = load ? c[ci + 1] + d1 : d1;
         }
-    }
-
-    // Without hardware FMA, fma() is emulated per lane and far slower than mul+add.
-    private static FloatVector madd(FloatVector x, FloatVector y, FloatVector acc) {
-        return FMA ? x.fma(y, acc) : x.mul(y).add(acc);
     }
 
     /**
