@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loop nest (as in BLIS): columns in blocks of {@link #NC}, the inner dimension in blocks of
  * {@link #KC} (B's block packed once into {@code NR}-wide panels), rows in blocks of
- * {@link #MC}, then an {@code MR × NR} tile of C per micro-kernel call. Packing reads any
+ * {@link #MC}, then an {@code MR × NR} tile of C per micro-kernel call (two such tiles, 12 rows,
+ * per call at 512 bits: {@link #WIDE_TILE}). Packing reads any
  * strides, so transposed operands need no copy by the caller. Row-major A is read in place
  * when n is small and packed otherwise, other layouts always (see {@link Block}); when M is
  * small and B's rows are contiguous, B's full panels are read in place too, since packing them
@@ -40,6 +41,15 @@ final class VectorMatmul implements MatmulKernel {
     private static final int L = S.length();
     /** Rows of the register tile: 6 rows × 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast. */
     static final int MR = 6;
+    /** The system property that picks the register tile: {@code 6x2} or {@code 12x2} (rows × vectors). */
+    static final String TILE_PROPERTY = "vectorgrad.matmulTile";
+    /**
+     * Whether full tiles use {@link #kernel12x2Unit} (two row tiles per call): by default at
+     * 512 bits, where AVX-512's 32 vector registers hold its 24 accumulators; at 256 bits AVX2's
+     * 16 would spill them. {@link #TILE_PROPERTY} overrides the choice, for benchmarks and for
+     * the tests that run the wide kernel at any width.
+     */
+    static final boolean WIDE_TILE = pickWideTile(System.getProperty(TILE_PROPERTY), S.vectorBitSize());
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /**
@@ -143,6 +153,26 @@ final class VectorMatmul implements MatmulKernel {
             return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
         }
         return preferred;
+    }
+
+    /**
+     * Whether a value of {@link #TILE_PROPERTY} asks for the 12-row tile.
+     *
+     * @param requested the property's value; null or blank for the default
+     * @param bits the species' width
+     * @return true for {@code 12x2}, false for {@code 6x2}; unset: true exactly at 512 bits
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean pickWideTile(String requested, int bits) {
+        if (requested == null || requested.isBlank()) {
+            return bits >= 512;
+        }
+        return switch (requested.trim()) {
+            case "6x2" -> false;
+            case "12x2" -> true;
+            default -> throw new IllegalArgumentException(TILE_PROPERTY + ": expected 6x2 or 12x2 (rows x vectors), got '"
+                    + requested + "'");
+        };
     }
 
     @Override
@@ -490,7 +520,9 @@ final class VectorMatmul implements MatmulKernel {
         int mc = blk.mc;
         int kc = blk.kc;
         boolean dot = dotEdge(cols, kc);
-        for (int i0 = 0; i0 < mc; i0 += MR) {
+        // Two full row tiles of a full packed panel at a time where the wide tile is on.
+        boolean wide = WIDE_TILE && !dot && cols == NR && bs == NR;
+        for (int i0 = 0; i0 < mc; ) {
             int rows = Math.min(MR, mc - i0);
             int cTile = ci + i0 * cs;
             float[] a;
@@ -509,11 +541,18 @@ final class VectorMatmul implements MatmulKernel {
                 ai = 0;
                 ars = kc;
             }
+            if (wide && mc - i0 >= 2 * MR) {
+                // rows i0 .. i0 + 11 are all full, so they are a row stride apart in A either way
+                kernel12x2Unit(kc, a, ai, ars, bp, bi, c, cTile, cs, load);
+                i0 += 2 * MR;
+                continue;
+            }
             if (dot) {
                 dotPanel(kc, a, ai, ars, bp, bi, c, cTile, cs, rows, cols, load, s.lanes);
             } else {
                 tile(kc, a, ai, ars, bp, bi, bs, width, c, cTile, cs, rows, cols, load, s);
             }
+            i0 += MR;
         }
     }
 
@@ -563,7 +602,7 @@ final class VectorMatmul implements MatmulKernel {
     }
 
     private static void kernel(int kc, float[] a, int ai, int ars, float[] bp, int bi, int bs, int width,
-                               float[] c, int ci, int cs, boolean load) {
+                                       float[] c, int ci, int cs, boolean load) {
         // The constant-stride variants let C2 hoist the bounds checks; see kernel6x2Unit.
         boolean bPacked = bs == width;
         if (width == NR) {
@@ -730,6 +769,146 @@ final class VectorMatmul implements MatmulKernel {
         c41.intoArray(c, ci + 4 * cs + L);
         c50.intoArray(c, ci + 5 * cs);
         c51.intoArray(c, ci + 5 * cs + L);
+    }
+
+    /*
+     * Micro-kernel 12 × 2 vectors, for 512-bit vectors (12 × 32 floats): AVX-512 has 32 vector
+     * registers, so twice kernel6x2Unit's rows fit (24 accumulators + 2 B vectors + 1 broadcast
+     * = 27), the shape of BLIS's Skylake-X sgemm tile. Trick: each pair of B vectors loaded
+     * serves twelve broadcasts instead of six, halving B's loads per multiply-add, and a call
+     * covers two row tiles, halving the calls and their C loads per panel. Each element of C
+     * gets the same chain of multiply-adds as in two kernel6x2Unit calls, so the bits are the
+     * same. Only for two full row tiles of packed B (see {@link #panel}).
+     */
+    private static void kernel12x2Unit(int kc, float[] a, int ai, int ars, float[] bp, int bi,
+                                       float[] c, int ci, int cs, boolean load) {
+        FloatVector c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1, c8_0, c8_1, c9_0, c9_1, c10_0, c10_1, c11_0, c11_1;
+        if (load) {
+            c0_0 = FloatVector.fromArray(S, c, ci);
+            c0_1 = FloatVector.fromArray(S, c, ci + L);
+            c1_0 = FloatVector.fromArray(S, c, ci + cs);
+            c1_1 = FloatVector.fromArray(S, c, ci + cs + L);
+            c2_0 = FloatVector.fromArray(S, c, ci + 2 * cs);
+            c2_1 = FloatVector.fromArray(S, c, ci + 2 * cs + L);
+            c3_0 = FloatVector.fromArray(S, c, ci + 3 * cs);
+            c3_1 = FloatVector.fromArray(S, c, ci + 3 * cs + L);
+            c4_0 = FloatVector.fromArray(S, c, ci + 4 * cs);
+            c4_1 = FloatVector.fromArray(S, c, ci + 4 * cs + L);
+            c5_0 = FloatVector.fromArray(S, c, ci + 5 * cs);
+            c5_1 = FloatVector.fromArray(S, c, ci + 5 * cs + L);
+            c6_0 = FloatVector.fromArray(S, c, ci + 6 * cs);
+            c6_1 = FloatVector.fromArray(S, c, ci + 6 * cs + L);
+            c7_0 = FloatVector.fromArray(S, c, ci + 7 * cs);
+            c7_1 = FloatVector.fromArray(S, c, ci + 7 * cs + L);
+            c8_0 = FloatVector.fromArray(S, c, ci + 8 * cs);
+            c8_1 = FloatVector.fromArray(S, c, ci + 8 * cs + L);
+            c9_0 = FloatVector.fromArray(S, c, ci + 9 * cs);
+            c9_1 = FloatVector.fromArray(S, c, ci + 9 * cs + L);
+            c10_0 = FloatVector.fromArray(S, c, ci + 10 * cs);
+            c10_1 = FloatVector.fromArray(S, c, ci + 10 * cs + L);
+            c11_0 = FloatVector.fromArray(S, c, ci + 11 * cs);
+            c11_1 = FloatVector.fromArray(S, c, ci + 11 * cs + L);
+        } else {
+            c0_0 = FloatVector.zero(S);
+            c0_1 = c0_0;
+            c1_0 = c0_0;
+            c1_1 = c0_0;
+            c2_0 = c0_0;
+            c2_1 = c0_0;
+            c3_0 = c0_0;
+            c3_1 = c0_0;
+            c4_0 = c0_0;
+            c4_1 = c0_0;
+            c5_0 = c0_0;
+            c5_1 = c0_0;
+            c6_0 = c0_0;
+            c6_1 = c0_0;
+            c7_0 = c0_0;
+            c7_1 = c0_0;
+            c8_0 = c0_0;
+            c8_1 = c0_0;
+            c9_0 = c0_0;
+            c9_1 = c0_0;
+            c10_0 = c0_0;
+            c10_1 = c0_0;
+            c11_0 = c0_0;
+            c11_1 = c0_0;
+        }
+        int a1 = ai + ars;
+        int a2 = ai + 2 * ars;
+        int a3 = ai + 3 * ars;
+        int a4 = ai + 4 * ars;
+        int a5 = ai + 5 * ars;
+        int a6 = ai + 6 * ars;
+        int a7 = ai + 7 * ars;
+        int a8 = ai + 8 * ars;
+        int a9 = ai + 9 * ars;
+        int a10 = ai + 10 * ars;
+        int a11 = ai + 11 * ars;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi + p * NR);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + p * NR + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai + p]);
+            c0_0 = FMA ? x.fma(b0, c0_0) : x.mul(b0).add(c0_0);
+            c0_1 = FMA ? x.fma(b1, c0_1) : x.mul(b1).add(c0_1);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c1_0 = FMA ? x.fma(b0, c1_0) : x.mul(b0).add(c1_0);
+            c1_1 = FMA ? x.fma(b1, c1_1) : x.mul(b1).add(c1_1);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c2_0 = FMA ? x.fma(b0, c2_0) : x.mul(b0).add(c2_0);
+            c2_1 = FMA ? x.fma(b1, c2_1) : x.mul(b1).add(c2_1);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c3_0 = FMA ? x.fma(b0, c3_0) : x.mul(b0).add(c3_0);
+            c3_1 = FMA ? x.fma(b1, c3_1) : x.mul(b1).add(c3_1);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c4_0 = FMA ? x.fma(b0, c4_0) : x.mul(b0).add(c4_0);
+            c4_1 = FMA ? x.fma(b1, c4_1) : x.mul(b1).add(c4_1);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c5_0 = FMA ? x.fma(b0, c5_0) : x.mul(b0).add(c5_0);
+            c5_1 = FMA ? x.fma(b1, c5_1) : x.mul(b1).add(c5_1);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c6_0 = FMA ? x.fma(b0, c6_0) : x.mul(b0).add(c6_0);
+            c6_1 = FMA ? x.fma(b1, c6_1) : x.mul(b1).add(c6_1);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c7_0 = FMA ? x.fma(b0, c7_0) : x.mul(b0).add(c7_0);
+            c7_1 = FMA ? x.fma(b1, c7_1) : x.mul(b1).add(c7_1);
+            x = FloatVector.broadcast(S, a[a8 + p]);
+            c8_0 = FMA ? x.fma(b0, c8_0) : x.mul(b0).add(c8_0);
+            c8_1 = FMA ? x.fma(b1, c8_1) : x.mul(b1).add(c8_1);
+            x = FloatVector.broadcast(S, a[a9 + p]);
+            c9_0 = FMA ? x.fma(b0, c9_0) : x.mul(b0).add(c9_0);
+            c9_1 = FMA ? x.fma(b1, c9_1) : x.mul(b1).add(c9_1);
+            x = FloatVector.broadcast(S, a[a10 + p]);
+            c10_0 = FMA ? x.fma(b0, c10_0) : x.mul(b0).add(c10_0);
+            c10_1 = FMA ? x.fma(b1, c10_1) : x.mul(b1).add(c10_1);
+            x = FloatVector.broadcast(S, a[a11 + p]);
+            c11_0 = FMA ? x.fma(b0, c11_0) : x.mul(b0).add(c11_0);
+            c11_1 = FMA ? x.fma(b1, c11_1) : x.mul(b1).add(c11_1);
+        }
+        c0_0.intoArray(c, ci);
+        c0_1.intoArray(c, ci + L);
+        c1_0.intoArray(c, ci + cs);
+        c1_1.intoArray(c, ci + cs + L);
+        c2_0.intoArray(c, ci + 2 * cs);
+        c2_1.intoArray(c, ci + 2 * cs + L);
+        c3_0.intoArray(c, ci + 3 * cs);
+        c3_1.intoArray(c, ci + 3 * cs + L);
+        c4_0.intoArray(c, ci + 4 * cs);
+        c4_1.intoArray(c, ci + 4 * cs + L);
+        c5_0.intoArray(c, ci + 5 * cs);
+        c5_1.intoArray(c, ci + 5 * cs + L);
+        c6_0.intoArray(c, ci + 6 * cs);
+        c6_1.intoArray(c, ci + 6 * cs + L);
+        c7_0.intoArray(c, ci + 7 * cs);
+        c7_1.intoArray(c, ci + 7 * cs + L);
+        c8_0.intoArray(c, ci + 8 * cs);
+        c8_1.intoArray(c, ci + 8 * cs + L);
+        c9_0.intoArray(c, ci + 9 * cs);
+        c9_1.intoArray(c, ci + 9 * cs + L);
+        c10_0.intoArray(c, ci + 10 * cs);
+        c10_1.intoArray(c, ci + 10 * cs + L);
+        c11_0.intoArray(c, ci + 11 * cs);
+        c11_1.intoArray(c, ci + 11 * cs + L);
     }
 
     /*
@@ -1069,7 +1248,7 @@ final class VectorMatmul implements MatmulKernel {
 
     @Override
     public String describe() {
-        return "Vector API matmul, " + S.vectorBitSize() + " bits, " + MR + "x" + NR + " tile, "
+        return "Vector API matmul, " + S.vectorBitSize() + " bits, " + (WIDE_TILE ? 2 * MR : MR) + "x" + NR + " tile, "
                 + (Kernels.FAST_FMA ? "FMA" : "no FMA") + ", " + pool.threads() + " threads";
     }
 
