@@ -7,13 +7,19 @@ import jdk.incubator.vector.FloatVector;
  * the arithmetic ceiling of one core, which the benchmarks report every GFLOP/s against. It
  * lives here, not in the bench module, because only core touches {@code jdk.incubator.vector}.
  *
- * <p>Each of {@link #ACCUMULATORS} vectors runs its own chain {@code acc = acc·a + b}; a chain
- * waits for its previous result, so the loop saturates the FMA units only if there are at least
- * (FMA ports × FMA latency) chains: 2 × 4 on Zen and Skylake-X, 2 × 5 on Haswell. Twelve covers
- * them all and, with the two constant vectors, still fits the 16 registers of AVX2 (no spills).
- * With {@code a = 1/2} and {@code b = 1} every chain converges to 2, so no value overflows or
- * goes subnormal (subnormal operands slow some cores down). Without a fast FMA it runs a
- * multiply and an add, as {@link VectorMatmul} does then.
+ * <p>Each of {@link #ACCUMULATORS} vectors runs its own chain {@code acc = a·b + acc}, the
+ * accumulator as the addend, exactly as the matmul kernels accumulate. A chain waits for its
+ * previous result, so the loop saturates the FMA units only if there are at least (FMA ports ×
+ * FMA latency) chains: 2 × 4 on Zen and Skylake-X, 2 × 5 on Haswell. Twelve covers them all and,
+ * with the two constant vectors, still fits the 16 registers of AVX2 (no spills). The operand
+ * matters: a first version chained through the multiplicand ({@code acc = acc·a + b}) ran at
+ * about 1/1.6 of this form on the Zen 3 here (measured in one JVM, alternating), below what the
+ * matmul kernel itself reached, so every share of the peak read too high. With {@code a = b =
+ * 1/2} a chain grows by a quarter per round, so nothing overflows or goes subnormal (subnormal
+ * operands slow some cores down) and, once a quarter is below half an ulp, the value just stays.
+ * Without a fast FMA it runs a multiply and an add per step ({@code acc = acc·a + b}, with
+ * {@code a = 1/2}, {@code b = 1}: the multiply on the chain, so it cannot leave the loop), as
+ * {@link VectorMatmul} does then.
  */
 public final class FmaPeak {
 
@@ -57,7 +63,7 @@ public final class FmaPeak {
         }
         var s = VectorMatmul.S;
         FloatVector a = FloatVector.broadcast(s, 0.5f);
-        FloatVector b = FloatVector.broadcast(s, 1f);
+        FloatVector b = FloatVector.broadcast(s, FMA ? 0.5f : 1f);
         FloatVector c0 = FloatVector.broadcast(s, start);
         FloatVector c1 = FloatVector.broadcast(s, start + 1);
         FloatVector c2 = FloatVector.broadcast(s, start + 2);
@@ -72,18 +78,18 @@ public final class FmaPeak {
         FloatVector c11 = FloatVector.broadcast(s, start + 11);
         if (FMA) {
             for (int r = 0; r < rounds; r++) {
-                c0 = c0.fma(a, b);
-                c1 = c1.fma(a, b);
-                c2 = c2.fma(a, b);
-                c3 = c3.fma(a, b);
-                c4 = c4.fma(a, b);
-                c5 = c5.fma(a, b);
-                c6 = c6.fma(a, b);
-                c7 = c7.fma(a, b);
-                c8 = c8.fma(a, b);
-                c9 = c9.fma(a, b);
-                c10 = c10.fma(a, b);
-                c11 = c11.fma(a, b);
+                c0 = a.fma(b, c0);
+                c1 = a.fma(b, c1);
+                c2 = a.fma(b, c2);
+                c3 = a.fma(b, c3);
+                c4 = a.fma(b, c4);
+                c5 = a.fma(b, c5);
+                c6 = a.fma(b, c6);
+                c7 = a.fma(b, c7);
+                c8 = a.fma(b, c8);
+                c9 = a.fma(b, c9);
+                c10 = a.fma(b, c10);
+                c11 = a.fma(b, c11);
             }
         } else {
             for (int r = 0; r < rounds; r++) {
