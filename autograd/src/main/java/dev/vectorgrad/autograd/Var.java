@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.vectorgrad.core.Dims;
 import dev.vectorgrad.core.Fused;
+import dev.vectorgrad.core.LogSoftmax;
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
 
@@ -485,8 +486,10 @@ public final class Var {
 
     /** @return {@code e^this} elementwise */
     public Var exp() {
-        Tensor out = value.exp();
-        return unary("exp", out, new Tensor[] {out}, (g, sink) -> sink.add(0, g.mul(out), true));
+        Tensor x = value;
+        Tensor out = x.exp();
+        return unary("exp", out, new Tensor[] {out}, (g, sink) -> sink.add(0, g.mul(out), true),
+                () -> new Replays.Exp(x, out));
     }
 
     /** @return the natural logarithm elementwise */
@@ -778,17 +781,16 @@ public final class Var {
         Tensor out = keepdim ? lseKeep : lseKeep.squeeze(d);
         return unary("logSumExp", out, new Tensor[] {x}, (g, sink) -> {
             Tensor gk = keepdim ? g : g.unsqueeze(d);
-            sink.add(0, s.logSoftmax().exp().mulInPlace(gk), true);
+            sink.add(0, LogSoftmax.forward(x, d).expInPlace().mulInPlace(gk), true);
         });
     }
 
     /**
-     * The pieces of a stable log-sum-exp along one dim: {@code shifted = x - max} (exact for
-     * elements near the max, by Sterbenz's lemma) and {@code logSum = log(sum(exp(shifted)))},
-     * a small number. Forming {@code shifted - logSum} rather than {@code x - lse} keeps the
-     * log-softmax accurate for logits of 1e4, where the float spacing is 1e-3.
+     * The pieces of a stable log-sum-exp along one dim: {@code x - max} (exact for elements near
+     * the max, by Sterbenz's lemma) gives {@code logSum = log(sum(exp(x - max)))}, a small number,
+     * and {@code lse = logSum + max}.
      */
-    private record Shifted(Tensor shifted, Tensor logSum, Tensor max) {
+    private record Shifted(Tensor logSum, Tensor max) {
         static Shifted of(Tensor x, int d) {
             Tensor m = x.max(d, true);
             float[] mv = m.toArray();
@@ -804,18 +806,14 @@ public final class Var {
                 }
                 m = Tensor.of(mv, m.shape());
             }
-            Tensor shifted = x.sub(m);
-            return new Shifted(shifted, shifted.exp().sum(d, true).log(), m);
-        }
-
-        Tensor logSoftmax() {
-            return shifted.sub(logSum);
+            return new Shifted(x.sub(m).exp().sum(d, true).log(), m);
         }
     }
 
     /**
      * {@code this - logSumExp(this, dim)}: log-probabilities along {@code dim}, stable for large
-     * logits. A 0-d value takes dim 0 or -1 and gives 0, the log-probability of one element.
+     * logits ({@link LogSoftmax}'s kernel, which a {@link CapturedGraph} replays too). A 0-d value
+     * takes dim 0 or -1 and gives 0, the log-probability of one element (NaN for an infinite one).
      *
      * @param dim the dim, negative counting from the end
      * @return the log-softmax, same shape
@@ -823,18 +821,11 @@ public final class Var {
     public Var logSoftmax(int dim) {
         Tensor x = value;
         int d = Shapes.reductionDim("logSoftmax", dim, x.shape());
-        if (x.dim() == 0) {
-            // One element: log(e^x / e^x) = 0, NaN for an infinite x as in PyTorch; the rule
-            // below with sum_i g_i = g, so the gradient is 0.
-            Tensor out = x.sub(x);
-            return unary("logSoftmax", out, new Tensor[] {out},
-                    (g, sink) -> sink.add(0, g.sub(out.exp().mulInPlace(g)), true));
-        }
-        Tensor out = Shifted.of(x, d).logSoftmax();
+        Tensor out = LogSoftmax.forward(x, d);
         return unary("logSoftmax", out, new Tensor[] {out}, (g, sink) -> {
             // d/dx_j sum_i g_i (x_i - lse) = g_j - softmax_j * sum_i g_i
-            sink.add(0, g.sub(out.exp().mulInPlace(g.sum(d, true))), true);
-        });
+            sink.add(0, LogSoftmax.backward(g, out, d, Tensor.zeros(out.shape()), false), true);
+        }, () -> new LogSoftmaxReplay(x, out, d));
     }
 
     /**

@@ -293,4 +293,69 @@ class CapturedGraphTest {
         }
         assertTrue(perStep < 64, "a replayed step allocated " + perStep + " bytes");
     }
+
+    @Property(tries = 30)
+    void anMlpEndingInLogSoftmaxAndNllReplaysAsItRunsEagerly(@ForAll @IntRange(min = 1, max = 40) int batch,
+            @ForAll @IntRange(min = 1, max = 70) int features, @ForAll @IntRange(min = 1, max = 40) int hidden,
+            @ForAll @IntRange(min = 2, max = 40) int classes, @ForAll long seed) {
+        // The lesson's own formulation: log-probabilities, then the negative log-likelihood.
+        Rng rng = new Rng(seed);
+        Tensor[] params = t(Tensor.randn(rng, hidden, features), Tensor.randn(rng, hidden),
+                Tensor.randn(rng, classes, hidden), Tensor.randn(rng, classes));
+        Program mlp = v -> Losses.nll(v[4].linear(v[0], v[1]).relu().linear(v[2], v[3]).logSoftmax(1), v[5].value());
+        CapturedGraph g = assertReplayMatchesEager(mlp, params,
+                t(Tensor.randn(rng, batch, features), labels(rng, batch, classes)),
+                t(Tensor.randn(rng, batch, features), labels(rng, batch, classes)));
+        assertEquals(List.of("linear+relu", "linear", "logSoftmax", "nll"), g.ops());
+    }
+
+    @Test
+    void logSoftmaxAndSoftmaxAlongAnyDimOfViewsReplay() {
+        Rng rng = new Rng(15);
+        Tensor[] params = t(Tensor.randn(rng, 3, 5, 2 * 8 + 3).mul(3f), Tensor.randn(rng, 3, 2 * 8 + 3, 5));
+        Program p = v -> {
+            Var x = v[2].add(v[0]);                                     // [3, 5, 19]
+            Var a = x.logSoftmax(1).mul(v[1].transpose(1, 2));          // along a middle dim
+            Var b = x.transpose(0, 2).softmax(-1).mul(0.5f);            // a transposed view, then exp
+            // x gets two contributions: the second goes through the accumulating kernel.
+            return a.sum().add(b.mul(b).sum()).add(v[0].logSoftmax(0).mean());
+        };
+        CapturedGraph g = assertReplayMatchesEager(p, params, t(Tensor.randn(rng, 3, 5, 19)),
+                t(Tensor.randn(rng, 3, 5, 19).mul(30f)));
+        assertTrue(g.ops().containsAll(List.of("logSoftmax", "exp")), g.ops().toString());
+    }
+
+    @Test
+    void aZeroDimLogSoftmaxReplays() {
+        Tensor[] params = t(Tensor.scalar(2f));
+        Program p = v -> v[0].logSoftmax(0).add(v[0].mul(v[1])).add(v[0].softmax(-1));
+        assertReplayMatchesEager(p, params, t(Tensor.scalar(3f)), t(Tensor.scalar(-4f)));
+    }
+
+    @Test
+    void aWarmReplayOfAnMlpWithLogSoftmaxAndNllAllocatesNothing() {
+        Rng rng = new Rng(9);
+        Var w1 = Var.param(Tensor.randn(rng, 50, 784).mul(0.05f));
+        Var b1 = Var.param(Tensor.randn(rng, 50));
+        Var w2 = Var.param(Tensor.randn(rng, 10, 50));
+        Var b2 = Var.param(Tensor.randn(rng, 10));
+        Tensor x = Tensor.randn(rng, 64, 784);
+        Tensor y = labels(rng, 64, 10);
+        Var xv = Var.constant(x);
+        CapturedGraph.Capture c = CapturedGraph.capture(
+                () -> Losses.nll(xv.linear(w1, b1).relu().linear(w2, b2).logSoftmax(-1), y));
+        assertTrue(c.replayable(), () -> "refused: " + c.refusal());
+        CapturedGraph g = c.graph();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long perStep = Long.MAX_VALUE;
+        for (int round = 0; round < 100 && perStep >= 64; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                g.forward();
+                g.backward();
+            }
+            perStep = (threads.getCurrentThreadAllocatedBytes() - before) / 100;
+        }
+        assertTrue(perStep < 64, "a replayed step allocated " + perStep + " bytes");
+    }
 }

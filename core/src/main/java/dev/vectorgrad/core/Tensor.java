@@ -938,6 +938,19 @@ public final class Tensor {
         return unary(UnaryOp.EXP);
     }
 
+    /**
+     * {@code this = e^this}, as PyTorch's {@code exp_()}: the same kernel as {@link #exp()}, so a
+     * captured graph's replay of {@code exp} gives the eager bits.
+     *
+     * @return this tensor
+     */
+    public Tensor expInPlace() {
+        checkWritable("expInPlace", null);
+        StridedLoop.unary(UnaryOp.EXP, this, this);
+        storage.version++;
+        return this;
+    }
+
     /** @return the natural logarithm as a new tensor (NaN below 0, -inf at 0) */
     public Tensor log() {
         return unary(UnaryOp.LOG);

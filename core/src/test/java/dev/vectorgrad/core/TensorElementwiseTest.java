@@ -105,4 +105,18 @@ class TensorElementwiseTest {
         col.addScaledInPlace(2f, Tensor.scalar(1.5f));
         assertArrayEquals(new float[] {3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f}, col.toArray());
     }
+
+    @Test
+    void expInPlaceGivesExpsBitsOnAViewAndLeavesTheRestAlone() {
+        Tensor base = Tensor.randn(new Rng(12), 6, 19).mul(20f);
+        Tensor expected = base.t().exp();
+        Tensor view = base.slice(0, 1, 5).t();              // [19, 4], strided
+        Tensor before = base.copy();
+        int version = base.version();
+        assertTrue(view == view.expInPlace(), "returns this");
+        assertArrayEquals(expected.slice(1, 1, 5).toArray(), view.toArray());
+        assertArrayEquals(before.select(0, 0).toArray(), base.select(0, 0).toArray(), "row 0 is outside the view");
+        assertArrayEquals(before.select(0, 5).toArray(), base.select(0, 5).toArray(), "row 5 is outside the view");
+        assertTrue(base.version() > version, "an in-place write bumps the version");
+    }
 }

@@ -112,6 +112,29 @@ class ActivationLayersTest {
                 new BCEWithLogitsLoss(Tensor.of(new float[] {1f, 2f, 0.5f, 3f, 1f}, 5)), x, multi, 16, 3, true);
     }
 
+    /** Log-probabilities along the last dim, a layer of this test's own (nn has no LogSoftmax layer). */
+    static final class LogProbs extends Layer {
+        @Override
+        public Var forward(Var input) {
+            return input.logSoftmax(-1);
+        }
+    }
+
+    @Test
+    void aModelEndingInLogSoftmaxWithNllLossIsCapturedAndTrainsBitEqual() {
+        // The lesson's formulation: log_softmax, then nll. It used to step eagerly (logSoftmax had no replay).
+        Rng data = new Rng(13);
+        Tensor x = Tensor.randn(data, 45, 12);
+        Tensor y = labels(data, 45, 7);
+        for (boolean adam : new boolean[] {false, true}) {
+            TrainStep step = trainBoth(s -> new Sequential(new Linear(12, 20, new Rng(14)), new ReLU(),
+                    new Linear(20, 7, new Rng(15)), new LogProbs()), new NLLLoss(), x, y, 16, 3, adam);
+            assertTrue(step.lastReplayed(), "the last (partial) batch replayed");
+            assertEquals(2, step.capturedShapes(), "batches of 16 and of 13");
+            assertEquals(List.of("linear+relu", "linear", "logSoftmax", "nll"), step.lastOps());
+        }
+    }
+
     @Test
     void anEmbeddingModelTrainsBitEqualUnderTrainStep() {
         Rng data = new Rng(7);

@@ -47,6 +47,8 @@ public final class Kernels {
     public static final ConvKernels CONV;
     /** Batch and layer normalisation statistics and passes, behind {@code dev.vectorgrad.core.Normalization}. */
     public static final NormalizationKernels NORMALIZATION;
+    /** The log-softmax along a dim and its backward, behind {@code dev.vectorgrad.core.LogSoftmax}. */
+    public static final SoftmaxKernels SOFTMAX;
 
     static {
         VectorSpecies<Float> species = chooseSpecies();
@@ -59,6 +61,7 @@ public final class Kernels {
             BYTES = ScalarByteKernels.INSTANCE;
             CONV = ScalarConvKernels.INSTANCE;
             NORMALIZATION = ScalarNormalizationKernels.INSTANCE;
+            SOFTMAX = ScalarSoftmaxKernels.INSTANCE;
         } else {
             ELEMENTWISE = new VectorKernels(species, FAST_FMA);
             MATMUL = VectorMatmul.create(Parallel.shared());
@@ -69,6 +72,7 @@ public final class Kernels {
             // The conv kernels use the matmul's species, which is the width the property asks for.
             CONV = new VectorConvKernels();
             NORMALIZATION = new VectorNormalizationKernels(species);
+            SOFTMAX = new VectorSoftmaxKernels(species);
         }
         System.getLogger("dev.vectorgrad.core").log(System.Logger.Level.INFO,
                 "vectorgrad kernels: {0}; {1}; {2}", ELEMENTWISE.describe(), MATMUL.describe(), FUSED.describe());

@@ -198,8 +198,11 @@ final class VectorKernels implements FloatKernels {
      * vectors a call).
      */
 
-    /** {@code buf[i] = e^buf[i]} for {@code i < n}; floats only, so nothing is boxed if C2 does not inline it. */
-    private static void expLanes(float[] buf, int n) {
+    /**
+     * {@code buf[i] = e^buf[i]} for {@code i < n}; floats only, so nothing is boxed if C2 does not
+     * inline it. Shared with {@link VectorSoftmaxKernels}.
+     */
+    static void expLanes(float[] buf, int n) {
         for (int l = 0; l < n; l++) {
             buf[l] = (float) Math.exp(buf[l]);
         }

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SIMD activation kernels give the same bits interpreted and compiled. Why it needs a test:
+ * The SIMD activation kernels, and the log-softmax kernels, give the same bits interpreted and compiled. Why it needs a test:
  * the Vector API's {@code lanewise(EXP)} and {@code lanewise(LOG)} are SVML under C2 but a
  * per-lane fallback that rounds otherwise in the interpreter and C1, so a kernel built on them
  * changed its results when the JIT reached it, and a captured replay could differ from the eager
@@ -47,6 +47,15 @@ class ActivationKernelsDeterminismTest {
             k.unaryBackward(op, 0.7f, 20f, x, 0, x, 0, out, 0, n, false);
             h = mix(h, out);
         }
+        // The log-softmax kernels take their exps and logs the same way: along rows and across columns.
+        SoftmaxKernels softmax = new VectorSoftmaxKernels(VectorMatmul.S);
+        float[] grad = new float[n];
+        softmax.logSoftmax(x, 0, out, 0, 3, n / 3, 1);
+        softmax.logSoftmaxBackward(x, 0, out, 0, grad, 0, 3, n / 3, 1, false);
+        h = mix(mix(h, out), grad);
+        softmax.logSoftmax(x, 0, out, 0, 1, 3, n / 3);
+        softmax.logSoftmaxBackward(x, 0, out, 0, grad, 0, 1, 3, n / 3, false);
+        h = mix(mix(h, out), grad);
         return Long.toHexString(h);
     }
 
