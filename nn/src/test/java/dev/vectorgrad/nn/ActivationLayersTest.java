@@ -112,14 +112,6 @@ class ActivationLayersTest {
                 new BCEWithLogitsLoss(Tensor.of(new float[] {1f, 2f, 0.5f, 3f, 1f}, 5)), x, multi, 16, 3, true);
     }
 
-    /** Log-probabilities along the last dim, a layer of this test's own (nn has no LogSoftmax layer). */
-    static final class LogProbs extends Layer {
-        @Override
-        public Var forward(Var input) {
-            return input.logSoftmax(-1);
-        }
-    }
-
     @Test
     void aModelEndingInLogSoftmaxWithNllLossIsCapturedAndTrainsBitEqual() {
         // The lesson's formulation: log_softmax, then nll. It used to step eagerly (logSoftmax had no replay).
@@ -128,11 +120,37 @@ class ActivationLayersTest {
         Tensor y = labels(data, 45, 7);
         for (boolean adam : new boolean[] {false, true}) {
             TrainStep step = trainBoth(s -> new Sequential(new Linear(12, 20, new Rng(14)), new ReLU(),
-                    new Linear(20, 7, new Rng(15)), new LogProbs()), new NLLLoss(), x, y, 16, 3, adam);
+                    new Linear(20, 7, new Rng(15)), new LogSoftmax(-1)), new NLLLoss(), x, y, 16, 3, adam);
             assertTrue(step.lastReplayed(), "the last (partial) batch replayed");
             assertEquals(2, step.capturedShapes(), "batches of 16 and of 13");
             assertEquals(List.of("linear+relu", "linear", "logSoftmax", "nll"), step.lastOps());
         }
+    }
+
+    @Test
+    void softmaxLayersComputeTheVarOpsAlongTheirDim() {
+        Tensor x = Tensor.randn(new Rng(21), 4, 5, 3);
+        for (int dim : new int[] {0, 1, 2, -1, -3}) {
+            Var v = Var.constant(x);
+            Tensor logP = new LogSoftmax(dim).forward(v).value();
+            Tensor p = new Softmax(dim).forward(v).value();
+            assertArrayEquals(v.logSoftmax(dim).value().toArray(), logP.toArray(), 0f, "logSoftmax dim " + dim);
+            assertArrayEquals(v.softmax(dim).value().toArray(), p.toArray(), 0f, "softmax dim " + dim);
+            // the probabilities along the dim sum to 1 (a check of the dim, not of the op's bits)
+            Tensor sums = p.sum(dim);
+            for (float s : sums.toArray()) {
+                assertEquals(1f, s, 1e-5f, "softmax dim " + dim + " sums");
+            }
+        }
+    }
+
+    @Test
+    void softmaxLayersRefuseADimOutsideTheInputsRank() {
+        Var x = Var.constant(Tensor.zeros(2, 3));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> new LogSoftmax(2).forward(x));
+        assertTrue(e.getMessage().contains("logSoftmax") && e.getMessage().contains("2"), e.getMessage());
+        e = assertThrows(RuntimeException.class, () -> new Softmax(-3).forward(x));
+        assertTrue(e.getMessage().contains("-3"), e.getMessage());
     }
 
     @Test
@@ -223,7 +241,8 @@ class ActivationLayersTest {
     void layersPrintAsPyTorchAndHaveItsStateDictNames() {
         Rng rng = new Rng(1);
         Sequential s = new Sequential(new Embedding(10, 3, rng), new Tanh(), new Sigmoid(), new GELU(),
-                new GELU("tanh"), new LeakyReLU(), new Softplus(), new Dropout(0.2f, rng));
+                new GELU("tanh"), new LeakyReLU(), new Softplus(), new Dropout(0.2f, rng), new LogSoftmax(1),
+                new Softmax(-1));
         assertEquals(String.join("\n", "Sequential(",
                 "  (0): Embedding(10, 3)",
                 "  (1): Tanh()",
@@ -233,6 +252,8 @@ class ActivationLayersTest {
                 "  (5): LeakyReLU(negative_slope=0.01)",
                 "  (6): Softplus(beta=1.0, threshold=20.0)",
                 "  (7): Dropout(p=0.2, inplace=False)",
+                "  (8): LogSoftmax(dim=1)",
+                "  (9): Softmax(dim=-1)",
                 ")"), s.toString());
         assertEquals(List.of("0.weight"), List.copyOf(s.stateDict().keySet()));
         assertArrayEquals(new int[] {10, 3}, s.stateDict().get("0.weight").shape());
