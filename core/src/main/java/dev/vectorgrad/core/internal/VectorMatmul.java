@@ -776,7 +776,7 @@ final class VectorMatmul implements MatmulKernel {
      * registers, so twice kernel6x2Unit's rows fit (24 accumulators + 2 B vectors + 1 broadcast
      * = 27), the shape of BLIS's Skylake-X sgemm tile. Trick: each pair of B vectors loaded
      * serves twelve broadcasts instead of six, halving B's loads per multiply-add, and a call
-     * covers two row tiles, halving the calls and their C loads per panel. Each element of C
+     * covers two row tiles, halving the calls per panel. Each element of C
      * gets the same chain of multiply-adds as in two kernel6x2Unit calls, so the bits are the
      * same. Only for two full row tiles of packed B (see {@link #panel}).
      */
