@@ -56,14 +56,6 @@ class FusedKernelsProperties {
         return out;
     }
 
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                throw new AssertionError(what + ": at " + i + " expected " + expected[i] + " but was " + actual[i]);
-            }
-        }
-    }
-
     private static void assertClose(float[] expected, float[] actual, double tol, String what) {
         for (int i = 0; i < expected.length; i++) {
             if (expected[i] == SENTINEL || actual[i] == SENTINEL) {
@@ -101,7 +93,7 @@ class FusedKernelsProperties {
         float[] actual = init.clone();
         SCALAR.biasRelu(expected, off, stride, rows, cols, bias, off, relu);
         vector(true).biasRelu(actual, off, stride, rows, cols, bias, off, relu);
-        assertSameBits(expected, actual, "biasRelu rows=" + rows + " cols=" + cols);
+        KernelAssertions.assertSameBits(expected, actual, "biasRelu rows=" + rows + " cols=" + cols);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < stride; j++) {
                 int at = off + i * stride + j;
@@ -130,7 +122,7 @@ class FusedKernelsProperties {
         float[] actual = expected.clone();
         SCALAR.reluBackward(g, off, o, 2 * off, expected, 3 * off, n, accumulate);
         vector(true).reluBackward(g, off, o, 2 * off, actual, 3 * off, n, accumulate);
-        assertSameBits(expected, actual, "reluBackward n=" + n);
+        KernelAssertions.assertSameBits(expected, actual, "reluBackward n=" + n);
         assertSentinels(expected, 3 * off, 3 * off + n, "reluBackward");
         for (int i = 0; i < n; i++) {
             float sel = o[2 * off + i] > 0 ? g[off + i] : 0f;
@@ -145,7 +137,7 @@ class FusedKernelsProperties {
         float[] expected = g.clone();
         SCALAR.reluBackward(expected, 2, o, 2, expected, 2, n, false);
         vector(true).reluBackward(g, 2, o, 2, g, 2, n, false);
-        assertSameBits(expected, g, "reluBackward in place n=" + n);
+        KernelAssertions.assertSameBits(expected, g, "reluBackward in place n=" + n);
     }
 
     @Property(tries = 120)
@@ -160,7 +152,7 @@ class FusedKernelsProperties {
         float[] actual = expected.clone();
         SCALAR.columnSums(src, off, stride, rows, cols, expected, off, accumulate);
         vector(true).columnSums(src, off, stride, rows, cols, actual, off, accumulate);
-        assertSameBits(expected, actual, "columnSums rows=" + rows + " cols=" + cols);
+        KernelAssertions.assertSameBits(expected, actual, "columnSums rows=" + rows + " cols=" + cols);
         assertSentinels(expected, off, off + cols, "columnSums");
         for (int j = 0; j < cols; j++) {
             double s = 0;
@@ -244,7 +236,7 @@ class FusedKernelsProperties {
                 assertEquals(g, expected[off + j], 1e-6 * (1 + Math.abs(g)), "softmax grad definition at " + j);
             }
         } else {
-            assertSameBits(before, actual, "softmax without grad wrote");
+            KernelAssertions.assertSameBits(before, actual, "softmax without grad wrote");
         }
     }
 
@@ -276,7 +268,7 @@ class FusedKernelsProperties {
             float[] plain = sentinels(c + 2 * off);
             System.arraycopy(init, 0, plain, off, c);
             double lp = vector(true).softmaxCrossEntropyRow(logits, off, c, target, plain, off, scale, accumulate);
-            assertSameBits(plain, actual, "eps 0 vs plain");
+            KernelAssertions.assertSameBits(plain, actual, "eps 0 vs plain");
             assertEquals(lp, la);
         }
     }
@@ -306,7 +298,7 @@ class FusedKernelsProperties {
         assertEquals(ref, se, rel * ref + 1e-30, "scalar sum n=" + n);
         assertEquals(ref, sa, rel * ref + 1e-30, "vector sum n=" + n);
         if (withGrad) {
-            assertSameBits(expected, actual, "squared error gradient n=" + n);
+            KernelAssertions.assertSameBits(expected, actual, "squared error gradient n=" + n);
             for (int i = 0; i < n; i++) {
                 float d = in[off + i] - tg[2 * off + i];
                 assertEquals(accumulate ? init[i] + d * scale : d * scale, expected[3 * off + i], "gradient at " + i);
@@ -315,7 +307,7 @@ class FusedKernelsProperties {
         if (withGrad) {
             assertSentinels(actual, 3 * off, 3 * off + n, "squared error");
         } else {
-            assertSameBits(expected, actual, "squared error without a gradient wrote");
+            KernelAssertions.assertSameBits(expected, actual, "squared error without a gradient wrote");
         }
     }
 

@@ -68,22 +68,6 @@ class NormalizationKernelsProperties {
         return a;
     }
 
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                throw new AssertionError(what + ": at " + i + " expected " + expected[i] + " but was " + actual[i]);
-            }
-        }
-    }
-
-    private static void assertSentinels(float[] a, int off, int n, String what) {
-        for (int i = 0; i < a.length; i++) {
-            if (i < off || i >= off + n) {
-                assertEquals(SENTINEL, a[i], what + " written outside its run at " + i);
-            }
-        }
-    }
-
     private static void assertWithin(double expected, double actual, double tol, String what) {
         if (!(Math.abs(expected - actual) <= tol)) {
             throw new AssertionError(what + ": expected " + expected + " but was " + actual + " (tolerance " + tol + ")");
@@ -168,7 +152,7 @@ class NormalizationKernelsProperties {
             assertWithin(s1[ch], s2[ch], sumTolerance(sd[1][ch]), what + " vector sum of dy, channel " + ch);
             assertWithin(p1[ch], p2[ch], sumTolerance(pd[1][ch]), what + " vector sum of dy*(x-mean), channel " + ch);
         }
-        assertSameBits(xCopy, x, what + ": x is read only");
+        KernelAssertions.assertSameBits(xCopy, x, what + ": x is read only");
     }
 
     @Property(tries = 60)
@@ -191,8 +175,8 @@ class NormalizationKernelsProperties {
         float[] oV = oS.clone();
         SCALAR.channelAffine(x, off, oS, 2 * off, b.outer(), c, b.inner(), mean, scale, shift);
         VECTOR.channelAffine(x, off, oV, 2 * off, b.outer(), c, b.inner(), mean, scale, shift);
-        assertSameBits(oS, oV, what + " channelAffine");
-        assertSentinels(oV, 2 * off, b.n(), what + " channelAffine");
+        KernelAssertions.assertSameBits(oS, oV, what + " channelAffine");
+        KernelAssertions.assertSentinels(SENTINEL, oV, 2 * off, b.n(), what + " channelAffine");
         for (int k = 0; k < b.n(); k++) {
             int ch = (k / b.inner()) % c;
             double e = ((double) x[off + k] - mean[ch]) * scale[ch] + shift[ch];
@@ -204,8 +188,8 @@ class NormalizationKernelsProperties {
         float[] gV = gS.clone();
         SCALAR.channelAffineBackward(dy, off + 1, x, off, gS, off + 3, b.outer(), c, b.inner(), mean, meanDy, proj, scale);
         VECTOR.channelAffineBackward(dy, off + 1, x, off, gV, off + 3, b.outer(), c, b.inner(), mean, meanDy, proj, scale);
-        assertSameBits(gS, gV, what + " channelAffineBackward");
-        assertSentinels(gV, off + 3, b.n(), what + " channelAffineBackward");
+        KernelAssertions.assertSameBits(gS, gV, what + " channelAffineBackward");
+        KernelAssertions.assertSentinels(SENTINEL, gV, off + 3, b.n(), what + " channelAffineBackward");
         for (int k = 0; k < b.n(); k++) {
             int ch = (k / b.inner()) % c;
             double e = ((dy[off + 1 + k] - (double) meanDy[ch]) - ((double) x[off + k] - mean[ch]) * proj[ch]) * scale[ch];
@@ -233,8 +217,8 @@ class NormalizationKernelsProperties {
         float[] oV = oS.clone();
         SCALAR.rowAffine(x, off, oS, off + 1, rows, d, mean, rstd, w, 5, bias, 4);
         VECTOR.rowAffine(x, off, oV, off + 1, rows, d, mean, rstd, w, 5, bias, 4);
-        assertSameBits(oS, oV, what + " rowAffine");
-        assertSentinels(oV, off + 1, n, what + " rowAffine");
+        KernelAssertions.assertSameBits(oS, oV, what + " rowAffine");
+        KernelAssertions.assertSentinels(SENTINEL, oV, off + 1, n, what + " rowAffine");
 
         double[] sS = new double[rows];
         double[] pS = new double[rows];
@@ -265,8 +249,8 @@ class NormalizationKernelsProperties {
         float[] gV = gS.clone();
         SCALAR.rowAffineBackward(dy, off + 2, x, off, gS, off + 4, rows, d, mean, w, 5, meanG, proj, rstd);
         VECTOR.rowAffineBackward(dy, off + 2, x, off, gV, off + 4, rows, d, mean, w, 5, meanG, proj, rstd);
-        assertSameBits(gS, gV, what + " rowAffineBackward");
-        assertSentinels(gV, off + 4, n, what + " rowAffineBackward");
+        KernelAssertions.assertSameBits(gS, gV, what + " rowAffineBackward");
+        KernelAssertions.assertSentinels(SENTINEL, gV, off + 4, n, what + " rowAffineBackward");
 
         // Parameter gradients accumulate into what the arrays held; the statistics start at row 1 of a longer array.
         float[] longMean = new float[rows + 1];
@@ -279,7 +263,7 @@ class NormalizationKernelsProperties {
         float[] gbV = gbS.clone();
         SCALAR.rowParamGrads(dy, off + 2, x, off, rows, d, longMean, longRstd, 1, affine ? gwS : null, gbS);
         VECTOR.rowParamGrads(dy, off + 2, x, off, rows, d, longMean, longRstd, 1, affine ? gwV : null, gbV);
-        assertSameBits(gwS, gwV, what + " rowParamGrads weight");
-        assertSameBits(gbS, gbV, what + " rowParamGrads bias");
+        KernelAssertions.assertSameBits(gwS, gwV, what + " rowParamGrads weight");
+        KernelAssertions.assertSameBits(gbS, gbV, what + " rowParamGrads bias");
     }
 }

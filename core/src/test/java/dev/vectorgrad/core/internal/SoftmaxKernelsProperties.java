@@ -67,22 +67,6 @@ class SoftmaxKernelsProperties {
         return a;
     }
 
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                throw new AssertionError(what + ": at " + i + " expected " + expected[i] + " but was " + actual[i]);
-            }
-        }
-    }
-
-    private static void assertSentinels(float[] a, int off, int n, String what) {
-        for (int i = 0; i < a.length; i++) {
-            if (i < off || i >= off + n) {
-                assertEquals(SENTINEL, a[i], what + " written outside its block at " + i);
-            }
-        }
-    }
-
     private static int at(Block b, int o, int k, int j) {
         return (o * b.n() + k) * b.inner() + j;
     }
@@ -103,15 +87,15 @@ class SoftmaxKernelsProperties {
         float[] oV = oS.clone();
         SCALAR.logSoftmax(x, off, oS, 2 * off, b.outer(), b.n(), b.inner());
         VECTOR.logSoftmax(x, off, oV, 2 * off, b.outer(), b.n(), b.inner());
-        assertSameBits(oS, oV, what + " vector against scalar");
-        assertSentinels(oV, 2 * off, m, what);
-        assertSameBits(xCopy, x, what + ": x is read only");
+        KernelAssertions.assertSameBits(oS, oV, what + " vector against scalar");
+        KernelAssertions.assertSentinels(SENTINEL, oV, 2 * off, m, what);
+        KernelAssertions.assertSameBits(xCopy, x, what + ": x is read only");
 
         float[] inPlace = x.clone();
         VECTOR.logSoftmax(inPlace, off, inPlace, off, b.outer(), b.n(), b.inner());
         float[] expected = xCopy.clone();
         System.arraycopy(oS, 2 * off, expected, off, m);
-        assertSameBits(expected, inPlace, what + " in place");
+        KernelAssertions.assertSameBits(expected, inPlace, what + " in place");
 
         for (int o = 0; o < b.outer(); o++) {
             for (int j = 0; j < b.inner(); j++) {
@@ -187,9 +171,9 @@ class SoftmaxKernelsProperties {
         String what = b + " off " + off + (accumulate ? " accumulating" : "");
         SCALAR.logSoftmaxBackward(g, off + 1, y, off, gS, 3, b.outer(), b.n(), b.inner(), accumulate);
         VECTOR.logSoftmaxBackward(g, off + 1, y, off, gV, 3, b.outer(), b.n(), b.inner(), accumulate);
-        assertSameBits(gS, gV, what + " vector against scalar");
-        assertSentinels(gV, 3, m, what);
-        assertSameBits(gCopy, g, what + ": g is read only");
+        KernelAssertions.assertSameBits(gS, gV, what + " vector against scalar");
+        KernelAssertions.assertSentinels(SENTINEL, gV, 3, m, what);
+        KernelAssertions.assertSameBits(gCopy, g, what + ": g is read only");
 
         if (!accumulate) {
             float[] inPlace = g.clone();

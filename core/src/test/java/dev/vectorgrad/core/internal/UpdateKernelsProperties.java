@@ -48,22 +48,6 @@ class UpdateKernelsProperties {
         return a;
     }
 
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                throw new AssertionError(what + ": at " + i + " expected " + expected[i] + " but was " + actual[i]);
-            }
-        }
-    }
-
-    private static void assertSentinels(float[] a, int off, int n, String what) {
-        for (int i = 0; i < a.length; i++) {
-            if (i < off || i >= off + n) {
-                assertEquals(SENTINEL, a[i], what + " written outside its run at " + i);
-            }
-        }
-    }
-
     @Property(tries = 150)
     void sgdIsBitIdenticalToScalarAndMatchesTheDefinition(
             @ForAll("sizes") int n, @ForAll @IntRange(min = 1, max = 9) int off, @ForAll long seed,
@@ -80,9 +64,9 @@ class UpdateKernelsProperties {
         SCALAR.sgd(pScalar, off, g, 2 * off + 1, n, lr, wd, decay);
         VECTOR.sgd(pVector, off, g, 2 * off + 1, n, lr, wd, decay);
         String what = "sgd n=" + n + " off=" + off + " l2=" + l2 + " decoupled=" + decoupled;
-        assertSameBits(pScalar, pVector, what);
-        assertSameBits(gCopy, g, what + ": the gradient is read only");
-        assertSentinels(pVector, off, n, what);
+        KernelAssertions.assertSameBits(pScalar, pVector, what);
+        KernelAssertions.assertSameBits(gCopy, g, what + ": the gradient is read only");
+        KernelAssertions.assertSentinels(SENTINEL, pVector, off, n, what);
         for (int i = 0; i < n; i++) {
             double pi = p[off + i];
             double gi = g[2 * off + 1 + i];
@@ -119,10 +103,10 @@ class UpdateKernelsProperties {
         VECTOR.sgdMomentum(pV, off, g, off + 2, bV, 2 * off, n, lr, mu, gradScale, nesterov, wd, decay, firstStep);
         String what = "sgdMomentum n=" + n + " off=" + off + " nesterov=" + nesterov + " first=" + firstStep
                 + " l2=" + l2 + " decoupled=" + decoupled;
-        assertSameBits(pS, pV, what + " param");
-        assertSameBits(bS, bV, what + " buffer");
-        assertSentinels(pV, off, n, what + " param");
-        assertSentinels(bV, 2 * off, n, what + " buffer");
+        KernelAssertions.assertSameBits(pS, pV, what + " param");
+        KernelAssertions.assertSameBits(bS, bV, what + " buffer");
+        KernelAssertions.assertSentinels(SENTINEL, pV, off, n, what + " param");
+        KernelAssertions.assertSentinels(SENTINEL, bV, 2 * off, n, what + " buffer");
         for (int i = 0; i < n; i++) {
             double pi = p[off + i];
             double gi = g[off + 2 + i];
@@ -166,12 +150,12 @@ class UpdateKernelsProperties {
         SCALAR.adam(pS, off, g, off + 1, mS, off + 3, vS, 2 * off, n, c1, b2, c2, eps, stepSize, bc2Sqrt, wd, decay);
         VECTOR.adam(pV, off, g, off + 1, mV, off + 3, vV, 2 * off, n, c1, b2, c2, eps, stepSize, bc2Sqrt, wd, decay);
         String what = "adam n=" + n + " off=" + off + " t=" + t + " l2=" + l2 + " decoupled=" + decoupled;
-        assertSameBits(pS, pV, what + " param");
-        assertSameBits(mS, mV, what + " m");
-        assertSameBits(vS, vV, what + " v");
-        assertSentinels(pV, off, n, what + " param");
-        assertSentinels(mV, off + 3, n, what + " m");
-        assertSentinels(vV, 2 * off, n, what + " v");
+        KernelAssertions.assertSameBits(pS, pV, what + " param");
+        KernelAssertions.assertSameBits(mS, mV, what + " m");
+        KernelAssertions.assertSameBits(vS, vV, what + " v");
+        KernelAssertions.assertSentinels(SENTINEL, pV, off, n, what + " param");
+        KernelAssertions.assertSentinels(SENTINEL, mV, off + 3, n, what + " m");
+        KernelAssertions.assertSentinels(SENTINEL, vV, 2 * off, n, what + " v");
         for (int i = 0; i < n; i++) {
             double pi = p[off + i];
             double gi = g[off + 1 + i];
@@ -217,7 +201,7 @@ class UpdateKernelsProperties {
         SCALAR.adam(s[0], 0, g, 0, s[1], 0, s[2], 0, n, 0.1f, 0.999f, 0.001f, 1e-8f, 1e-3f, 0.0316f, 0.01f, 0.999f);
         VECTOR.adam(v[0], 0, g, 0, v[1], 0, v[2], 0, n, 0.1f, 0.999f, 0.001f, 1e-8f, 1e-3f, 0.0316f, 0.01f, 0.999f);
         for (int k = 0; k < 3; k++) {
-            assertSameBits(s[k], v[k], "adam array " + k);
+            KernelAssertions.assertSameBits(s[k], v[k], "adam array " + k);
         }
         assertTrue(Float.isNaN(v[0][1]) && Float.isFinite(v[0][0]) && Float.isFinite(v[0][2]));
         float[] ps = p.clone();
@@ -226,8 +210,8 @@ class UpdateKernelsProperties {
         float[] bv = new float[n];
         SCALAR.sgdMomentum(ps, 0, g, 0, bs, 0, n, 0.1f, 0.9f, 1f, true, 0f, 1f, false);
         VECTOR.sgdMomentum(pv, 0, g, 0, bv, 0, n, 0.1f, 0.9f, 1f, true, 0f, 1f, false);
-        assertSameBits(ps, pv, "sgdMomentum param");
-        assertSameBits(bs, bv, "sgdMomentum buffer");
+        KernelAssertions.assertSameBits(ps, pv, "sgdMomentum param");
+        KernelAssertions.assertSameBits(bs, bv, "sgdMomentum buffer");
     }
 
     @Example
@@ -278,7 +262,7 @@ class UpdateKernelsProperties {
             SCALAR.sgd(ss[3], 0, g, 0, n, 1e-3f, 0f, 1f);
         }
         for (int k = 0; k < vs.length; k++) {
-            assertSameBits(ss[k], vs[k], "hot, array " + k);
+            KernelAssertions.assertSameBits(ss[k], vs[k], "hot, array " + k);
         }
     }
 

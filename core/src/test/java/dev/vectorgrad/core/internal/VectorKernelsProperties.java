@@ -69,14 +69,6 @@ class VectorKernelsProperties {
     }
 
     /** Bit-identical, except that all NaNs are equal. */
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                throw new AssertionError(what + ": at " + i + " expected " + expected[i] + " but was " + actual[i]);
-            }
-        }
-    }
-
     private static void assertWithinUlps(float[] expected, float[] actual, int ulps, String what) {
         for (int i = 0; i < expected.length; i++) {
             float e = expected[i];
@@ -103,7 +95,7 @@ class VectorKernelsProperties {
             float[] actual = sentinels(n + 3 * off + 2);
             SCALAR.binary(op, a, off, b, 2 * off, expected, 3 * off, n);
             vector(fma).binary(op, a, off, b, 2 * off, actual, 3 * off, n);
-            assertSameBits(expected, actual, op + " n=" + n + " off=" + off);
+            KernelAssertions.assertSameBits(expected, actual, op + " n=" + n + " off=" + off);
             checkOracle(expected, 3 * off, n, i -> op.apply(a[off + i], b[2 * off + i]), op.toString());
         }
     }
@@ -118,12 +110,12 @@ class VectorKernelsProperties {
             float[] aRight = sentinels(n + off + 1);
             SCALAR.binaryScalarRight(op, a, off, s, eRight, off + 1, n);
             vector(fma).binaryScalarRight(op, a, off, s, aRight, off + 1, n);
-            assertSameBits(eRight, aRight, op + " right s=" + s + " n=" + n);
+            KernelAssertions.assertSameBits(eRight, aRight, op + " right s=" + s + " n=" + n);
             float[] eLeft = sentinels(n + off + 1);
             float[] aLeft = sentinels(n + off + 1);
             SCALAR.binaryScalarLeft(op, s, a, off, eLeft, off + 1, n);
             vector(fma).binaryScalarLeft(op, s, a, off, aLeft, off + 1, n);
-            assertSameBits(eLeft, aLeft, op + " left s=" + s + " n=" + n);
+            KernelAssertions.assertSameBits(eLeft, aLeft, op + " left s=" + s + " n=" + n);
         }
     }
 
@@ -135,7 +127,7 @@ class VectorKernelsProperties {
             float[] expected = a.clone();
             SCALAR.binary(op, expected, 3, b, 3, expected, 3, n);
             vector(true).binary(op, a, 3, b, 3, a, 3, n);
-            assertSameBits(expected, a, op + " in place n=" + n);
+            KernelAssertions.assertSameBits(expected, a, op + " in place n=" + n);
         }
     }
 
@@ -151,7 +143,7 @@ class VectorKernelsProperties {
                 // The vector exp/log are not correctly rounded; a few ulps is their contract.
                 assertWithinUlps(expected, actual, op.vectorUlps(), op + " n=" + n);
             } else {
-                assertSameBits(expected, actual, op + " n=" + n);
+                KernelAssertions.assertSameBits(expected, actual, op + " n=" + n);
             }
             checkOracle(expected, 5, n, i -> op.apply(a[off + i]), op.toString());
         }
@@ -174,7 +166,7 @@ class VectorKernelsProperties {
                 if (op.vectorUlps() > 0) {
                     assertWithinUlps(expected, actual, op.vectorUlps(), op + " specials");
                 } else {
-                    assertSameBits(expected, actual, op + " specials");
+                    KernelAssertions.assertSameBits(expected, actual, op + " specials");
                 }
             }
         }
@@ -214,9 +206,9 @@ class VectorKernelsProperties {
                              @ForAll long seed, @ForAll boolean specials) {
         float[] a = data(seed, n + off, specials);
         FloatKernels v = vector(true);
-        assertSameBits(new float[] {SCALAR.reduce(ReduceOp.MAX, a, off, n)},
+        KernelAssertions.assertSameBits(new float[] {SCALAR.reduce(ReduceOp.MAX, a, off, n)},
                 new float[] {v.reduce(ReduceOp.MAX, a, off, n)}, "MAX n=" + n);
-        assertSameBits(new float[] {SCALAR.reduce(ReduceOp.MIN, a, off, n)},
+        KernelAssertions.assertSameBits(new float[] {SCALAR.reduce(ReduceOp.MIN, a, off, n)},
                 new float[] {v.reduce(ReduceOp.MIN, a, off, n)}, "MIN n=" + n);
         // Sums: another summation order, so compare both with the double-precision sum within
         // the classical bound n * eps * sum |x|. Finite values near the float limit would
@@ -235,8 +227,8 @@ class VectorKernelsProperties {
         float s = SCALAR.reduce(ReduceOp.SUM, a, off, n);
         float vs = v.reduce(ReduceOp.SUM, a, off, n);
         if (Double.isNaN(exact) || Double.isInfinite(exact)) {
-            assertSameBits(new float[] {(float) exact}, new float[] {vs}, "SUM of non-finite n=" + n);
-            assertSameBits(new float[] {(float) exact}, new float[] {s}, "scalar SUM of non-finite n=" + n);
+            KernelAssertions.assertSameBits(new float[] {(float) exact}, new float[] {vs}, "SUM of non-finite n=" + n);
+            KernelAssertions.assertSameBits(new float[] {(float) exact}, new float[] {s}, "scalar SUM of non-finite n=" + n);
         } else {
             double bound = (n + 1) * 0x1p-24 * magnitude;
             assertTrue(Math.abs(vs - exact) <= bound, "vector SUM " + vs + " vs " + exact + " n=" + n);
@@ -314,7 +306,7 @@ class VectorKernelsProperties {
     private static void checkOracle(float[] out, int outOff, int n, IndexFn def, String what) {
         for (int i = 0; i < out.length; i++) {
             if (i >= outOff && i < outOff + n) {
-                assertSameBits(new float[] {def.at(i - outOff)}, new float[] {out[i]}, what + " definition");
+                KernelAssertions.assertSameBits(new float[] {def.at(i - outOff)}, new float[] {out[i]}, what + " definition");
             } else {
                 assertEquals(SENTINEL, out[i], what + " wrote outside its range at " + i);
             }
@@ -354,10 +346,10 @@ class VectorKernelsProperties {
         for (BinaryOp op : binaries) {
             v.binary(op, a, 0, b, 0, out, 0, n);
             SCALAR.binary(op, a, 0, b, 0, expected, 0, n);
-            assertSameBits(expected, out, "hot " + op);
+            KernelAssertions.assertSameBits(expected, out, "hot " + op);
             v.binaryScalarRight(op, a, 0, b[1], out, 0, n);
             SCALAR.binaryScalarRight(op, a, 0, b[1], expected, 0, n);
-            assertSameBits(expected, out, "hot right " + op);
+            KernelAssertions.assertSameBits(expected, out, "hot right " + op);
         }
         for (UnaryOp op : unaries) {
             v.unary(op, a, 0, out, 0, n);
@@ -365,11 +357,11 @@ class VectorKernelsProperties {
             if (op.vectorUlps() > 0) {
                 assertWithinUlps(expected, out, op.vectorUlps(), "hot " + op);
             } else {
-                assertSameBits(expected, out, "hot " + op);
+                KernelAssertions.assertSameBits(expected, out, "hot " + op);
             }
         }
         for (ReduceOp op : new ReduceOp[] {ReduceOp.MAX, ReduceOp.MIN}) {
-            assertSameBits(new float[] {SCALAR.reduce(op, a, 0, n)}, new float[] {v.reduce(op, a, 0, n)}, "hot " + op);
+            KernelAssertions.assertSameBits(new float[] {SCALAR.reduce(op, a, 0, n)}, new float[] {v.reduce(op, a, 0, n)}, "hot " + op);
         }
         assertEquals(SCALAR.argmax(a, 0, n), v.argmax(a, 0, n));
         assertEquals(SCALAR.argmin(b, 0, n), v.argmin(b, 0, n));
