@@ -4,7 +4,7 @@ import dev.vectorgrad.core.Fused;
 import dev.vectorgrad.core.Tensor;
 
 /**
- * The replay of a smooth activation (tanh, sigmoid, gelu, leaky relu, softplus, log1p, expm1):
+ * The replay of a smooth activation (tanh, sigmoid, gelu, leaky relu, softplus, log1p, expm1, exp):
  * the forward copies the input into the recorded output and applies the op in place, the very
  * kernel over the very lanes the eager op used (which computes a strided input on a contiguous
  * copy for this reason), so replayed values equal eager ones bit for bit; the backward writes the
@@ -22,7 +22,8 @@ final class ActivationReplay implements Replay {
         LEAKY_RELU("leakyRelu", false),
         SOFTPLUS("softplus", false),
         LOG1P("log1p", false),
-        EXPM1("expm1", true);
+        EXPM1("expm1", true),
+        EXP("exp", true);
 
         final String op;
         /** Whether the backward reads the op's output (else its input). */
@@ -43,6 +44,7 @@ final class ActivationReplay implements Replay {
                 case SOFTPLUS -> x.softplus(a, b);
                 case LOG1P -> x.log1p();
                 case EXPM1 -> x.expm1();
+                case EXP -> x.exp();
             };
         }
 
@@ -56,6 +58,7 @@ final class ActivationReplay implements Replay {
                 case SOFTPLUS -> t.softplusInPlace(a, b);
                 case LOG1P -> t.log1pInPlace();
                 case EXPM1 -> t.expm1InPlace();
+                case EXP -> t.expInPlace();
             }
         }
 
@@ -69,6 +72,14 @@ final class ActivationReplay implements Replay {
                 case SOFTPLUS -> Fused.softplusBackward(g, saved, a, b, target, acc);
                 case LOG1P -> Fused.log1pBackward(g, saved, target, acc);
                 case EXPM1 -> Fused.expm1Backward(g, saved, target, acc);
+                // g·e^x is one product: no fused kernel, the eager rule's g.mul(out) written into target
+                case EXP -> {
+                    if (acc) {
+                        target.addInPlace(g.mul(saved));
+                    } else {
+                        target.copyFrom(g).mulInPlace(saved);
+                    }
+                }
             }
         }
     }

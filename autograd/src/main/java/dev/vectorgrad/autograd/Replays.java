@@ -212,38 +212,6 @@ final class Replays {
         }
     }
 
-    /** {@code out = e^a}; the backward is {@code g * out}, as the eager rule's {@code g.mul(out)}. */
-    static final class Exp implements Replay {
-        private final Tensor a;
-        private final Tensor out;
-        private Tensor product;
-
-        Exp(Tensor a, Tensor out) {
-            this.a = a;
-            this.out = out;
-        }
-
-        @Override
-        public void forward() {
-            out.copyFrom(a).expInPlace();
-        }
-
-        @Override
-        public void backward(Tensor g, Tensor[] gIn, boolean[] acc) {
-            if (gIn[0] == null) {
-                return;
-            }
-            if (!acc[0]) {
-                gIn[0].copyFrom(g).mulInPlace(out);
-                return;
-            }
-            if (product == null) {
-                product = Tensor.zeros(g.shape());
-            }
-            gIn[0].addInPlace(product.copyFrom(g).mulInPlace(out)); // the finished product, as the engine adds it
-        }
-    }
-
     /** {@code out = max(a, 0)}; the backward masks by the output, positive exactly where a was. */
     static final class Relu implements Replay {
         private final Tensor a;

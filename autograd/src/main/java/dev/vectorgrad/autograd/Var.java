@@ -486,10 +486,7 @@ public final class Var {
 
     /** @return {@code e^this} elementwise */
     public Var exp() {
-        Tensor x = value;
-        Tensor out = x.exp();
-        return unary("exp", out, new Tensor[] {out}, (g, sink) -> sink.add(0, g.mul(out), true),
-                () -> new Replays.Exp(x, out));
+        return activation(ActivationReplay.Kind.EXP, 0f, 0f);
     }
 
     /** @return the natural logarithm elementwise */
