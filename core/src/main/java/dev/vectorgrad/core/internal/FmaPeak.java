@@ -12,9 +12,9 @@ import jdk.incubator.vector.FloatVector;
  * previous result, so the loop saturates the FMA units only if there are at least (FMA ports ×
  * FMA latency) chains: 2 × 4 on Zen and Skylake-X, 2 × 5 on Haswell. Twelve covers them all and,
  * with the two constant vectors, still fits the 16 registers of AVX2 (no spills). The operand
- * matters: a first version chained through the multiplicand ({@code acc = acc·a + b}) ran at
- * about 1/1.6 of this form on the Zen 3 here (measured in one JVM, alternating), below what the
- * matmul kernel itself reached, so every share of the peak read too high. With {@code a = b =
+ * matters: a first version chained through the multiplicand ({@code acc = acc·a + b}) ran
+ * slower on the Zen 3 here (bench/run.sh: 70.1 against 87.6 GFLOP/s), below what OpenBLAS
+ * reached at 1024 (101% of it), so every share of the peak read too high. With {@code a = b =
  * 1/2} a chain grows by a quarter per round, so nothing overflows or goes subnormal (subnormal
  * operands slow some cores down) and, once a quarter is below half an ulp, the value just stays.
  * Without a fast FMA it runs a multiply and an add per step ({@code acc = acc·a + b}, with
