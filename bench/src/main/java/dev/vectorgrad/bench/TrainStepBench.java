@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * arithmetic does not depend on the values (no data-dependent branches in these layers), and
  * no data set is needed. What an epoch costs besides the steps (shuffling, the byte-to-float
  * batches) is {@link TrainEpochs}' to measure. Other networks and batches:
- * {@code -p model=256 -p batch=256} (an MLP's hidden units, or {@code cnn:C1,C2}).
+ * {@code -p model=256 -p batch=256} (an MLP's hidden units, or {@code cnn:C1xC2}: JMH's {@code -p}
+ * splits a value at its commas, so {@code cnn:32,64} would ask for two models).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,8 +49,8 @@ public class TrainStepBench {
     /** Classes of the MNIST family. */
     static final int CLASSES = 10;
 
-    /** The network, as {@link TrainedModel#parse} reads it: an MLP's hidden units, or {@code cnn:C1,C2}. */
-    @Param({"50", "cnn:16,32"})
+    /** The network, as {@link TrainedModel#parse} reads it: an MLP's hidden units, or {@code cnn:C1xC2}. */
+    @Param({"50", "cnn:16x32"})
     public String model;
 
     /** Images per step. */

@@ -32,25 +32,30 @@ record TrainedModel(boolean cnn, int hidden, int c1, int c2) {
         return new TrainedModel(true, 0, c1, c2);
     }
 
+    /** What {@link #parse} accepts, for error messages. */
+    static final String EXPECTED = "expected hidden units (50) or cnn:C1xC2 (cnn:C1,C2 also, but not in JMH's -p,"
+            + " which splits values at commas)";
+
     /**
-     * @param text {@code 50} (an MLP's hidden units) or {@code cnn:16,32}
+     * @param text {@code 50} (an MLP's hidden units) or {@code cnn:16x32}; {@code cnn:16,32} too,
+     *     for the command lines of {@link TrainEpochs} (JMH's {@code -p} would split it in two)
      * @return the model
-     * @throws IllegalArgumentException for anything else
+     * @throws IllegalArgumentException for anything else, naming the text and what is expected
      */
     static TrainedModel parse(String text) {
         try {
             if (text.startsWith("cnn:")) {
-                String[] c = text.substring(4).split(",", -1);
-                if (c.length == 2) {
+                String[] c = text.substring(4).split("[x,]", -1);
+                if (c.length == 2 && Integer.parseInt(c[0]) > 0 && Integer.parseInt(c[1]) > 0) {
                     return cnn(Integer.parseInt(c[0]), Integer.parseInt(c[1]));
                 }
-            } else {
+            } else if (Integer.parseInt(text) > 0) {
                 return mlp(Integer.parseInt(text));
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("TrainEpochs: model '" + text + "': expected hidden units (50) or cnn:C1,C2");
+        throw new IllegalArgumentException("model '" + text + "': " + EXPECTED);
     }
 
     /** Learning rate of the MLP's SGD. */

@@ -23,7 +23,7 @@ class TrainStepBenchTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"50", "cnn:4,8"})
+    @ValueSource(strings = {"50", "cnn:4x8"})
     void repeatedStepsOnTheBatchLowerItsLoss(String model) {
         // vectorgrad started in this JVM already; the benchmark must be told its size (a fork starts fresh).
         TrainStepBench b = bench(model, Kernels.MATMUL.threads());

@@ -36,7 +36,7 @@ class TrainStepReportTest {
 
     @Test
     void stepTimesBecomeEpochSecondsForSixtyThousandImages() {
-        String json = "[" + step("50", 64, 1, 0.2, "0.01") + "," + step("cnn:16,32", 64, 2, 12.5, "\"NaN\"")
+        String json = "[" + step("50", 64, 1, 0.2, "0.01") + "," + step("cnn:16x32", 64, 2, 12.5, "\"NaN\"")
                 + "," + step("256", 256, 2, 1.6, "0.1") + "]";
         String table = TrainStepReport.table(Report.fromJson(json));
         List<String> mlp = row(table, "| 784-50-10 ");
@@ -64,6 +64,6 @@ class TrainStepReportTest {
         String json = "[" + step("cnn:16", 64, 1, 0.2, "0.01") + "]";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainStepReport.table(Report.fromJson(json)));
-        assertTrue(e.getMessage().contains("expected hidden units (50) or cnn:C1,C2"), e.getMessage());
+        assertTrue(e.getMessage().contains(TrainedModel.EXPECTED), e.getMessage());
     }
 }
