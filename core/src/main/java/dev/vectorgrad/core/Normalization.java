@@ -230,12 +230,8 @@ public final class Normalization {
         Tensor xs = dense(x);
         Work w = WORK.get();
         w.ensure(c);
-        K.channelSums(xs.data(), xs.offset(), outer, c, inner, w.d0);
         float[] m = w.f0;
-        for (int i = 0; i < c; i++) {
-            m[i] = (float) (w.d0[i] / count);
-        }
-        K.channelSquaredDeviations(xs.data(), xs.offset(), outer, c, inner, m, w.d1);
+        BatchNormChannels.get().statistics(K, xs.data(), xs.offset(), outer, c, inner, w.d0, m, w.d1);
         float[] md = mean.data();
         float[] id = invstd.data();
         for (int i = 0; i < c; i++) {
@@ -333,7 +329,8 @@ public final class Normalization {
         } else {
             Arrays.fill(w.f3, 0, c, 0f);
         }
-        K.channelAffine(xs.data(), xs.offset(), out.data(), out.offset(), x.size(0), c, inner(x), w.f0, w.f1, w.f3);
+        BatchNormChannels.get().forward(K, xs.data(), xs.offset(), out.data(), out.offset(), x.size(0), c, inner(x),
+                w.f0, w.f1, w.f3);
         out.bumpVersion();
         return out;
     }
@@ -411,11 +408,12 @@ public final class Normalization {
         } else {
             System.arraycopy(is, 0, scale, 0, c);
         }
-        long count = (long) outer * inner;
         boolean sums = gradWeight != null || gradBias != null || gradIn != null && batchStatistics;
-        if (sums) {
-            K.channelBackwardSums(gs.data(), gs.offset(), xs.data(), xs.offset(), outer, c, inner, m, w.d0, w.d1);
-        }
+        w.ensureParams(c);
+        // meanDy and proj (f3, f4) are the closed form's per-channel constants, filled per range
+        BatchNormChannels.get().backward(K, gs.data(), gs.offset(), xs.data(), xs.offset(),
+                gradIn == null ? null : gradIn.data(), gradIn == null ? 0 : gradIn.offset(), outer, c, inner,
+                sums, batchStatistics, m, is, scale, w.d0, w.d1, w.f3, w.f4);
         if (gradWeight != null) {
             float[] gw = gradWeight.data();
             for (int i = 0; i < c; i++) {
@@ -431,34 +429,8 @@ public final class Normalization {
             gradBias.bumpVersion();
         }
         if (gradIn != null) {
-            if (batchStatistics && count > 0) {
-                float[] meanDy = w.f3;
-                float[] proj = projections(w, c, count, is);
-                for (int i = 0; i < c; i++) {
-                    meanDy[i] = (float) (w.d0[i] / count);
-                }
-                K.channelAffineBackward(gs.data(), gs.offset(), xs.data(), xs.offset(), gradIn.data(), gradIn.offset(),
-                        outer, c, inner, m, meanDy, proj, scale);
-            } else {
-                // Fixed statistics: the output is affine in x, so the gradient is gradOut scaled per channel.
-                float[] zero = w.f3;
-                Arrays.fill(zero, 0, c, 0f);
-                K.channelAffine(gs.data(), gs.offset(), gradIn.data(), gradIn.offset(), outer, c, inner,
-                        zero, scale, zero);
-            }
             gradIn.bumpVersion();
         }
-    }
-
-    /** {@code sum(dy*(x - mean))/M * invstd^2} per channel, into the work's spare float array. */
-    private static float[] projections(Work w, int c, long count, float[] invstd) {
-        w.ensureParams(c);
-        float[] proj = w.f4;
-        for (int i = 0; i < c; i++) {
-            double s = invstd[i];
-            proj[i] = (float) (w.d1[i] / count * s * s);
-        }
-        return proj;
     }
 
     // ------------------------------------------------------------------ layer norm
@@ -559,12 +531,12 @@ public final class Normalization {
         Tensor bs = bias == null ? null : dense(bias);
         Work w = WORK.get();
         w.ensure(rows);
-        K.channelSums(xs.data(), xs.offset(), 1, rows, d, w.d0);
+        K.channelSums(xs.data(), xs.offset(), 1, rows, d, 0, rows, w.d0);
         float[] m = w.f0;
         for (int i = 0; i < rows; i++) {
             m[i] = (float) (w.d0[i] / d);
         }
-        K.channelSquaredDeviations(xs.data(), xs.offset(), 1, rows, d, m, w.d1);
+        K.channelSquaredDeviations(xs.data(), xs.offset(), 1, rows, d, 0, rows, m, w.d1);
         float[] rs = w.f1;
         for (int i = 0; i < rows; i++) {
             rs[i] = (float) (1.0 / Math.sqrt(w.d1[i] / d + eps));

@@ -20,32 +20,39 @@ package dev.vectorgrad.core.internal;
  * operations in the same order in every implementation, with no fused multiply-add, so they agree
  * bit for bit.
  *
+ * <p>The channel kernels work on the channels {@code from <= c < to} of the block only (the
+ * others' elements and per-channel entries are neither read nor written), so a caller can give
+ * disjoint ranges of channels to different threads. A channel's result does not depend on the
+ * range it is computed in when runs hold more than one float; for runs of single floats the
+ * vector kernels group channels into vectors from {@code from} on, so ranges change which
+ * channels fall into the scalar tail and with it their sums' last bits.
+ *
  * <p>Kernels trust their arguments: {@code dev.vectorgrad.core.Normalization} validates them.
  * Outputs never overlap inputs.
  */
 public interface NormalizationKernels {
 
-    /** {@code sum[c] = sum over the channel's elements of x}, for {@code c < channels}. */
-    void channelSums(float[] x, int xOff, int outer, int channels, int inner, double[] sum);
+    /** {@code sum[c] = sum over the channel's elements of x}, for {@code from <= c < to}. */
+    void channelSums(float[] x, int xOff, int outer, int channels, int inner, int from, int to, double[] sum);
 
     /** {@code out[c] = sum over the channel's elements of (x - mean[c])^2}, the difference taken in float. */
-    void channelSquaredDeviations(float[] x, int xOff, int outer, int channels, int inner, float[] mean,
-                                  double[] out);
+    void channelSquaredDeviations(float[] x, int xOff, int outer, int channels, int inner, int from, int to,
+                                  float[] mean, double[] out);
 
     /**
      * {@code sumDy[c] = sum of dy} and {@code sumDyXmu[c] = sum of dy * (x - mean[c])} over each
      * channel; dy and x share the layout.
      */
     void channelBackwardSums(float[] dy, int dyOff, float[] x, int xOff, int outer, int channels, int inner,
-                             float[] mean, double[] sumDy, double[] sumDyXmu);
+                             int from, int to, float[] mean, double[] sumDy, double[] sumDyXmu);
 
     /** {@code out = (x - mean[c]) * scale[c] + shift[c]} elementwise over a channel block. */
     void channelAffine(float[] x, int xOff, float[] out, int outOff, int outer, int channels, int inner,
-                       float[] mean, float[] scale, float[] shift);
+                       int from, int to, float[] mean, float[] scale, float[] shift);
 
     /** {@code out = ((dy - meanDy[c]) - (x - mean[c]) * proj[c]) * scale[c]} elementwise. */
     void channelAffineBackward(float[] dy, int dyOff, float[] x, int xOff, float[] out, int outOff,
-                               int outer, int channels, int inner,
+                               int outer, int channels, int inner, int from, int to,
                                float[] mean, float[] meanDy, float[] proj, float[] scale);
 
     /**

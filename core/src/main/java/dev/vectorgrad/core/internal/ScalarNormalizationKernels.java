@@ -13,14 +13,14 @@ public final class ScalarNormalizationKernels implements NormalizationKernels {
     private ScalarNormalizationKernels() {}
 
     @Override
-    public void channelSums(float[] x, int xOff, int outer, int channels, int inner, double[] sum) {
-        java.util.Arrays.fill(sum, 0, channels, 0.0);
-        int at = xOff;
+    public void channelSums(float[] x, int xOff, int outer, int channels, int inner, int from, int to, double[] sum) {
+        java.util.Arrays.fill(sum, from, to, 0.0);
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
+                int at = xOff + (n * channels + c) * inner;
                 double s = 0;
                 for (int i = 0; i < inner; i++) {
-                    s += x[at++];
+                    s += x[at + i];
                 }
                 sum[c] += s;
             }
@@ -28,16 +28,16 @@ public final class ScalarNormalizationKernels implements NormalizationKernels {
     }
 
     @Override
-    public void channelSquaredDeviations(float[] x, int xOff, int outer, int channels, int inner, float[] mean,
-                                         double[] out) {
-        java.util.Arrays.fill(out, 0, channels, 0.0);
-        int at = xOff;
+    public void channelSquaredDeviations(float[] x, int xOff, int outer, int channels, int inner, int from, int to,
+                                         float[] mean, double[] out) {
+        java.util.Arrays.fill(out, from, to, 0.0);
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
+                int at = xOff + (n * channels + c) * inner;
                 float m = mean[c];
                 double s = 0;
                 for (int i = 0; i < inner; i++) {
-                    float d = x[at++] - m;
+                    float d = x[at + i] - m;
                     s += (double) d * d;
                 }
                 out[c] += s;
@@ -47,19 +47,19 @@ public final class ScalarNormalizationKernels implements NormalizationKernels {
 
     @Override
     public void channelBackwardSums(float[] dy, int dyOff, float[] x, int xOff, int outer, int channels, int inner,
-                                    float[] mean, double[] sumDy, double[] sumDyXmu) {
-        java.util.Arrays.fill(sumDy, 0, channels, 0.0);
-        java.util.Arrays.fill(sumDyXmu, 0, channels, 0.0);
-        int k = 0;
+                                    int from, int to, float[] mean, double[] sumDy, double[] sumDyXmu) {
+        java.util.Arrays.fill(sumDy, from, to, 0.0);
+        java.util.Arrays.fill(sumDyXmu, from, to, 0.0);
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
+                int k = (n * channels + c) * inner;
                 float m = mean[c];
                 double s = 0;
                 double p = 0;
-                for (int i = 0; i < inner; i++, k++) {
-                    float g = dy[dyOff + k];
+                for (int i = 0; i < inner; i++) {
+                    float g = dy[dyOff + k + i];
                     s += g;
-                    p += (double) g * (x[xOff + k] - m);
+                    p += (double) g * (x[xOff + k + i] - m);
                 }
                 sumDy[c] += s;
                 sumDyXmu[c] += p;
@@ -69,15 +69,15 @@ public final class ScalarNormalizationKernels implements NormalizationKernels {
 
     @Override
     public void channelAffine(float[] x, int xOff, float[] out, int outOff, int outer, int channels, int inner,
-                              float[] mean, float[] scale, float[] shift) {
-        int k = 0;
+                              int from, int to, float[] mean, float[] scale, float[] shift) {
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
+                int k = (n * channels + c) * inner;
                 float m = mean[c];
                 float s = scale[c];
                 float t = shift[c];
-                for (int i = 0; i < inner; i++, k++) {
-                    out[outOff + k] = (x[xOff + k] - m) * s + t;
+                for (int i = 0; i < inner; i++) {
+                    out[outOff + k + i] = (x[xOff + k + i] - m) * s + t;
                 }
             }
         }
@@ -85,17 +85,17 @@ public final class ScalarNormalizationKernels implements NormalizationKernels {
 
     @Override
     public void channelAffineBackward(float[] dy, int dyOff, float[] x, int xOff, float[] out, int outOff,
-                                      int outer, int channels, int inner,
+                                      int outer, int channels, int inner, int from, int to,
                                       float[] mean, float[] meanDy, float[] proj, float[] scale) {
-        int k = 0;
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
+                int k = (n * channels + c) * inner;
                 float m = mean[c];
                 float md = meanDy[c];
                 float p = proj[c];
                 float s = scale[c];
-                for (int i = 0; i < inner; i++, k++) {
-                    out[outOff + k] = ((dy[dyOff + k] - md) - (x[xOff + k] - m) * p) * s;
+                for (int i = 0; i < inner; i++) {
+                    out[outOff + k + i] = ((dy[dyOff + k + i] - md) - (x[xOff + k + i] - m) * p) * s;
                 }
             }
         }

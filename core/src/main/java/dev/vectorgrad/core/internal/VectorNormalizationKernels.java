@@ -60,22 +60,22 @@ final class VectorNormalizationKernels implements NormalizationKernels {
     // ------------------------------------------------------------------ channel sums
 
     @Override
-    public void channelSums(float[] x, int xOff, int outer, int channels, int inner, double[] sum) {
+    public void channelSums(float[] x, int xOff, int outer, int channels, int inner, int from, int to, double[] sum) {
         if (alongRuns(inner)) {
-            channelSumsAlongRuns(x, xOff, outer, channels, inner, sum, LANES.get());
+            channelSumsAlongRuns(x, xOff, outer, channels, inner, from, to, sum, LANES.get());
         } else if (acrossChannels(channels, inner)) {
-            channelSumsAcrossChannels(x, xOff, outer, channels, inner, sum);
+            channelSumsAcrossChannels(x, xOff, outer, channels, inner, from, to, sum);
         } else {
-            tail.channelSums(x, xOff, outer, channels, inner, sum);
+            tail.channelSums(x, xOff, outer, channels, inner, from, to, sum);
         }
     }
 
-    private static void channelSumsAlongRuns(float[] x, int xOff, int outer, int channels, int inner,
+    private static void channelSumsAlongRuns(float[] x, int xOff, int outer, int channels, int inner, int from, int to,
             double[] sum, float[] buf) {
-        java.util.Arrays.fill(sum, 0, channels, 0.0);
+        java.util.Arrays.fill(sum, from, to, 0.0);
         int bound = species.loopBound(inner);
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
                 int base = xOff + (n * channels + c) * inner;
                 double total = 0;
                 int i = 0;
@@ -102,10 +102,11 @@ final class VectorNormalizationKernels implements NormalizationKernels {
     }
 
     private static void channelSumsAcrossChannels(float[] x, int xOff, int outer, int channels, int inner,
+            int from, int to,
             double[] sum) {
-        java.util.Arrays.fill(sum, 0, channels, 0.0);
-        int cBound = species.loopBound(channels);
-        for (int c = 0; c < cBound; c += lanes) {
+        java.util.Arrays.fill(sum, from, to, 0.0);
+        int cBound = from + species.loopBound(to - from);
+        for (int c = from; c < cBound; c += lanes) {
             // A vector of channels walks down the rows; its lanes go into doubles every ROWS rows.
             for (int n0 = 0; n0 < outer; n0 += ROWS) {
                 int n1 = Math.min(outer, n0 + ROWS);
@@ -118,7 +119,7 @@ final class VectorNormalizationKernels implements NormalizationKernels {
                 }
             }
         }
-        for (int c = cBound; c < channels; c++) {
+        for (int c = cBound; c < to; c++) {
             double s = 0;
             for (int n = 0; n < outer; n++) {
                 s += x[xOff + n * channels + c];
@@ -128,24 +129,25 @@ final class VectorNormalizationKernels implements NormalizationKernels {
     }
 
     @Override
-    public void channelSquaredDeviations(float[] x, int xOff, int outer, int channels, int inner, float[] mean,
+    public void channelSquaredDeviations(float[] x, int xOff, int outer, int channels, int inner, int from,
+            int to, float[] mean,
                                          double[] out) {
         if (alongRuns(inner)) {
-            channelSquaredDeviationsAlongRuns(x, xOff, outer, channels, inner, mean, out, LANES.get());
+            channelSquaredDeviationsAlongRuns(x, xOff, outer, channels, inner, from, to, mean, out, LANES.get());
         } else if (acrossChannels(channels, inner)) {
-            channelSquaredDeviationsAcrossChannels(x, xOff, outer, channels, inner, mean, out);
+            channelSquaredDeviationsAcrossChannels(x, xOff, outer, channels, inner, from, to, mean, out);
         } else {
-            tail.channelSquaredDeviations(x, xOff, outer, channels, inner, mean, out);
+            tail.channelSquaredDeviations(x, xOff, outer, channels, inner, from, to, mean, out);
         }
     }
 
     private static void channelSquaredDeviationsAlongRuns(float[] x, int xOff, int outer, int channels,
-            int inner, float[] mean,
+            int inner, int from, int to, float[] mean,
                                          double[] out, float[] buf) {
-        java.util.Arrays.fill(out, 0, channels, 0.0);
+        java.util.Arrays.fill(out, from, to, 0.0);
         int bound = species.loopBound(inner);
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
                 int base = xOff + (n * channels + c) * inner;
                 float m = mean[c];
                 FloatVector vm = FloatVector.broadcast(species, m);
@@ -177,11 +179,11 @@ final class VectorNormalizationKernels implements NormalizationKernels {
     }
 
     private static void channelSquaredDeviationsAcrossChannels(float[] x, int xOff, int outer, int channels,
-            int inner, float[] mean,
+            int inner, int from, int to, float[] mean,
                                          double[] out) {
-        java.util.Arrays.fill(out, 0, channels, 0.0);
-        int cBound = species.loopBound(channels);
-        for (int c = 0; c < cBound; c += lanes) {
+        java.util.Arrays.fill(out, from, to, 0.0);
+        int cBound = from + species.loopBound(to - from);
+        for (int c = from; c < cBound; c += lanes) {
             FloatVector vm = FloatVector.fromArray(species, mean, c);
             for (int n0 = 0; n0 < outer; n0 += ROWS) {
                 int n1 = Math.min(outer, n0 + ROWS);
@@ -195,7 +197,7 @@ final class VectorNormalizationKernels implements NormalizationKernels {
                 }
             }
         }
-        for (int c = cBound; c < channels; c++) {
+        for (int c = cBound; c < to; c++) {
             float m = mean[c];
             double s = 0;
             for (int n = 0; n < outer; n++) {
@@ -207,25 +209,28 @@ final class VectorNormalizationKernels implements NormalizationKernels {
     }
 
     @Override
-    public void channelBackwardSums(float[] dy, int dyOff, float[] x, int xOff, int outer, int channels, int inner,
+    public void channelBackwardSums(float[] dy, int dyOff, float[] x, int xOff, int outer, int channels,
+            int inner, int from, int to,
                                     float[] mean, double[] sumDy, double[] sumDyXmu) {
         if (alongRuns(inner)) {
-            channelBackwardSumsAlongRuns(dy, dyOff, x, xOff, outer, channels, inner, mean, sumDy, sumDyXmu, LANES.get());
+            channelBackwardSumsAlongRuns(dy, dyOff, x, xOff, outer, channels, inner, from, to, mean, sumDy,
+                    sumDyXmu, LANES.get());
         } else if (acrossChannels(channels, inner)) {
-            channelBackwardSumsAcrossChannels(dy, dyOff, x, xOff, outer, channels, inner, mean, sumDy, sumDyXmu);
+            channelBackwardSumsAcrossChannels(dy, dyOff, x, xOff, outer, channels, inner, from, to, mean,
+                    sumDy, sumDyXmu);
         } else {
-            tail.channelBackwardSums(dy, dyOff, x, xOff, outer, channels, inner, mean, sumDy, sumDyXmu);
+            tail.channelBackwardSums(dy, dyOff, x, xOff, outer, channels, inner, from, to, mean, sumDy, sumDyXmu);
         }
     }
 
     private static void channelBackwardSumsAlongRuns(float[] dy, int dyOff, float[] x, int xOff, int outer,
-            int channels, int inner,
+            int channels, int inner, int from, int to,
                                     float[] mean, double[] sumDy, double[] sumDyXmu, float[] buf) {
-        java.util.Arrays.fill(sumDy, 0, channels, 0.0);
-        java.util.Arrays.fill(sumDyXmu, 0, channels, 0.0);
+        java.util.Arrays.fill(sumDy, from, to, 0.0);
+        java.util.Arrays.fill(sumDyXmu, from, to, 0.0);
         int bound = species.loopBound(inner);
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
                 int k = (n * channels + c) * inner;
                 float m = mean[c];
                 FloatVector vm = FloatVector.broadcast(species, m);
@@ -258,12 +263,12 @@ final class VectorNormalizationKernels implements NormalizationKernels {
     }
 
     private static void channelBackwardSumsAcrossChannels(float[] dy, int dyOff, float[] x, int xOff,
-            int outer, int channels, int inner,
+            int outer, int channels, int inner, int from, int to,
                                     float[] mean, double[] sumDy, double[] sumDyXmu) {
-        java.util.Arrays.fill(sumDy, 0, channels, 0.0);
-        java.util.Arrays.fill(sumDyXmu, 0, channels, 0.0);
-        int cBound = species.loopBound(channels);
-        for (int c = 0; c < cBound; c += lanes) {
+        java.util.Arrays.fill(sumDy, from, to, 0.0);
+        java.util.Arrays.fill(sumDyXmu, from, to, 0.0);
+        int cBound = from + species.loopBound(to - from);
+        for (int c = from; c < cBound; c += lanes) {
             FloatVector vm = FloatVector.fromArray(species, mean, c);
             for (int n0 = 0; n0 < outer; n0 += ROWS) {
                 int n1 = Math.min(outer, n0 + ROWS);
@@ -281,7 +286,7 @@ final class VectorNormalizationKernels implements NormalizationKernels {
                 }
             }
         }
-        for (int c = cBound; c < channels; c++) {
+        for (int c = cBound; c < to; c++) {
             float m = mean[c];
             double s = 0;
             double p = 0;
@@ -298,23 +303,24 @@ final class VectorNormalizationKernels implements NormalizationKernels {
     // ------------------------------------------------------------------ channel elementwise
 
     @Override
-    public void channelAffine(float[] x, int xOff, float[] out, int outOff, int outer, int channels, int inner,
+    public void channelAffine(float[] x, int xOff, float[] out, int outOff, int outer, int channels,
+            int inner, int from, int to,
                               float[] mean, float[] scale, float[] shift) {
         if (alongRuns(inner)) {
-            channelAffineAlongRuns(x, xOff, out, outOff, outer, channels, inner, mean, scale, shift);
+            channelAffineAlongRuns(x, xOff, out, outOff, outer, channels, inner, from, to, mean, scale, shift);
         } else if (acrossChannels(channels, inner)) {
-            channelAffineAcrossChannels(x, xOff, out, outOff, outer, channels, inner, mean, scale, shift);
+            channelAffineAcrossChannels(x, xOff, out, outOff, outer, channels, inner, from, to, mean, scale, shift);
         } else {
-            tail.channelAffine(x, xOff, out, outOff, outer, channels, inner, mean, scale, shift);
+            tail.channelAffine(x, xOff, out, outOff, outer, channels, inner, from, to, mean, scale, shift);
         }
     }
 
     private static void channelAffineAlongRuns(float[] x, int xOff, float[] out, int outOff, int outer,
-            int channels, int inner,
+            int channels, int inner, int from, int to,
                               float[] mean, float[] scale, float[] shift) {
         int bound = species.loopBound(inner);
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
                 int k = (n * channels + c) * inner;
                 float m = mean[c];
                 float s = scale[c];
@@ -335,20 +341,20 @@ final class VectorNormalizationKernels implements NormalizationKernels {
     }
 
     private static void channelAffineAcrossChannels(float[] x, int xOff, float[] out, int outOff, int outer,
-            int channels, int inner,
+            int channels, int inner, int from, int to,
                               float[] mean, float[] scale, float[] shift) {
         // Rows of single floats: the per-channel constants are vectors loaded beside the row.
-        int cBound = species.loopBound(channels);
+        int cBound = from + species.loopBound(to - from);
         for (int n = 0; n < outer; n++) {
             int k = n * channels;
-            int c = 0;
+            int c = from;
             for (; c < cBound; c += lanes) {
                 FloatVector.fromArray(species, x, xOff + k + c).sub(FloatVector.fromArray(species, mean, c))
                         .mul(FloatVector.fromArray(species, scale, c))
                         .add(FloatVector.fromArray(species, shift, c))
                         .intoArray(out, outOff + k + c);
             }
-            for (; c < channels; c++) {
+            for (; c < to; c++) {
                 out[outOff + k + c] = (x[xOff + k + c] - mean[c]) * scale[c] + shift[c];
             }
         }
@@ -356,25 +362,27 @@ final class VectorNormalizationKernels implements NormalizationKernels {
 
     @Override
     public void channelAffineBackward(float[] dy, int dyOff, float[] x, int xOff, float[] out, int outOff,
-                                      int outer, int channels, int inner,
+                                      int outer, int channels, int inner, int from, int to,
                                       float[] mean, float[] meanDy, float[] proj, float[] scale) {
         if (alongRuns(inner)) {
-            channelAffineBackwardAlongRuns(dy, dyOff, x, xOff, out, outOff, outer, channels, inner, mean, meanDy, proj, scale);
+            channelAffineBackwardAlongRuns(dy, dyOff, x, xOff, out, outOff, outer, channels, inner, from, to,
+                    mean, meanDy, proj, scale);
         } else if (acrossChannels(channels, inner)) {
-            channelAffineBackwardAcrossChannels(dy, dyOff, x, xOff, out, outOff, outer, channels, inner, mean, meanDy, proj, scale);
+            channelAffineBackwardAcrossChannels(dy, dyOff, x, xOff, out, outOff, outer, channels, inner,
+                    from, to, mean, meanDy, proj, scale);
         } else {
-            tail.channelAffineBackward(dy, dyOff, x, xOff, out, outOff, outer, channels, inner,
+            tail.channelAffineBackward(dy, dyOff, x, xOff, out, outOff, outer, channels, inner, from, to,
                     mean, meanDy, proj, scale);
         }
     }
 
     private static void channelAffineBackwardAlongRuns(float[] dy, int dyOff, float[] x, int xOff,
             float[] out, int outOff,
-                                      int outer, int channels, int inner,
+                                      int outer, int channels, int inner, int from, int to,
                                       float[] mean, float[] meanDy, float[] proj, float[] scale) {
         int bound = species.loopBound(inner);
         for (int n = 0; n < outer; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = from; c < to; c++) {
                 int k = (n * channels + c) * inner;
                 float m = mean[c];
                 float md = meanDy[c];
@@ -399,12 +407,12 @@ final class VectorNormalizationKernels implements NormalizationKernels {
 
     private static void channelAffineBackwardAcrossChannels(float[] dy, int dyOff, float[] x, int xOff,
             float[] out, int outOff,
-                                      int outer, int channels, int inner,
+                                      int outer, int channels, int inner, int from, int to,
                                       float[] mean, float[] meanDy, float[] proj, float[] scale) {
-        int cBound = species.loopBound(channels);
+        int cBound = from + species.loopBound(to - from);
         for (int n = 0; n < outer; n++) {
             int k = n * channels;
-            int c = 0;
+            int c = from;
             for (; c < cBound; c += lanes) {
                 FloatVector g = FloatVector.fromArray(species, dy, dyOff + k + c)
                         .sub(FloatVector.fromArray(species, meanDy, c));
@@ -413,7 +421,7 @@ final class VectorNormalizationKernels implements NormalizationKernels {
                         .mul(FloatVector.fromArray(species, proj, c));
                 g.sub(d).mul(FloatVector.fromArray(species, scale, c)).intoArray(out, outOff + k + c);
             }
-            for (; c < channels; c++) {
+            for (; c < to; c++) {
                 out[outOff + k + c] = ((dy[dyOff + k + c] - meanDy[c]) - (x[xOff + k + c] - mean[c]) * proj[c])
                         * scale[c];
             }

@@ -100,6 +100,69 @@ class NormalizationKernelsProperties {
                 * 0x1p-24 * abs + 1e-30;
     }
 
+    /**
+     * A range of channels (what a thread of a split batch norm computes) gives, on those channels,
+     * the bits of the whole block's call, and leaves every other channel's entries and elements
+     * as they were. Runs of at least two floats: there a channel's result does not depend on the
+     * range (runs of one are never split, see NormalizationKernels).
+     */
+    @Property(tries = 60)
+    void aRangeOfChannelsComputesThoseChannelsAsTheWholeBlockDoes(
+            @ForAll("sizes") int size, @ForAll @IntRange(min = 1, max = 7) int off, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Block b = new Block(1 + r.nextInt(3), 1 + r.nextInt(9), Math.max(2, size));
+        int c = b.channels();
+        int from = r.nextInt(c);
+        int to = from + 1 + r.nextInt(c - from);
+        float[] x = run(r, off, b.n(), 3);
+        float[] dy = run(r, off, b.n(), 0);
+        float[] mean = perChannel(r, c, 2, 4);
+        float[] scale = perChannel(r, c, 0.5, 2);
+        float[] shift = perChannel(r, c, -1, 1);
+        float[] proj = perChannel(r, c, -0.1, 0.1);
+        for (NormalizationKernels k : new NormalizationKernels[] {SCALAR, VECTOR}) {
+            String what = k.describe() + " " + b + " channels " + from + ".." + to;
+            double[][] whole = new double[4][c];
+            double[][] part = new double[4][c];
+            for (double[] p : part) {
+                Arrays.fill(p, Double.NaN);
+            }
+            k.channelSums(x, off, b.outer(), c, b.inner(), 0, c, whole[0]);
+            k.channelSums(x, off, b.outer(), c, b.inner(), from, to, part[0]);
+            k.channelSquaredDeviations(x, off, b.outer(), c, b.inner(), 0, c, mean, whole[1]);
+            k.channelSquaredDeviations(x, off, b.outer(), c, b.inner(), from, to, mean, part[1]);
+            k.channelBackwardSums(dy, off, x, off, b.outer(), c, b.inner(), 0, c, mean, whole[2], whole[3]);
+            k.channelBackwardSums(dy, off, x, off, b.outer(), c, b.inner(), from, to, mean, part[2], part[3]);
+            for (int s = 0; s < 4; s++) {
+                for (int ch = 0; ch < c; ch++) {
+                    long expected = Double.doubleToRawLongBits(ch >= from && ch < to ? whole[s][ch] : Double.NaN);
+                    assertEquals(expected, Double.doubleToRawLongBits(part[s][ch]), what + " sums " + s + ", channel " + ch);
+                }
+            }
+            float[][] outWhole = {new float[off + b.n() + 3], new float[off + b.n() + 3]};
+            float[][] outPart = {new float[off + b.n() + 3], new float[off + b.n() + 3]};
+            for (float[] o : outPart) {
+                Arrays.fill(o, SENTINEL);
+            }
+            k.channelAffine(x, off, outWhole[0], off, b.outer(), c, b.inner(), 0, c, mean, scale, shift);
+            k.channelAffine(x, off, outPart[0], off, b.outer(), c, b.inner(), from, to, mean, scale, shift);
+            k.channelAffineBackward(dy, off, x, off, outWhole[1], off, b.outer(), c, b.inner(), 0, c,
+                    mean, shift, proj, scale);
+            k.channelAffineBackward(dy, off, x, off, outPart[1], off, b.outer(), c, b.inner(), from, to,
+                    mean, shift, proj, scale);
+            for (int o = 0; o < 2; o++) {
+                for (int i = 0; i < outPart[o].length; i++) {
+                    int e = i - off;
+                    int ch = e / b.inner() % c;
+                    boolean mine = e >= 0 && e < b.n() && ch >= from && ch < to;
+                    assertEquals(Float.floatToRawIntBits(mine ? outWhole[o][i] : SENTINEL),
+                            Float.floatToRawIntBits(outPart[o][i]), what + (o == 0 ? " channelAffine" : " channelAffineBackward")
+                                    + " at " + e);
+                }
+            }
+        }
+    }
+
     @Property(tries = 60)
     void channelStatisticsAgreeWithTheScalarTwinAndTheDefinition(
             @ForAll("sizes") int size, @ForAll @IntRange(min = 0, max = 2) int where,
@@ -114,8 +177,8 @@ class NormalizationKernelsProperties {
 
         double[] sS = new double[c + 2];
         double[] sV = new double[c + 2];
-        SCALAR.channelSums(x, off, b.outer(), c, b.inner(), sS);
-        VECTOR.channelSums(x, off, b.outer(), c, b.inner(), sV);
+        SCALAR.channelSums(x, off, b.outer(), c, b.inner(), 0, c, sS);
+        VECTOR.channelSums(x, off, b.outer(), c, b.inner(), 0, c, sV);
         double[][] def = channelSums(b, (k, ch) -> x[off + k]);
         float[] mean = new float[c];
         for (int ch = 0; ch < c; ch++) {
@@ -126,8 +189,8 @@ class NormalizationKernelsProperties {
 
         double[] qS = new double[c];
         double[] qV = new double[c];
-        SCALAR.channelSquaredDeviations(x, off, b.outer(), c, b.inner(), mean, qS);
-        VECTOR.channelSquaredDeviations(x, off, b.outer(), c, b.inner(), mean, qV);
+        SCALAR.channelSquaredDeviations(x, off, b.outer(), c, b.inner(), 0, c, mean, qS);
+        VECTOR.channelSquaredDeviations(x, off, b.outer(), c, b.inner(), 0, c, mean, qV);
         double[][] q = channelSums(b, (k, ch) -> {
             double d = x[off + k] - mean[ch];
             return d * d;
@@ -142,8 +205,8 @@ class NormalizationKernelsProperties {
         double[] p1 = new double[c];
         double[] s2 = new double[c];
         double[] p2 = new double[c];
-        SCALAR.channelBackwardSums(dy, off + 2, x, off, b.outer(), c, b.inner(), mean, s1, p1);
-        VECTOR.channelBackwardSums(dy, off + 2, x, off, b.outer(), c, b.inner(), mean, s2, p2);
+        SCALAR.channelBackwardSums(dy, off + 2, x, off, b.outer(), c, b.inner(), 0, c, mean, s1, p1);
+        VECTOR.channelBackwardSums(dy, off + 2, x, off, b.outer(), c, b.inner(), 0, c, mean, s2, p2);
         double[][] sd = channelSums(b, (k, ch) -> dy[off + 2 + k]);
         double[][] pd = channelSums(b, (k, ch) -> (double) dy[off + 2 + k] * (x[off + k] - mean[ch]));
         for (int ch = 0; ch < c; ch++) {
@@ -173,8 +236,8 @@ class NormalizationKernelsProperties {
 
         float[] oS = run(r, 2 * off, b.n(), 0);
         float[] oV = oS.clone();
-        SCALAR.channelAffine(x, off, oS, 2 * off, b.outer(), c, b.inner(), mean, scale, shift);
-        VECTOR.channelAffine(x, off, oV, 2 * off, b.outer(), c, b.inner(), mean, scale, shift);
+        SCALAR.channelAffine(x, off, oS, 2 * off, b.outer(), c, b.inner(), 0, c, mean, scale, shift);
+        VECTOR.channelAffine(x, off, oV, 2 * off, b.outer(), c, b.inner(), 0, c, mean, scale, shift);
         KernelAssertions.assertSameBits(oS, oV, what + " channelAffine");
         KernelAssertions.assertSentinels(SENTINEL, oV, 2 * off, b.n(), what + " channelAffine");
         for (int k = 0; k < b.n(); k++) {
@@ -186,8 +249,8 @@ class NormalizationKernelsProperties {
 
         float[] gS = run(r, off + 3, b.n(), 0);
         float[] gV = gS.clone();
-        SCALAR.channelAffineBackward(dy, off + 1, x, off, gS, off + 3, b.outer(), c, b.inner(), mean, meanDy, proj, scale);
-        VECTOR.channelAffineBackward(dy, off + 1, x, off, gV, off + 3, b.outer(), c, b.inner(), mean, meanDy, proj, scale);
+        SCALAR.channelAffineBackward(dy, off + 1, x, off, gS, off + 3, b.outer(), c, b.inner(), 0, c, mean, meanDy, proj, scale);
+        VECTOR.channelAffineBackward(dy, off + 1, x, off, gV, off + 3, b.outer(), c, b.inner(), 0, c, mean, meanDy, proj, scale);
         KernelAssertions.assertSameBits(gS, gV, what + " channelAffineBackward");
         KernelAssertions.assertSentinels(SENTINEL, gV, off + 3, b.n(), what + " channelAffineBackward");
         for (int k = 0; k < b.n(); k++) {
