@@ -135,11 +135,7 @@ final class BatchNormChannels implements IntConsumer {
         tasks = inner > 1 && elements >= PARALLEL_MIN_ELEMENTS
                 ? Math.min(channels, Math.min(MAX_TASKS, pool.threads())) : 1;
         try {
-            if (tasks == 1) {
-                accept(0);
-            } else {
-                pool.forEach(tasks, this);
-            }
+            pool.forEach(tasks, this); // one task runs on the calling thread
         } finally {
             // no reference to a caller's arrays outlives the call
             k = null;

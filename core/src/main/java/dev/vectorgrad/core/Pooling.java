@@ -457,11 +457,7 @@ public final class Pooling {
             long cells = (long) planes * h * w;
             tasks = cells < PARALLEL_MIN_CELLS ? 1 : Math.min(planes, Math.min(MAX_TASKS, pool.threads()));
             try {
-                if (tasks == 1) {
-                    accept(0);
-                } else {
-                    pool.forEach(tasks, this);
-                }
+                pool.forEach(tasks, this); // one task runs on the calling thread
             } finally {
                 x = null; // no reference to a caller's arrays outlives the call
                 out = null;
