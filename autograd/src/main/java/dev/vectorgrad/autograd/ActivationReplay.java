@@ -4,34 +4,54 @@ import dev.vectorgrad.core.Fused;
 import dev.vectorgrad.core.Tensor;
 
 /**
- * The replay of a smooth activation (tanh, sigmoid, gelu, leaky relu, softplus, log1p, expm1, exp):
- * the forward copies the input into the recorded output and applies the op in place, the very
- * kernel over the very lanes the eager op used (which computes a strided input on a contiguous
- * copy for this reason), so replayed values equal eager ones bit for bit; the backward writes the
- * gradient with the op's Fused backward, into the input's buffer or, when that already holds a
- * contribution, into a scratch buffer added afterwards, as the eager engine adds.
+ * The replay of a unary elementwise op (the smooth activations tanh, sigmoid, gelu, leaky relu,
+ * softplus, log1p, expm1, and exp, log, pow, clampMin and a number divided by the input): the
+ * forward copies the input into the recorded output and applies the op in place, the very kernel
+ * over the very lanes the eager op used (which computes a strided input on a contiguous copy for
+ * this reason), so replayed values equal eager ones bit for bit; the backward writes the gradient
+ * with the op's rule, into the input's buffer or, when that already holds a contribution, into a
+ * scratch buffer added afterwards, as the eager engine adds.
  */
 final class ActivationReplay implements Replay {
 
-    /** The ops, with their eager forward, in-place forward and backward. */
+    /** What an op's backward reads besides the output's gradient: its input, its output, or both. */
+    enum Reads {
+        INPUT(true, false), OUTPUT(false, true), BOTH(true, true);
+
+        final boolean input;
+        final boolean output;
+
+        Reads(boolean input, boolean output) {
+            this.input = input;
+            this.output = output;
+        }
+    }
+
+    /** The ops, with their eager forward, in-place forward and backward; {@code a} is the op's number where it has one. */
     enum Kind {
-        TANH("tanh", true),
-        SIGMOID("sigmoid", true),
-        GELU("gelu", false),
-        GELU_TANH("gelu", false),
-        LEAKY_RELU("leakyRelu", false),
-        SOFTPLUS("softplus", false),
-        LOG1P("log1p", false),
-        EXPM1("expm1", true),
-        EXP("exp", true);
+        TANH("tanh", Reads.OUTPUT),
+        SIGMOID("sigmoid", Reads.OUTPUT),
+        GELU("gelu", Reads.INPUT),
+        GELU_TANH("gelu", Reads.INPUT),
+        LEAKY_RELU("leakyRelu", Reads.INPUT),
+        SOFTPLUS("softplus", Reads.INPUT),
+        LOG1P("log1p", Reads.INPUT),
+        EXPM1("expm1", Reads.OUTPUT),
+        EXP("exp", Reads.OUTPUT),
+        LOG("log", Reads.INPUT),
+        /** {@code x^a}. */
+        POW("pow", Reads.INPUT),
+        /** {@code max(x, a)}. */
+        CLAMP_MIN("clampMin", Reads.INPUT),
+        /** {@code a / x}; its gradient {@code -(g * out) / x} never squares x, which could overflow. */
+        RDIV("rdiv", Reads.BOTH);
 
         final String op;
-        /** Whether the backward reads the op's output (else its input). */
-        final boolean fromOutput;
+        final Reads reads;
 
-        Kind(String op, boolean fromOutput) {
+        Kind(String op, Reads reads) {
             this.op = op;
-            this.fromOutput = fromOutput;
+            this.reads = reads;
         }
 
         Tensor forward(Tensor x, float a, float b) {
@@ -45,10 +65,20 @@ final class ActivationReplay implements Replay {
                 case LOG1P -> x.log1p();
                 case EXPM1 -> x.expm1();
                 case EXP -> x.exp();
+                case LOG -> x.log();
+                case POW -> x.pow(a);
+                case CLAMP_MIN -> x.clampMin(a);
+                case RDIV -> x.rdiv(a);
             };
         }
 
-        void forwardInPlace(Tensor t, float a, float b) {
+        /** {@code out = op(x)} into the recorded output, with the eager op's kernel. */
+        void forwardInto(Tensor x, Tensor out, float a, float b) {
+            if (this == RDIV) {
+                out.fillInPlace(a).divInPlace(x); // s / x, the one IEEE quotient x.rdiv(s) computes
+                return;
+            }
+            Tensor t = out.copyFrom(x);
             switch (this) {
                 case TANH -> t.tanhInPlace();
                 case SIGMOID -> t.sigmoidInPlace();
@@ -59,25 +89,41 @@ final class ActivationReplay implements Replay {
                 case LOG1P -> t.log1pInPlace();
                 case EXPM1 -> t.expm1InPlace();
                 case EXP -> t.expInPlace();
+                case LOG -> t.logInPlace();
+                case POW -> t.powInPlace(a);
+                case CLAMP_MIN -> t.clampMinInPlace(a);
+                case RDIV -> throw new AssertionError("rdiv fills out above");
             }
         }
 
-        void backward(Tensor g, Tensor saved, float a, float b, Tensor target, boolean acc) {
+        /**
+         * Overwrites {@code target} with the input's gradient. {@code g}, {@code x} and {@code y}
+         * (the op's input and output, null where {@link #reads} does not name them) are contiguous
+         * and of target's shape; target is none of them.
+         */
+        void backward(Tensor g, Tensor x, Tensor y, float a, float b, Tensor target) {
             switch (this) {
-                case TANH -> Fused.tanhBackward(g, saved, target, acc);
-                case SIGMOID -> Fused.sigmoidBackward(g, saved, target, acc);
-                case GELU -> Fused.geluBackward(g, saved, "none", target, acc);
-                case GELU_TANH -> Fused.geluBackward(g, saved, "tanh", target, acc);
-                case LEAKY_RELU -> Fused.leakyReluBackward(g, saved, a, target, acc);
-                case SOFTPLUS -> Fused.softplusBackward(g, saved, a, b, target, acc);
-                case LOG1P -> Fused.log1pBackward(g, saved, target, acc);
-                case EXPM1 -> Fused.expm1Backward(g, saved, target, acc);
-                // g·e^x is one product: no fused kernel, the eager rule's g.mul(out) written into target
-                case EXP -> {
-                    if (acc) {
-                        target.addInPlace(g.mul(saved));
+                case TANH -> Fused.tanhBackward(g, y, target, false);
+                case SIGMOID -> Fused.sigmoidBackward(g, y, target, false);
+                case GELU -> Fused.geluBackward(g, x, "none", target, false);
+                case GELU_TANH -> Fused.geluBackward(g, x, "tanh", target, false);
+                case LEAKY_RELU -> Fused.leakyReluBackward(g, x, a, target, false);
+                case SOFTPLUS -> Fused.softplusBackward(g, x, a, b, target, false);
+                case LOG1P -> Fused.log1pBackward(g, x, target, false);
+                case EXPM1 -> Fused.expm1Backward(g, y, target, false);
+                case CLAMP_MIN -> Fused.clampMinBackward(g, x, a, target, false);
+                // One or two roundings each, no fused kernel: the products and quotients of the
+                // eager rules, in their order, written into target.
+                case EXP -> target.copyFrom(g).mulInPlace(y);
+                case LOG -> target.copyFrom(g).divInPlace(x);
+                case RDIV -> target.copyFrom(g).mulInPlace(y).divInPlace(x).mulInPlace(-1f);
+                case POW -> {
+                    if (a == 0f) {
+                        target.zeroInPlace(); // the derivative of the constant 1, not 0 * x^-1 (NaN at 0)
+                    } else if (a == 2f) {
+                        target.copyFrom(x).mulInPlace(2f).mulInPlace(g);
                     } else {
-                        target.copyFrom(g).mulInPlace(saved);
+                        target.copyFrom(x).powInPlace(a - 1f).mulInPlace(a).mulInPlace(g);
                     }
                 }
             }
@@ -103,7 +149,7 @@ final class ActivationReplay implements Replay {
 
     @Override
     public void forward() {
-        kind.forwardInPlace(out.copyFrom(x), a, b);
+        kind.forwardInto(x, out, a, b);
     }
 
     @Override
@@ -111,15 +157,16 @@ final class ActivationReplay implements Replay {
         if (gIn[0] == null) {
             return;
         }
-        Tensor saved = kind.fromOutput ? out : input();
+        Tensor input = kind.reads.input ? input() : null;
+        Tensor output = kind.reads.output ? out : null;
         if (!acc[0]) {
-            kind.backward(g, saved, a, b, gIn[0], false);
+            kind.backward(g, input, output, a, b, gIn[0]);
             return;
         }
         if (scratch == null) {
             scratch = Tensor.zeros(g.shape());
         }
-        kind.backward(g, saved, a, b, scratch, false);
+        kind.backward(g, input, output, a, b, scratch);
         gIn[0].addInPlace(scratch);
     }
 

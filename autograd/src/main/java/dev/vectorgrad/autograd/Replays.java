@@ -1,6 +1,5 @@
 package dev.vectorgrad.autograd;
 
-import java.util.Arrays;
 import java.util.function.Function;
 
 import dev.vectorgrad.core.Fused;
@@ -17,8 +16,17 @@ final class Replays {
 
     private Replays() {}
 
+    /** Compared size by size: {@link Tensor#shape()} returns a copy, which a replay must not allocate every step. */
     private static boolean sameShape(Tensor a, Tensor b) {
-        return Arrays.equals(a.shape(), b.shape());
+        if (a.dim() != b.dim()) {
+            return false;
+        }
+        for (int d = 0; d < a.dim(); d++) {
+            if (a.size(d) != b.size(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -151,22 +159,72 @@ final class Replays {
         }
     }
 
-    /** {@code out = a * s}: mul by a number, and neg (s = -1). */
-    static final class Scale implements Replay {
+    /**
+     * {@code out = a / b} elementwise with broadcasting. The backward is the eager rule's:
+     * {@code q = g / b} for a, {@code -(q * a) / b} for b (never {@code b^2}, which could
+     * overflow), each summed back to its input's shape as {@link Mul}'s are.
+     */
+    static final class Div implements Replay {
         private final Tensor a;
+        private final Tensor b;
         private final Tensor out;
-        private final float s;
-        private Tensor scaled;
+        private final Scratch scratch = new Scratch(2);
+        private Tensor quotient;
+        private Tensor divisorGrad;
 
-        Scale(Tensor a, Tensor out, float s) {
+        Div(Tensor a, Tensor b, Tensor out) {
             this.a = a;
+            this.b = b;
             this.out = out;
-            this.s = s;
         }
 
         @Override
         public void forward() {
-            out.copyFrom(a).mulInPlace(s);
+            out.copyFrom(a).divInPlace(b); // a broadcast to the output's shape, then divided by b broadcast
+        }
+
+        @Override
+        public void backward(Tensor g, Tensor[] gIn, boolean[] acc) {
+            if (quotient == null) {
+                quotient = Tensor.zeros(g.shape());
+            }
+            Tensor q = quotient.copyFrom(g).divInPlace(b);
+            Tensor gb = null;
+            if (gIn[1] != null) {
+                if (divisorGrad == null) {
+                    divisorGrad = Tensor.zeros(g.shape());
+                }
+                gb = divisorGrad.copyFrom(q).mulInPlace(a).divInPlace(b).mulInPlace(-1f);
+            }
+            if (gIn[0] != null) {
+                scratch.put(q, gIn[0], acc[0], 0);
+            }
+            if (gb != null) {
+                scratch.put(gb, gIn[1], acc[1], 1);
+            }
+        }
+    }
+
+    /**
+     * {@link Var#gatherColumns(Tensor)}: the forward picks each row's column again for the indices
+     * the recorded index tensor holds now (a new batch's), the backward writes the output's
+     * gradient at the same columns, as the eager rule does.
+     */
+    static final class GatherColumns implements Replay {
+        private final Tensor x;
+        private final Tensor indices;
+        private final Tensor out;
+        private Tensor scratch;
+
+        GatherColumns(Tensor x, Tensor indices, Tensor out) {
+            this.x = x;
+            this.indices = indices;
+            this.out = out;
+        }
+
+        @Override
+        public void forward() {
+            Fused.gatherColumns(x, indices, out);
         }
 
         @Override
@@ -175,38 +233,116 @@ final class Replays {
                 return;
             }
             if (!acc[0]) {
-                gIn[0].copyFrom(g).mulInPlace(s);
+                Fused.gatherColumnsBackward(g, indices, gIn[0]);
                 return;
             }
-            if (scaled == null) {
-                scaled = Tensor.zeros(g.shape());
+            // The whole [n, c] gradient is added, zeros included, as the eager engine adds it (-0 + 0 is +0).
+            if (scratch == null) {
+                scratch = Tensor.zeros(x.shape());
             }
-            // Rounded product first, then the sum: what the eager engine computes, not an FMA.
-            gIn[0].addInPlace(scaled.copyFrom(g).mulInPlace(s));
+            Fused.gatherColumnsBackward(g, indices, scratch);
+            gIn[0].addInPlace(scratch);
         }
     }
 
-    /** {@code out = a + s}: add or subtract a number. */
-    static final class Shift implements Replay {
+    /**
+     * {@code target (=|+=) g * s}, or {@code g / s}: the rounded product or quotient first, then
+     * the sum, what the eager engine computes (not an FMA).
+     *
+     * @return the scratch buffer for an added result, to keep for the next call
+     */
+    private static Tensor scaledInto(Tensor g, float s, boolean divide, Tensor target, boolean accumulate, Tensor scratch) {
+        if (!accumulate) {
+            scale(target.copyFrom(g), s, divide);
+            return scratch;
+        }
+        Tensor buffer = scratch != null ? scratch : Tensor.zeros(g.shape());
+        target.addInPlace(scale(buffer.copyFrom(g), s, divide));
+        return buffer;
+    }
+
+    private static Tensor scale(Tensor t, float s, boolean divide) {
+        return divide ? t.divInPlace(s) : t.mulInPlace(s);
+    }
+
+    /**
+     * {@code out = a * s} or {@code a / s}: mul and div by a number, neg (s = -1, -x and x * -1
+     * being the same float, zeros and their signs included), and the sum or mean of a 0-d value
+     * along its dim (s = 1: the value itself).
+     */
+    static final class Scale implements Replay {
         private final Tensor a;
         private final Tensor out;
         private final float s;
-        private Tensor reduced;
+        private final boolean divide;
+        private Tensor scaled;
 
-        Shift(Tensor a, Tensor out, float s) {
+        Scale(Tensor a, Tensor out, float s) {
+            this(a, out, s, false);
+        }
+
+        /** @param divide divide by s (a true quotient, as the eager op) instead of multiplying */
+        Scale(Tensor a, Tensor out, float s, boolean divide) {
             this.a = a;
             this.out = out;
             this.s = s;
+            this.divide = divide;
         }
 
         @Override
         public void forward() {
-            out.fillInPlace(s).addInPlace(a);
+            scale(out.copyFrom(a), s, divide);
         }
 
         @Override
         public void backward(Tensor g, Tensor[] gIn, boolean[] acc) {
             if (gIn[0] != null) {
+                scaled = scaledInto(g, s, divide, gIn[0], acc[0], scaled);
+            }
+        }
+    }
+
+    /**
+     * {@code out = a + s}, or {@code s - a}: add or subtract a number, and rsub. {@code s - a} is
+     * computed as {@code s + (-1 * a)}, the same float ({@code -1 * a} is exact).
+     */
+    static final class Shift implements Replay {
+        private final Tensor a;
+        private final Tensor out;
+        private final float s;
+        private final boolean negate;
+        private Tensor reduced;
+
+        Shift(Tensor a, Tensor out, float s) {
+            this(a, out, s, false);
+        }
+
+        /** @param negate compute {@code s - a} instead of {@code a + s} */
+        Shift(Tensor a, Tensor out, float s, boolean negate) {
+            this.a = a;
+            this.out = out;
+            this.s = s;
+            this.negate = negate;
+        }
+
+        @Override
+        public void forward() {
+            out.fillInPlace(s);
+            if (negate) {
+                out.subInPlace(a);
+            } else {
+                out.addInPlace(a);
+            }
+        }
+
+        @Override
+        public void backward(Tensor g, Tensor[] gIn, boolean[] acc) {
+            if (gIn[0] == null) {
+                return;
+            }
+            if (negate) {
+                reduced = scaledInto(g, -1f, false, gIn[0], acc[0], reduced); // the eager rule's g.neg()
+            } else {
                 reduced = put(g, gIn[0], acc[0], reduced);
             }
         }

@@ -378,7 +378,9 @@ public final class Var {
      * @return the difference
      */
     public Var rsub(float s) {
-        return unary("rsub", value.rsub(s), NONE, (g, sink) -> sink.add(0, g.neg(), true));
+        Tensor a = value;
+        Tensor out = a.rsub(s);
+        return unary("rsub", out, NONE, (g, sink) -> sink.add(0, g.neg(), true), () -> new Replays.Shift(a, out, s, true));
     }
 
     /**
@@ -422,16 +424,19 @@ public final class Var {
     public Var div(Var other) {
         Tensor a = value;
         Tensor b = other.value;
-        return record("div", a.div(b), new Var[] {this, other}, new Tensor[] {a, b}, (g, sink) -> {
+        Tensor out = a.div(b);
+        return record("div", out, new Var[] {this, other}, new Tensor[] {a, b}, (g, sink) -> {
             Tensor gOverB = g.div(b);
-            if (sink.needs(1)) {
-                // d(a/b)/db = -a/b^2, computed as -(g/b) * a/b so that no b^2 can overflow
-                sink.add(1, gOverB.mul(a).div(b).neg(), true);
-            }
+            // d(a/b)/db = -a/b^2, computed as -(g/b) * a/b so that no b^2 can overflow; before
+            // gOverB goes to the sink, which may keep it and add into it.
+            Tensor gb = sink.needs(1) ? gOverB.mul(a).div(b).neg() : null;
             if (sink.needs(0)) {
                 sink.add(0, gOverB, true);
             }
-        });
+            if (gb != null) {
+                sink.add(1, gb, true);
+            }
+        }, () -> new Replays.Div(a, b, out));
     }
 
     /**
@@ -441,7 +446,9 @@ public final class Var {
      * @return the quotient
      */
     public Var div(float s) {
-        return unary("div", value.div(s), NONE, (g, sink) -> sink.add(0, g.div(s), true));
+        Tensor a = value;
+        Tensor out = a.div(s);
+        return unary("div", out, NONE, (g, sink) -> sink.add(0, g.div(s), true), () -> new Replays.Scale(a, out, s, true));
     }
 
     /**
@@ -451,9 +458,7 @@ public final class Var {
      * @return the quotient
      */
     public Var rdiv(float s) {
-        Tensor x = value;
-        Tensor out = x.rdiv(s);
-        return unary("rdiv", out, new Tensor[] {x, out}, (g, sink) -> sink.add(0, g.mul(out).div(x).neg(), true));
+        return activation(ActivationReplay.Kind.RDIV, s, 0f);
     }
 
     /** @return {@code -this} */
@@ -473,15 +478,7 @@ public final class Var {
      * @return the power
      */
     public Var pow(float p) {
-        Tensor x = value;
-        if (p == 0f) {
-            int[] in = x.shape();
-            return unary("pow", x.pow(p), NONE, (g, sink) -> sink.add(0, Tensor.zeros(in), true));
-        }
-        return unary("pow", x.pow(p), new Tensor[] {x}, (g, sink) -> {
-            Tensor d = p == 2f ? x.mul(2f) : x.pow(p - 1f).mul(p);
-            sink.add(0, d.mulInPlace(g), true);
-        });
+        return activation(ActivationReplay.Kind.POW, p, 0f);
     }
 
     /** @return {@code e^this} elementwise */
@@ -491,8 +488,7 @@ public final class Var {
 
     /** @return the natural logarithm elementwise */
     public Var log() {
-        Tensor x = value;
-        return unary("log", x.log(), new Tensor[] {x}, (g, sink) -> sink.add(0, g.div(x), true));
+        return activation(ActivationReplay.Kind.LOG, 0f, 0f);
     }
 
     /**
@@ -513,17 +509,21 @@ public final class Var {
 
     // ------------------------------------------------------------------ smooth activations
     //
-    // Each computes its value with the Tensor op, saves what its derivative needs (the output
-    // where that is cheapest, else the input) and has an allocation-free ActivationReplay that
+    // Each unary elementwise op (these, and exp, log, pow, clampMin, rdiv above and below)
+    // computes its value with the Tensor op, saves what its derivative needs (the output where
+    // that is cheapest, else the input) and has an allocation-free ActivationReplay that
     // recomputes it with the same kernel.
 
     private Var activation(ActivationReplay.Kind kind, float a, float b) {
         Tensor x = value;
         Tensor out = kind.forward(x, a, b);
-        Tensor saved = kind.fromOutput ? out : x;
-        return unary(kind.op, out, new Tensor[] {saved}, (g, sink) -> {
+        ActivationReplay.Reads reads = kind.reads;
+        Tensor[] saved = reads == ActivationReplay.Reads.BOTH ? new Tensor[] {x, out}
+                : new Tensor[] {reads.input ? x : out};
+        return unary(kind.op, out, saved, (g, sink) -> {
             Tensor d = Tensor.zeros(out.shape());
-            kind.backward(g.contiguous(), saved.contiguous(), a, b, d, false); // g may be a broadcast view
+            // g may be a broadcast view (a sum's backward), x a strided one; out is contiguous
+            kind.backward(g.contiguous(), reads.input ? x.contiguous() : null, reads.output ? out : null, a, b, d);
             sink.add(0, d, true);
         }, () -> new ActivationReplay(kind, a, b, x, out));
     }
@@ -653,9 +653,7 @@ public final class Var {
      * @return the clamped values
      */
     public Var clampMin(float min) {
-        Tensor x = value;
-        return unary("clampMin", x.clampMin(min), new Tensor[] {x},
-                (g, sink) -> sink.add(0, x.ge(min).mulInPlace(g), true));
+        return activation(ActivationReplay.Kind.CLAMP_MIN, min, 0f);
     }
 
     // ------------------------------------------------------------------ reductions
@@ -702,7 +700,7 @@ public final class Var {
     public Var sum(int dim, boolean keepdim) {
         int[] in = value.shape();
         if (in.length == 0) { // dim 0 or -1 of a 0-d value is the value itself, as in PyTorch; Tensor checks dim
-            return unary("sum", value.sum(dim, keepdim), NONE, (g, sink) -> sink.add(0, g, false));
+            return itself("sum", value.sum(dim, keepdim));
         }
         int d = Dims.normalize("sum", dim, in);
         Tensor a = value;
@@ -710,6 +708,12 @@ public final class Var {
         return unary("sum", out, NONE,
                 (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).expand(in), false),
                 () -> new Replays.Reduce(a, out, t -> t.sum(d, keepdim), kept(in, d), 1f));
+    }
+
+    /** A reduction of a 0-d value along its dim: a copy of the value, replayed as {@code x * 1}, the same float. */
+    private Var itself(String op, Tensor copy) {
+        Tensor a = value;
+        return unary(op, copy, NONE, (g, sink) -> sink.add(0, g, false), () -> new Replays.Scale(a, copy, 1f));
     }
 
     /** @return the mean of all elements, 0-d */
@@ -743,7 +747,7 @@ public final class Var {
     public Var mean(int dim, boolean keepdim) {
         int[] in = value.shape();
         if (in.length == 0) { // the mean of one element, as sum(dim, keepdim)
-            return unary("mean", value.mean(dim, keepdim), NONE, (g, sink) -> sink.add(0, g, false));
+            return itself("mean", value.mean(dim, keepdim));
         }
         int d = Dims.normalize("mean", dim, in);
         float scale = 1f / in[d];
@@ -756,8 +760,9 @@ public final class Var {
 
     /**
      * {@code log(sum(exp(this), dim))}, computed stably by subtracting the largest value of each
-     * slice first, so logits of 1e4 give no overflow. Its gradient is the softmax along {@code dim}.
-     * A 0-d value takes dim 0 or -1 and gives itself (0-d, also with keepdim).
+     * slice first, so logits of 1e4 give no overflow ({@link LogSoftmax#logSumExp}'s kernel, which a
+     * {@link CapturedGraph} replays too). Its gradient is the softmax along {@code dim}. A 0-d
+     * value takes dim 0 or -1 and gives itself (0-d, also with keepdim).
      *
      * @param dim the dim, negative counting from the end
      * @param keepdim keep the dim with size 1
@@ -766,45 +771,13 @@ public final class Var {
     public Var logSumExp(int dim, boolean keepdim) {
         Tensor x = value;
         int d = Shapes.reductionDim("logSumExp", dim, x.shape());
-        if (x.dim() == 0) {
-            // One element: the value itself (also when infinite). The gradient exp(x - lse) is 1,
-            // NaN at an infinite x, as PyTorch's logsumexp_backward and a one-element slice give.
-            Tensor out = x.copy();
-            return unary("logSumExp", out, new Tensor[] {x, out},
-                    (g, sink) -> sink.add(0, x.sub(out).exp().mulInPlace(g), true));
-        }
-        Shifted s = Shifted.of(x, d);
-        Tensor lseKeep = s.logSum.add(s.max);
-        Tensor out = keepdim ? lseKeep : lseKeep.squeeze(d);
-        return unary("logSumExp", out, new Tensor[] {x}, (g, sink) -> {
-            Tensor gk = keepdim ? g : g.unsqueeze(d);
-            sink.add(0, LogSoftmax.forward(x, d).expInPlace().mulInPlace(gk), true);
-        });
-    }
-
-    /**
-     * The pieces of a stable log-sum-exp along one dim: {@code x - max} (exact for elements near
-     * the max, by Sterbenz's lemma) gives {@code logSum = log(sum(exp(x - max)))}, a small number,
-     * and {@code lse = logSum + max}.
-     */
-    private record Shifted(Tensor logSum, Tensor max) {
-        static Shifted of(Tensor x, int d) {
-            Tensor m = x.max(d, true);
-            float[] mv = m.toArray();
-            boolean finite = true;
-            for (float v : mv) {
-                finite &= Float.isFinite(v);
-            }
-            if (!finite) { // an all -inf (or +inf) slice: shift by 0 instead of producing inf - inf
-                for (int i = 0; i < mv.length; i++) {
-                    if (Float.isInfinite(mv[i])) {
-                        mv[i] = 0f;
-                    }
-                }
-                m = Tensor.of(mv, m.shape());
-            }
-            return new Shifted(x.sub(m).exp().sum(d, true).log(), m);
-        }
+        Tensor out = LogSoftmax.logSumExp(x, d, keepdim);
+        int[] kept = x.dim() == 0 ? new int[0] : kept(x.shape(), d);
+        // d lse / dx = softmax(x) along d (1 for a 0-d value, NaN at an infinite one, as PyTorch's
+        // logsumexp_backward), times the upstream gradient broadcast back along d.
+        return unary("logSumExp", out, new Tensor[] {x},
+                (g, sink) -> sink.add(0, LogSoftmax.forward(x, d).expInPlace().mulInPlace(g.reshape(kept)), true),
+                () -> new LogSumExpReplay(x, out, d, kept));
     }
 
     /**
@@ -951,7 +924,9 @@ public final class Var {
     /**
      * For a 2-d Var of shape [n, c], the element {@code indices[i]} of each row {@code i}, as a
      * Var of shape [n] ({@code x[range(n), indices]}): how the negative log-likelihood picks the
-     * log-probability of each sample's class.
+     * log-probability of each sample's class. An {@code int[]} is read once, when the op runs, so
+     * a {@link CapturedGraph} refuses to replay this form (as {@code crossEntropy}'s int[] targets):
+     * use {@link #gatherColumns(Tensor)} there.
      *
      * @param indices one column index per row, each in {@code [0, c)}
      * @return the picked elements
@@ -961,17 +936,26 @@ public final class Var {
     }
 
     /**
-     * {@link #gatherColumns(int[])} with the indices held in a 1-d tensor of whole numbers.
+     * {@link #gatherColumns(int[])} with the indices held in a 1-d tensor of whole numbers
+     * ({@link Fused#gatherColumns}), read when the op runs and saved for backward: a
+     * {@link CapturedGraph} replays it with the indices the tensor holds then (a new batch's).
      *
      * @param indices a 1-d tensor of n whole numbers in {@code [0, c)}
      * @return the picked elements
      */
     public Var gatherColumns(Tensor indices) {
-        if (value.dim() != 2) {
+        Tensor x = value;
+        if (x.dim() != 2) {
             throw new IllegalArgumentException("gatherColumns: expected a 2-d [rows, columns] input, got shape "
-                    + Shapes.str(value.shape()));
+                    + Shapes.str(x.shape()));
         }
-        return gather("gatherColumns", Targets.toIndices("gatherColumns", indices, value.size(0), value.size(1)));
+        Targets.toIndices("gatherColumns", indices, x.size(0), x.size(1)); // the op's own messages
+        Tensor out = Fused.gatherColumns(x, indices, Tensor.zeros(x.size(0)));
+        return unary("gatherColumns", out, new Tensor[] {indices}, (g, sink) -> {
+            Tensor gx = Tensor.zeros(x.shape());
+            Fused.gatherColumnsBackward(g, indices, gx);
+            sink.add(0, gx, true);
+        }, () -> new Replays.GatherColumns(x, indices, out));
     }
 
     Var gather(String op, int[] idx) {
@@ -986,6 +970,8 @@ public final class Var {
         for (int i = 0; i < n; i++) {
             picked[i] = value.get(i, idx[i]);
         }
+        // An int[] is read once, when the op runs: a captured graph would replay these indices.
+        Tracer.refuse(op, "its indices are an int[], read once; pass them as a Tensor to replay");
         return unary(op, Tensor.wrap(picked, n), NONE, (g, sink) -> {
             float[] z = new float[n * c];
             Tensor gc = g.contiguous();

@@ -1,17 +1,19 @@
 package dev.vectorgrad.autograd;
 
+import static dev.vectorgrad.autograd.ReplayAssertions.assertSameBits;
+import static dev.vectorgrad.autograd.ReplayAssertions.copies;
+import static dev.vectorgrad.autograd.ReplayAssertions.leaves;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.function.Function;
 
+import dev.vectorgrad.autograd.ReplayAssertions.Program;
 import dev.vectorgrad.core.Rng;
 import dev.vectorgrad.core.Tensor;
 import net.jqwik.api.ForAll;
@@ -26,87 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class CapturedGraphTest {
 
-    /** A computation of some parameters and some data. */
-    private interface Program extends Function<Var[], Var> {}
-
-    /**
-     * Captures {@code program} on {@code first}, replays it after writing {@code second} into the
-     * data tensors it read, and checks it against an eager run on {@code second}.
-     */
+    /** One replay on {@code second} after a capture on {@code first} ({@link ReplayAssertions}). */
     private static CapturedGraph assertReplayMatchesEager(Program program, Tensor[] params, Tensor[] first, Tensor[] second) {
-        Tensor[] capturedParams = copies(params);
-        Tensor[] dataBuffers = copies(first);
-        Var[] leaves = leaves(capturedParams, dataBuffers);
-        CapturedGraph.Capture c = CapturedGraph.capture(() -> program.apply(leaves));
-        assertTrue(c.replayable(), () -> "refused: " + c.refusal());
-        CapturedGraph g = c.graph();
-        // The eager result of the capture run: the recorded graph is an ordinary one.
-        c.result().backward(c.result().numel() == 1 ? null : Tensor.onesLike(c.result().value()));
-
-        for (int i = 0; i < dataBuffers.length; i++) {
-            dataBuffers[i].copyFrom(second[i]);
-        }
-        g.forward();
-        if (g.output().requiresGrad()) {
-            g.backward();
-        }
-
-        Tensor[] eagerParams = copies(params);
-        Var out = program.apply(leaves(eagerParams, copies(second)));
-        assertSameBits(out.value(), g.output().value(), "output");
-        if (out.requiresGrad()) {
-            out.backward(out.numel() == 1 ? null : Tensor.onesLike(out.value()));
-            for (int i = 0; i < params.length; i++) {
-                Tensor expected = eagerParams[i].grad();
-                Tensor actual = capturedParams[i].grad();
-                if (expected == null) {
-                    assertTrue(actual == null || isZero(actual), "parameter " + i + " got a gradient eager autograd did not give");
-                } else {
-                    assertNotNull(actual, "parameter " + i + " has no gradient after the replay");
-                    assertSameBits(expected, actual, "gradient of parameter " + i);
-                }
-            }
-        }
-        return g;
-    }
-
-    private static boolean isZero(Tensor t) {
-        for (float v : t.toArray()) {
-            if (v != 0f) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Var[] leaves(Tensor[] params, Tensor[] data) {
-        Var[] v = new Var[params.length + data.length];
-        for (int i = 0; i < params.length; i++) {
-            v[i] = Var.param(params[i]);
-        }
-        for (int i = 0; i < data.length; i++) {
-            v[params.length + i] = Var.constant(data[i]);
-        }
-        return v;
-    }
-
-    private static Tensor[] copies(Tensor[] ts) {
-        Tensor[] c = new Tensor[ts.length];
-        for (int i = 0; i < ts.length; i++) {
-            c[i] = ts[i].copy();
-        }
-        return c;
-    }
-
-    private static void assertSameBits(Tensor expected, Tensor actual, String what) {
-        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what + ": shape");
-        float[] e = expected.toArray();
-        float[] a = actual.toArray();
-        for (int i = 0; i < e.length; i++) {
-            if (Float.floatToIntBits(e[i]) != Float.floatToIntBits(a[i])) {
-                throw new AssertionError(what + ": element " + i + " is " + a[i] + " after the replay, " + e[i] + " eagerly");
-            }
-        }
+        return ReplayAssertions.assertReplaysMatchEager(program, params, first, second);
     }
 
     private static Tensor[] t(Tensor... ts) {
@@ -219,13 +143,15 @@ class CapturedGraphTest {
     @Test
     void opsWithoutAReplayFormRefuseNamingTheOp() {
         Var w = Var.param(Tensor.ones(3));
-        CapturedGraph.Capture pow = CapturedGraph.capture(() -> w.pow(3f).sum());
-        assertFalse(pow.replayable());
-        assertNull(pow.graph());
-        assertTrue(pow.refusal().startsWith("pow"), pow.refusal());
-        assertEquals(3f, pow.result().item(), "the eager result is still there");
-
         Var logits = Var.param(Tensor.ones(2, 3));
+        CapturedGraph.Capture picked = CapturedGraph.capture(() -> logits.gatherColumns(new int[] {2, 0}).sum());
+        assertFalse(picked.replayable());
+        assertNull(picked.graph());
+        assertTrue(picked.refusal().startsWith("gatherColumns") && picked.refusal().contains("int[]"), picked.refusal());
+        assertEquals(2f, picked.result().item(), "the eager result is still there");
+        CapturedGraph.Capture nll = CapturedGraph.capture(() -> Losses.nll(logits.logSoftmax(1), new int[] {2, 0}));
+        assertTrue(nll.refusal().startsWith("nll") && nll.refusal().contains("int[]"), nll.refusal());
+
         CapturedGraph.Capture ints = CapturedGraph.capture(() -> Losses.crossEntropy(logits, new int[] {0, 2}));
         assertFalse(ints.replayable());
         assertTrue(ints.refusal().contains("int[]"), ints.refusal());
@@ -279,18 +205,7 @@ class CapturedGraphTest {
         Tensor y = labels(rng, 64, 10);
         Var xv = Var.constant(x);
         CapturedGraph g = CapturedGraph.capture(() -> Losses.crossEntropy(xv.linear(w1, b1).relu().linear(w2, b2), y)).graph();
-        // Until C2 compiles the kernels, the Vector API boxes every vector on the heap: measure
-        // rounds of 100 steps until one is clean (it takes a few thousand steps), or give up.
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long perStep = Long.MAX_VALUE;
-        for (int round = 0; round < 100 && perStep >= 64; round++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 100; i++) {
-                g.forward();
-                g.backward();
-            }
-            perStep = (threads.getCurrentThreadAllocatedBytes() - before) / 100;
-        }
+        long perStep = ReplayAssertions.warmStepBytes(g, 64);
         assertTrue(perStep < 64, "a replayed step allocated " + perStep + " bytes");
     }
 
@@ -346,16 +261,7 @@ class CapturedGraphTest {
                 () -> Losses.nll(xv.linear(w1, b1).relu().linear(w2, b2).logSoftmax(-1), y));
         assertTrue(c.replayable(), () -> "refused: " + c.refusal());
         CapturedGraph g = c.graph();
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long perStep = Long.MAX_VALUE;
-        for (int round = 0; round < 100 && perStep >= 64; round++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 100; i++) {
-                g.forward();
-                g.backward();
-            }
-            perStep = (threads.getCurrentThreadAllocatedBytes() - before) / 100;
-        }
+        long perStep = ReplayAssertions.warmStepBytes(g, 64);
         assertTrue(perStep < 64, "a replayed step allocated " + perStep + " bytes");
     }
 }

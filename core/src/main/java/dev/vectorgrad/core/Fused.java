@@ -430,6 +430,21 @@ public final class Fused {
         activationBackward("expm1Backward", UnaryGradOp.EXPM1, 0f, 0f, gradOut, output, gradIn, accumulate);
     }
 
+    /**
+     * The backward of {@link Tensor#clampMin(float)} from its input x:
+     * {@code (x >= min ? 1 : 0) * gradOut}, the gradient passing where the input is at or above
+     * the bound (at exactly {@code min} too, as PyTorch's clamp_min).
+     *
+     * @param gradOut the gradient of the output
+     * @param input the op's input
+     * @param min the lower bound
+     * @param gradIn the gradient of the input (rules as {@link #tanhBackward})
+     * @param accumulate add instead of overwrite
+     */
+    public static void clampMinBackward(Tensor gradOut, Tensor input, float min, Tensor gradIn, boolean accumulate) {
+        activationBackward("clampMinBackward", UnaryGradOp.CLAMP_MIN, min, 0f, gradOut, input, gradIn, accumulate);
+    }
+
     private static void activationBackward(String op, UnaryGradOp kind, float a, float b, Tensor gradOut, Tensor saved,
                                            Tensor gradIn, boolean accumulate) {
         String savedName = kind.fromOutput() ? "output" : "input";
@@ -967,6 +982,86 @@ public final class Fused {
                         + " embeddings (expected a whole number in [0, " + num + "))");
             }
         }
+    }
+
+    // ------------------------------------------------------------------ gather
+
+    /**
+     * {@code out[i] = x[i, indices[i]]}: one element of each row, picked by a class index stored as
+     * a float ({@code x[range(n), indices]}, how the negative log-likelihood picks each sample's
+     * log-probability). The indices are read on every call, so a replay sees a new batch's.
+     *
+     * @param x {@code [n, c]}, any strides
+     * @param indices {@code [n]}: whole numbers in {@code [0, c)}, any strides
+     * @param out {@code [n]}, contiguous, sharing nothing with the inputs
+     * @return out
+     * @throws IllegalArgumentException if a shape does not fit or an index is not a column of x
+     */
+    public static Tensor gatherColumns(Tensor x, Tensor indices, Tensor out) {
+        String op = "gatherColumns";
+        int n = checkGather(op, x, indices, out, "out");
+        checkDisjoint(op, "out", out, "x", x);
+        checkDisjoint(op, "out", out, "indices", indices);
+        float[] xd = x.data();
+        int[] xs = x.stridesRef();
+        float[] id = indices.data();
+        int is = indices.stridesRef()[0];
+        float[] od = out.data();
+        for (int i = 0; i < n; i++) {
+            int col = (int) id[indices.offset() + i * is];
+            od[out.offset() + i] = xd[x.offset() + i * xs[0] + col * xs[1]];
+        }
+        out.bumpVersion();
+        return out;
+    }
+
+    /**
+     * The backward of {@link #gatherColumns}: {@code gradIn} is overwritten with zeros and
+     * {@code gradOut[i]} at each row's picked column (each row picks one element, so nothing adds).
+     *
+     * @param gradOut {@code [n]}, the gradient of the picked elements, any strides
+     * @param indices the gather's indices
+     * @param gradIn {@code [n, c]}, contiguous, sharing nothing with the inputs
+     * @throws IllegalArgumentException as {@link #gatherColumns}
+     */
+    public static void gatherColumnsBackward(Tensor gradOut, Tensor indices, Tensor gradIn) {
+        String op = "gatherColumnsBackward";
+        int n = checkGather(op, gradIn, indices, gradOut, "gradOut");
+        checkContiguous(op, "gradIn", gradIn);
+        checkDisjoint(op, "gradIn", gradIn, "gradOut", gradOut);
+        checkDisjoint(op, "gradIn", gradIn, "indices", indices);
+        int c = gradIn.size(1);
+        float[] gd = gradOut.data();
+        int gs = gradOut.stridesRef()[0];
+        float[] id = indices.data();
+        int is = indices.stridesRef()[0];
+        float[] gi = gradIn.data();
+        Arrays.fill(gi, gradIn.offset(), gradIn.offset() + gradIn.numel(), 0f);
+        for (int i = 0; i < n; i++) {
+            int col = (int) id[indices.offset() + i * is];
+            gi[gradIn.offset() + i * c + col] = gd[gradOut.offset() + i * gs];
+        }
+        gradIn.bumpVersion();
+    }
+
+    /** Checks a gather's [n, c] matrix, its [n] indices and its [n] picked elements; returns n. */
+    private static int checkGather(String op, Tensor matrix, Tensor indices, Tensor picked, String pickedName) {
+        if (matrix == null || indices == null || picked == null) {
+            throw new IllegalArgumentException(op + ": the matrix, indices and " + pickedName + " must not be null");
+        }
+        if (matrix.dim() != 2) {
+            throw new IllegalArgumentException(op + ": expected a 2-d [rows, columns] matrix, got " + str(matrix));
+        }
+        int n = matrix.size(0);
+        checkTargets(op, matrix, indices, n, matrix.size(1));
+        if (picked.dim() != 1 || picked.size(0) != n) {
+            throw new IllegalArgumentException(op + ": matrix " + str(matrix) + ": expected " + pickedName
+                    + " of shape [" + n + "] (one element per row), got " + str(picked));
+        }
+        if (pickedName.equals("out")) {
+            checkContiguous(op, "out", picked);
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ broadcast backward

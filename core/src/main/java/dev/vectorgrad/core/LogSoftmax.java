@@ -6,9 +6,10 @@ import dev.vectorgrad.core.internal.Kernels;
 import dev.vectorgrad.core.internal.SoftmaxKernels;
 
 /**
- * The log-softmax along one dim, {@code torch.log_softmax(x, dim)}, and its backward, written
- * into tensors the caller owns: the one implementation behind autograd's {@code Var.logSoftmax}
- * (and so {@code softmax}) and the replay of it in a captured graph, which therefore agree bit
+ * The log-softmax along one dim, {@code torch.log_softmax(x, dim)}, its backward and its
+ * normaliser {@code torch.logsumexp(x, dim)}, written into tensors the caller owns: the one
+ * implementation behind autograd's {@code Var.logSoftmax} (and so {@code softmax}) and
+ * {@code Var.logSumExp}, and the replays of them in a captured graph, which therefore agree bit
  * for bit.
  *
  * <p>Forward: {@code out = (x - m) - log(sum exp(x - m))} along {@code dim}, with {@code m} the
@@ -79,6 +80,102 @@ public final class LogSoftmax {
         int[] s = x.shapeRef();
         K.logSoftmax(src.data(), src.offset(), out.data(), out.offset(),
                 Reductions.prod(s, 0, d), size(s, d), Reductions.prod(s, d + 1, s.length));
+    }
+
+    /**
+     * {@code torch.logsumexp(x, dim, keepdim)} into a new contiguous tensor: the log-softmax's
+     * normaliser {@code m + log(sum exp(x - m))}, with the forward's {@code m}, exps, double sum and
+     * log, so {@code x - logSumExp} and {@link #forward} agree in meaning (not necessarily in the
+     * last bit: the forward subtracts {@code m} and the log separately). An empty slice or an all
+     * {@code -inf} one gives {@code -inf}, one holding {@code +inf} gives {@code +inf}; a 0-d x gives itself.
+     *
+     * @param x the input, any shape and layout
+     * @param dim the dim, negative counting from the end (0 or -1 for a 0-d x)
+     * @param keepdim keep the dim with size 1
+     * @return the log-sum-exp, x's shape without dim (or with it of size 1)
+     * @throws IndexOutOfBoundsException if dim is out of range for x's shape
+     */
+    public static Tensor logSumExp(Tensor x, int dim, boolean keepdim) {
+        int d = checkInput("logSumExp", "x", x, dim);
+        Tensor out = Tensor.zeros(reducedShape(x.shapeRef(), d, keepdim));
+        runLogSumExp(x, d, out);
+        return out;
+    }
+
+    /**
+     * {@code out = logsumexp(x, dim)}, as {@link #logSumExp(Tensor, int, boolean)}.
+     *
+     * @param x the input, any shape and layout (a strided one is read from a contiguous copy)
+     * @param dim the dim, negative counting from the end (0 or -1 for a 0-d x)
+     * @param out contiguous, of x's shape without dim or with it of size 1, sharing no storage with x
+     * @return {@code out}
+     * @throws IllegalArgumentException if out is null, of another shape, strided or overlaps x
+     * @throws IndexOutOfBoundsException if dim is out of range for x's shape
+     */
+    public static Tensor logSumExp(Tensor x, int dim, Tensor out) {
+        String op = "logSumExp";
+        int d = checkInput(op, "x", x, dim);
+        int[] s = x.shapeRef();
+        if (out == null || !isReduced(out.shapeRef(), s, d)) {
+            throw new IllegalArgumentException(op + ": x " + Shapes.str(s) + ", dim " + d + ": expected out of shape "
+                    + Shapes.str(reducedShape(s, d, false)) + " or " + Shapes.str(reducedShape(s, d, true))
+                    + ", got " + (out == null ? "null" : Shapes.str(out.shapeRef())));
+        }
+        if (!out.isContiguous()) {
+            throw new IllegalArgumentException(op + ": out of shape " + Shapes.str(out.shapeRef())
+                    + " is a strided view; the tensor written must be contiguous");
+        }
+        checkDisjoint(op, "out", out, "x", x);
+        runLogSumExp(x, d, out);
+        out.bumpVersion();
+        return out;
+    }
+
+    private static void runLogSumExp(Tensor x, int d, Tensor out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        Tensor src = x.contiguous();
+        int[] s = x.shapeRef();
+        K.logSumExp(src.data(), src.offset(), out.data(), out.offset(),
+                Reductions.prod(s, 0, d), size(s, d), Reductions.prod(s, d + 1, s.length));
+    }
+
+    /** Whether {@code r} is {@code shape} reduced along d, kept or not; compared in place (a replay checks every step). */
+    private static boolean isReduced(int[] r, int[] shape, int d) {
+        if (shape.length == 0) {
+            return r.length == 0;
+        }
+        boolean kept = r.length == shape.length;
+        if (!kept && r.length != shape.length - 1) {
+            return false;
+        }
+        for (int k = 0, j = 0; k < shape.length; k++) {
+            if (k == d) {
+                if (kept && r[j++] != 1) {
+                    return false;
+                }
+            } else if (r[j++] != shape[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** x's shape reduced along d (a 0-d shape stays 0-d). */
+    private static int[] reducedShape(int[] shape, int d, boolean keepdim) {
+        if (shape.length == 0) {
+            return shape.clone();
+        }
+        if (keepdim) {
+            int[] k = shape.clone();
+            k[d] = 1;
+            return k;
+        }
+        int[] r = new int[shape.length - 1];
+        System.arraycopy(shape, 0, r, 0, d);
+        System.arraycopy(shape, d + 1, r, d, shape.length - d - 1);
+        return r;
     }
 
     /**

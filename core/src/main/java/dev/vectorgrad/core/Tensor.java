@@ -923,6 +923,16 @@ public final class Tensor {
         return binary(BinaryOp.POW, exponent);
     }
 
+    /**
+     * {@code this = this ^ exponent}, as PyTorch's {@code pow_()}: the same kernel as {@link #pow(float)}.
+     *
+     * @param exponent the exponent
+     * @return this tensor
+     */
+    public Tensor powInPlace(float exponent) {
+        return scalarInPlace("powInPlace", BinaryOp.POW, exponent);
+    }
+
     /** @return {@code -this} as a new tensor */
     public Tensor neg() {
         return unary(UnaryOp.NEG);
@@ -954,6 +964,15 @@ public final class Tensor {
     /** @return the natural logarithm as a new tensor (NaN below 0, -inf at 0) */
     public Tensor log() {
         return unary(UnaryOp.LOG);
+    }
+
+    /**
+     * {@code this = log(this)}, as PyTorch's {@code log_()}: the same kernel as {@link #log()}.
+     *
+     * @return this tensor
+     */
+    public Tensor logInPlace() {
+        return activationInPlace("logInPlace", UnaryOp.LOG);
     }
 
     /** @return the square root as a new tensor (NaN below 0) */
@@ -1171,6 +1190,17 @@ public final class Tensor {
      */
     public Tensor clampMin(float min) {
         return min == 0f ? relu() : binary(BinaryOp.MAX, min);
+    }
+
+    /**
+     * {@code this = max(this, min)}, as PyTorch's {@code clamp_min_()}: the same float as
+     * {@link #clampMin(float)} ({@code Math.max}'s rules for NaN and signed zeros).
+     *
+     * @param min the lower bound
+     * @return this tensor
+     */
+    public Tensor clampMinInPlace(float min) {
+        return scalarInPlace("clampMinInPlace", BinaryOp.MAX, min);
     }
 
     /**
@@ -1394,10 +1424,7 @@ public final class Tensor {
      * @return this tensor
      */
     public Tensor mulInPlace(float s) {
-        checkWritable("mulInPlace", null);
-        StridedLoop.binaryScalarRight(BinaryOp.MUL, this, s, this);
-        storage.version++;
-        return this;
+        return scalarInPlace("mulInPlace", BinaryOp.MUL, s);
     }
 
     /**
@@ -1409,6 +1436,36 @@ public final class Tensor {
     public Tensor mulInPlace(Tensor other) {
         checkWritable("mulInPlace", other);
         StridedLoop.binary(BinaryOp.MUL, this, unaliased(other), this);
+        storage.version++;
+        return this;
+    }
+
+    /**
+     * {@code this /= s}: a true division, as {@link #div(float)} (not a product with {@code 1/s}).
+     *
+     * @param s the divisor
+     * @return this tensor
+     */
+    public Tensor divInPlace(float s) {
+        return scalarInPlace("divInPlace", BinaryOp.DIV, s);
+    }
+
+    /**
+     * {@code this /= other}, broadcasting other to this tensor's shape, as {@link #div(Tensor)}.
+     *
+     * @param other the divisor
+     * @return this tensor
+     */
+    public Tensor divInPlace(Tensor other) {
+        checkWritable("divInPlace", other);
+        StridedLoop.binary(BinaryOp.DIV, this, unaliased(other), this);
+        storage.version++;
+        return this;
+    }
+
+    private Tensor scalarInPlace(String op, BinaryOp kind, float s) {
+        checkWritable(op, null);
+        StridedLoop.binaryScalarRight(kind, this, s, this);
         storage.version++;
         return this;
     }

@@ -123,6 +123,22 @@ class InPlaceAllocationTest {
     }
 
     @Test
+    void divisions() {
+        check("divInPlace(float)", (t, o) -> t.divInPlace(1.0001f));
+        check("divInPlace(Tensor)", Tensor::divInPlace);
+    }
+
+    @Test
+    void powersLogsAndClamps() {
+        // pow and log call Math.pow / Math.log per element: the smaller targets, as for the activations.
+        check("powInPlace(2)", (t, o) -> t.powInPlace(2f), activationTargets());
+        check("powInPlace(0.5)", (t, o) -> t.powInPlace(0.5f), activationTargets());
+        check("logInPlace", (t, o) -> t.logInPlace(), activationTargets());
+        check("clampMinInPlace", (t, o) -> t.clampMinInPlace(-0.5f));
+        check("clampMinBackward into a gradient", (t, o) -> Fused.clampMinBackward(o, o, 1f, t, false));
+    }
+
+    @Test
     void copy() {
         check("copyFrom", Tensor::copyFrom);
     }

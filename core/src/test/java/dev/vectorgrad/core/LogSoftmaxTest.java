@@ -137,4 +137,67 @@ class LogSoftmaxTest {
         AllocationMeter.assertAllocationFree("logSoftmaxBackward along rows",
                 () -> LogSoftmax.backward(g, out, -1, gx, false));
     }
+
+    @Test
+    void logSumExpHasItsClosedFormAndIsTheLogSoftmaxsNormaliser() {
+        Tensor x = Tensor.of(new float[] {1f, 2f, 3f, -1f, 0f, 1e4f}, 2, 3);
+        Tensor rows = LogSoftmax.logSumExp(x, 1, false);
+        assertArrayEquals(new int[] {2}, rows.shape());
+        assertEquals(Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)), rows.get(0), 1e-6);
+        assertEquals(1e4f, rows.get(1), 0f, "finite for logits of 1e4");
+        Tensor cols = LogSoftmax.logSumExp(x, 0, true);
+        assertArrayEquals(new int[] {1, 3}, cols.shape());
+        assertEquals(Math.log(Math.exp(1) + Math.exp(-1)), cols.get(0, 0), 1e-6);
+        // x - lse is the log-softmax, to within rounding
+        Tensor logP = LogSoftmax.forward(x, 1);
+        for (int j = 0; j < 3; j++) {
+            assertEquals(logP.get(0, j), x.get(0, j) - rows.get(0), 1e-6);
+        }
+    }
+
+    @Test
+    void logSumExpOfZeroDimEmptyAndInfiniteSlices() {
+        assertEquals(2.5f, LogSoftmax.logSumExp(Tensor.scalar(2.5f), -1, false).item(), "a 0-d value gives itself");
+        assertEquals(0, LogSoftmax.logSumExp(Tensor.scalar(2.5f), 0, true).dim());
+        float inf = Float.POSITIVE_INFINITY;
+        assertEquals(-inf, LogSoftmax.logSumExp(Tensor.scalar(-inf), 0, false).item());
+        Tensor empty = LogSoftmax.logSumExp(Tensor.zeros(3, 0), 1, false);
+        assertArrayEquals(new float[] {-inf, -inf, -inf}, empty.toArray(), "the log of an empty sum, as PyTorch");
+        Tensor x = Tensor.of(new float[] {-inf, -inf, 1f, inf, Float.NaN, 0f}, 3, 2);
+        assertArrayEquals(new float[] {-inf, inf, Float.NaN}, LogSoftmax.logSumExp(x, 1, false).toArray());
+    }
+
+    @Test
+    void logSumExpOfAStridedViewIsTheContiguousCopysAndChecksItsOut() {
+        Tensor base = Tensor.randn(new Rng(41), 7, 19).mul(5f);
+        Tensor view = base.t().slice(0, 2, 17);                    // [15, 7], strided
+        Tensor expected = LogSoftmax.logSumExp(view.contiguous(), 0, false);
+        Tensor out = Tensor.full(-1f, 7);
+        assertSame(out, LogSoftmax.logSumExp(view, 0, out));
+        assertArrayEquals(expected.toArray(), out.toArray(), 0f);
+        assertArrayEquals(expected.toArray(), LogSoftmax.logSumExp(view, 0, Tensor.zeros(1, 7)).toArray(), 0f);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LogSoftmax.logSumExp(view, 0, Tensor.zeros(15)));
+        assertMentions(e, "logSumExp", "[7]", "[1, 7]", "[15]");
+        assertThrows(IllegalArgumentException.class, () -> LogSoftmax.logSumExp(view, 0, (Tensor) null));
+        e = assertThrows(IllegalArgumentException.class, () -> LogSoftmax.logSumExp(view, 0, Tensor.zeros(7, 2).select(1, 0)));
+        assertMentions(e, "logSumExp", "strided");
+        Tensor flat = Tensor.zeros(8);
+        e = assertThrows(IllegalArgumentException.class, () -> LogSoftmax.logSumExp(flat.reshape(2, 4), 1, flat.slice(0, 0, 2)));
+        assertMentions(e, "shares storage");
+        assertThrows(IndexOutOfBoundsException.class, () -> LogSoftmax.logSumExp(view, 2, false));
+        int version = out.version();
+        LogSoftmax.logSumExp(view, 0, out);
+        assertTrue(out.version() > version, "out's version is bumped");
+    }
+
+    @Test
+    void logSumExpIntoATensorAllocatesNothingForAContiguousInput() {
+        Tensor x = Tensor.randn(new Rng(42), 64, 10);
+        Tensor rows = Tensor.zeros(64);
+        Tensor cols = Tensor.zeros(1, 10);
+        AllocationMeter.assertAllocationFree("logSumExp along rows", () -> LogSoftmax.logSumExp(x, 1, rows));
+        AllocationMeter.assertAllocationFree("logSumExp along dim 0", () -> LogSoftmax.logSumExp(x, 0, cols));
+    }
 }

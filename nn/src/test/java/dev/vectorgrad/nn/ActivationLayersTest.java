@@ -128,6 +128,29 @@ class ActivationLayersTest {
     }
 
     @Test
+    void handWrittenLossesOfElementwiseOpsAreCapturedAndTrainBitEqual() {
+        // The lesson's first cross entropy, log(softmax) picked at the labels, and an MSE written
+        // with pow and div: before log, pow, div and gatherColumns replayed, both stepped eagerly.
+        Rng data = new Rng(16);
+        Tensor x = Tensor.randn(data, 45, 12);
+        Tensor y = labels(data, 45, 7);
+        Loss crossEntropy = (out, t) -> out.softmax(1).log().gatherColumns(t).mean().neg();
+        Loss mse = (out, t) -> out.sub(Var.constant(t)).pow(2f).sum().div(out.numel());
+        Tensor r = Tensor.randn(data, 45, 7);
+        for (boolean adam : new boolean[] {false, true}) {
+            TrainStep ce = trainBoth(s -> new Sequential(new Linear(12, 20, new Rng(17)), new ReLU(),
+                    new Linear(20, 7, new Rng(18))), crossEntropy, x, y, 16, 3, adam);
+            assertTrue(ce.lastReplayed(), "the last (partial) batch replayed");
+            assertEquals(List.of("linear+relu", "linear", "logSoftmax", "exp", "log", "gatherColumns", "mean", "neg"),
+                    ce.lastOps());
+            TrainStep sq = trainBoth(s -> new Sequential(new Linear(12, 20, new Rng(19)), new Tanh(),
+                    new Linear(20, 7, new Rng(20))), mse, x, r, 16, 3, adam);
+            assertTrue(sq.lastReplayed(), "the last (partial) batch replayed");
+            assertEquals(List.of("linear", "tanh", "linear", "sub", "pow", "sum", "div"), sq.lastOps());
+        }
+    }
+
+    @Test
     void softmaxLayersComputeTheVarOpsAlongTheirDim() {
         Tensor x = Tensor.randn(new Rng(21), 4, 5, 3);
         for (int dim : new int[] {0, 1, 2, -1, -3}) {

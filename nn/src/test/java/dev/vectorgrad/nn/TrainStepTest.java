@@ -45,11 +45,13 @@ class TrainStepTest {
         }
     }
 
-    /** A layer whose op has no replay form, so its steps run eagerly. */
+    /** A layer whose op has no replay form (an op of the user's own), so its steps run eagerly. */
     static final class Cube extends Layer {
         @Override
         public Var forward(Var x) {
-            return x.pow(3f).mul(0.1f);
+            Tensor v = x.value();
+            return Var.custom("cube", v.pow(3f), new Var[] {x}, new Tensor[] {v},
+                    (g, sink) -> sink.add(0, v.pow(2f).mul(3f).mul(g), true)).mul(0.1f);
         }
     }
 

@@ -38,6 +38,21 @@ public final class ScalarSoftmaxKernels implements SoftmaxKernels {
         }
     }
 
+    @Override
+    public void logSumExp(float[] x, int xOff, float[] lse, int lseOff, int outer, int n, int inner) {
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < inner; j++) {
+                lse[lseOff + o * inner + j] = logSumExpSlice(x, xOff + o * n * inner + j, n, inner);
+            }
+        }
+    }
+
+    /** One slice of {@link #logSumExp}: the log of the shifted sum, plus the shift. */
+    static float logSumExpSlice(float[] x, int xOff, int n, int stride) {
+        float m = shift(max(x, xOff, n, stride, Float.NEGATIVE_INFINITY));
+        return (float) Math.log(expSum(x, xOff, n, stride, m, 0.0)) + m;
+    }
+
     /** One slice of {@link #logSoftmax}, {@code n >= 1}. */
     static void logSoftmaxSlice(float[] x, int xOff, float[] out, int outOff, int n, int stride) {
         float m = shift(max(x, xOff, n, stride, Float.NEGATIVE_INFINITY));

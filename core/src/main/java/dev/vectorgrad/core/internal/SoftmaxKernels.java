@@ -24,6 +24,13 @@ public interface SoftmaxKernels {
     void logSoftmax(float[] x, int xOff, float[] out, int outOff, int outer, int n, int inner);
 
     /**
+     * {@code lse = m + log(sum exp(x - m))} along the middle dim, the log-softmax's normaliser
+     * (its {@code m} and its rounded {@code log}, so {@code -inf} for an empty or all {@code -inf}
+     * slice, {@code +inf} for one holding {@code +inf}); {@code lse} is laid out {@code [outer, inner]}.
+     */
+    void logSumExp(float[] x, int xOff, float[] lse, int lseOff, int outer, int n, int inner);
+
+    /**
      * {@code gx (=|+=) g - exp(y) * sum(g)} along the middle dim, {@code y} the forward's output
      * and {@code g} its gradient, all three in the same {@code [outer, n, inner]} layout.
      */

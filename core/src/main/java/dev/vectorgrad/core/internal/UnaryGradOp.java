@@ -22,7 +22,12 @@ public enum UnaryGradOp {
     /** {@code g / (1 + x)}, s the input x. */
     LOG1P,
     /** {@code g (y + 1)}, s the output y. */
-    EXPM1;
+    EXPM1,
+    /**
+     * {@code (x >= a ? 1 : 0) g}, s the input x and a the bound of clamp_min: a product with the
+     * 0/1 mask, not a select, so a masked infinite or NaN g gives NaN and a masked negative g -0.
+     */
+    CLAMP_MIN;
 
     /** Whether {@code s} is the op's output (else it is the op's input). */
     public boolean fromOutput() {
@@ -59,6 +64,7 @@ public enum UnaryGradOp {
             }
             case LOG1P -> g / (1f + s);
             case EXPM1 -> g * (s + 1f);
+            case CLAMP_MIN -> (s >= a ? 1f : 0f) * g;
         };
     }
 }

@@ -378,7 +378,7 @@ final class VectorKernels implements FloatKernels {
                               float[] out, int outOff, int n, boolean accumulate) {
         int bound = species.loopBound(n);
         switch (op) {
-            case TANH, SIGMOID, LEAKY_RELU, LOG1P, EXPM1 ->
+            case TANH, SIGMOID, LEAKY_RELU, LOG1P, EXPM1, CLAMP_MIN ->
                     simpleBackward(op, pa, g, gOff, s, sOff, out, outOff, bound, accumulate);
             case GELU -> geluBackward(g, gOff, s, sOff, out, outOff, bound, accumulate);
             case GELU_TANH -> geluTanhBackward(g, gOff, s, sOff, out, outOff, bound, accumulate);
@@ -399,6 +399,7 @@ final class VectorKernels implements FloatKernels {
                 case LEAKY_RELU -> gv.mul(pa).blend(gv, sv.compare(VectorOperators.GT, 0f));
                 case LOG1P -> gv.div(sv.add(1f));
                 case EXPM1 -> gv.mul(sv.add(1f));
+                case CLAMP_MIN -> FloatVector.zero(species).blend(1f, sv.compare(VectorOperators.GE, pa)).mul(gv);
                 default -> throw new AssertionError(op);
             };
             if (accumulate) {

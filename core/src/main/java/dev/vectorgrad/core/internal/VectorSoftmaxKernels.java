@@ -49,7 +49,7 @@ final class VectorSoftmaxKernels implements SoftmaxKernels {
         for (int o = 0; o < outer; o++) {
             int base = o * n * inner;
             if (bound > 0) {
-                columns(x, xOff + base, out, outOff + base, n, inner, bound);
+                columns(x, xOff + base, out, outOff + base, n, inner, bound, false);
             }
             for (int j = bound; j < inner; j++) {
                 ScalarSoftmaxKernels.logSoftmaxSlice(x, xOff + base + j, out, outOff + base + j, n, inner);
@@ -57,30 +57,68 @@ final class VectorSoftmaxKernels implements SoftmaxKernels {
         }
     }
 
+    @Override
+    public void logSumExp(float[] x, int xOff, float[] lse, int lseOff, int outer, int n, int inner) {
+        if (inner == 1) {
+            float[] buf = LANES.get();
+            for (int o = 0; o < outer; o++) {
+                float m = rowShift(x, xOff + o * n, n);
+                lse[lseOff + o] = rowLogSum(x, xOff + o * n, n, m, buf) + m;
+            }
+            return;
+        }
+        int bound = species.loopBound(inner);
+        for (int o = 0; o < outer; o++) {
+            if (bound > 0) {
+                columns(x, xOff + o * n * inner, lse, lseOff + o * inner, n, inner, bound, true);
+            }
+            for (int j = bound; j < inner; j++) {
+                lse[lseOff + o * inner + j] = ScalarSoftmaxKernels.logSumExpSlice(x, xOff + o * n * inner + j, n, inner);
+            }
+        }
+    }
+
     private static void row(float[] x, int xOff, float[] out, int outOff, int n, float[] buf) {
         int bound = species.loopBound(n);
-        FloatVector mv = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < bound; i += lanes) {
-            mv = mv.lanewise(VectorOperators.MAX, FloatVector.fromArray(species, x, xOff + i));
-        }
-        // MAX does not depend on the order: the lanes' maximum then the tail's is the twin's maximum.
-        float m = ScalarSoftmaxKernels.shift(ScalarSoftmaxKernels.max(x, xOff + bound, n - bound, 1,
-                mv.reduceLanes(VectorOperators.MAX)));
-        double sum = 0;
-        for (int i = 0; i < bound; i += lanes) {
-            FloatVector.fromArray(species, x, xOff + i).sub(m).intoArray(buf, 0);
-            sum = addExps(sum, buf);
-        }
-        sum = ScalarSoftmaxKernels.expSum(x, xOff + bound, n - bound, 1, m, sum);
-        float logSum = (float) Math.log(sum);
+        float m = rowShift(x, xOff, n);
+        float logSum = rowLogSum(x, xOff, n, m, buf);
         for (int i = 0; i < bound; i += lanes) {
             FloatVector.fromArray(species, x, xOff + i).sub(m).sub(logSum).intoArray(out, outOff + i);
         }
         ScalarSoftmaxKernels.writeShifted(x, xOff + bound, out, outOff + bound, n - bound, 1, m, logSum);
     }
 
-    /** Columns {@code [0, bound)} of one {@code [n, inner]} plane, a vector of columns at a time. */
-    private static void columns(float[] x, int xOff, float[] out, int outOff, int n, int inner, int bound) {
+    /** A row's shift: its maximum, or 0 when that is infinite. */
+    private static float rowShift(float[] x, int xOff, int n) {
+        int bound = species.loopBound(n);
+        FloatVector mv = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < bound; i += lanes) {
+            mv = mv.lanewise(VectorOperators.MAX, FloatVector.fromArray(species, x, xOff + i));
+        }
+        // MAX does not depend on the order: the lanes' maximum then the tail's is the twin's maximum.
+        return ScalarSoftmaxKernels.shift(ScalarSoftmaxKernels.max(x, xOff + bound, n - bound, 1,
+                mv.reduceLanes(VectorOperators.MAX)));
+    }
+
+    /** {@code (float) log(sum exp(x - m))} over a row, the exps added in double in element order. */
+    private static float rowLogSum(float[] x, int xOff, int n, float m, float[] buf) {
+        int bound = species.loopBound(n);
+        double sum = 0;
+        for (int i = 0; i < bound; i += lanes) {
+            FloatVector.fromArray(species, x, xOff + i).sub(m).intoArray(buf, 0);
+            sum = addExps(sum, buf);
+        }
+        sum = ScalarSoftmaxKernels.expSum(x, xOff + bound, n - bound, 1, m, sum);
+        return (float) Math.log(sum);
+    }
+
+    /**
+     * Columns {@code [0, bound)} of one {@code [n, inner]} plane, a vector of columns at a time:
+     * their log-softmax into {@code out} laid out as x, or only their log-sum-exp into
+     * {@code out[j]} ({@code lseOnly}).
+     */
+    private static void columns(float[] x, int xOff, float[] out, int outOff, int n, int inner, int bound,
+                                boolean lseOnly) {
         float[] buf = LANES.get();
         double[] sums = SUMS.get();
         for (int j = 0; j < bound; j += lanes) {
@@ -96,6 +134,10 @@ final class VectorSoftmaxKernels implements SoftmaxKernels {
             }
             logLanes(sums, buf);
             FloatVector logSum = FloatVector.fromArray(species, buf, 0);
+            if (lseOnly) {
+                logSum.add(mv).intoArray(out, outOff + j);
+                continue;
+            }
             for (int k = 0; k < n; k++) {
                 FloatVector.fromArray(species, x, xOff + k * inner + j).sub(mv).sub(logSum)
                         .intoArray(out, outOff + k * inner + j);

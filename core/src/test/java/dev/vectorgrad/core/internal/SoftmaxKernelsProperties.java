@@ -204,6 +204,53 @@ class SoftmaxKernelsProperties {
         }
     }
 
+    @Property(tries = 80)
+    void logSumExpIsTheScalarTwinsBitsAndTheDefinition(@ForAll("sizes") int size,
+            @ForAll @IntRange(min = 0, max = 2) int where, @ForAll @IntRange(min = 1, max = 7) int off,
+            @ForAll boolean specials, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Block b = block(size, where, r);
+        int m = b.numel();
+        int slices = b.outer() * b.inner();
+        float[] x = logits(r, off, m, specials);
+        float[] xCopy = x.clone();
+        String what = b + " off " + off;
+        float[] lS = new float[off + slices + 3];
+        Arrays.fill(lS, SENTINEL);
+        float[] lV = lS.clone();
+        SCALAR.logSumExp(x, off, lS, off, b.outer(), b.n(), b.inner());
+        VECTOR.logSumExp(x, off, lV, off, b.outer(), b.n(), b.inner());
+        KernelAssertions.assertSameBits(lS, lV, what + " vector against scalar");
+        KernelAssertions.assertSentinels(SENTINEL, lV, off, slices, what);
+        KernelAssertions.assertSameBits(xCopy, x, what + ": x is read only");
+        for (int o = 0; o < b.outer(); o++) {
+            for (int j = 0; j < b.inner(); j++) {
+                double max = Double.NEGATIVE_INFINITY;
+                boolean nan = false;
+                for (int k = 0; k < b.n(); k++) {
+                    float v = x[off + at(b, o, k, j)];
+                    nan |= Float.isNaN(v);
+                    max = Math.max(max, v);
+                }
+                float got = lS[off + o * b.inner() + j];
+                String slice = what + " slice (" + o + ", " + j + ")";
+                if (nan) {
+                    assertTrue(Float.isNaN(got), slice + ": a NaN element gives NaN, got " + got);
+                } else if (Double.isInfinite(max)) {
+                    assertEquals((float) max, got, slice + ": an empty or all -inf slice gives -inf, one with +inf +inf");
+                } else {
+                    double sum = 0;
+                    for (int k = 0; k < b.n(); k++) {
+                        sum += Math.exp(x[off + at(b, o, k, j)] - max);
+                    }
+                    double e = max + Math.log(sum);
+                    double tol = 4 * 0x1p-24 * (Math.abs(max) + Math.log(sum) + 1);
+                    assertTrue(Math.abs(e - got) <= tol, slice + ": expected " + e + ", got " + got + " (tol " + tol + ")");
+                }
+            }
+        }
+    }
+
     @Test
     void infiniteSlicesGiveNanAndSoftmaxSumsToOne() {
         float inf = Float.POSITIVE_INFINITY;

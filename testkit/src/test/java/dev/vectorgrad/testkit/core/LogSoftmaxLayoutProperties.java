@@ -18,9 +18,9 @@ import net.jqwik.api.Provide;
 
 /**
  * core's {@link LogSoftmax} on every layout the kit makes (offset, transposed, stepped, expanded,
- * contiguous; rank 0 to 3, sizes from 0) and along every dim: the forward and the backward, with
- * the view as the input and as the upstream gradient, give the bits of the same call on a
- * contiguous copy, and agree with the definition in double. In the kit's module for the reason
+ * contiguous; rank 0 to 3, sizes from 0) and along every dim: the forward, the backward (with
+ * the view as the input and as the upstream gradient) and the log-sum-exp give the bits of the
+ * same call on a contiguous copy, and agree with the definition in double. In the kit's module for the reason
  * given in {@link ElementwiseLayoutProperties}.
  */
 class LogSoftmaxLayoutProperties {
@@ -64,6 +64,47 @@ class LogSoftmaxLayoutProperties {
             assertArrayEquals(gx.add(1f).toArray(), acc.toArray(), "accumulated, " + what);
 
             checkAgainstDouble(x.toArray(), shape, d, out.toArray(), gx.toArray(), what);
+        }
+    }
+
+    @Property(tries = 120)
+    void logSumExpAlongEachDimOnEveryLayout(@ForAll("views") View view) {
+        Tensor x = view.tensor();
+        int[] shape = x.shape();
+        int rank = Math.max(1, shape.length);
+        float[] xs = x.toArray();
+        for (int dim = -rank; dim < rank; dim++) {
+            int d = dim < 0 ? dim + rank : dim;
+            String what = view + " dim " + dim;
+            Tensor lse = LogSoftmax.logSumExp(x, dim, true);
+            assertArrayEquals(LogSoftmax.logSumExp(x.contiguous(), dim, true).toArray(), lse.toArray(),
+                    "bits of a contiguous copy, " + what);
+            assertArrayEquals(lse.toArray(), LogSoftmax.logSumExp(x, dim, false).toArray(), "keepdim or not, " + what);
+            int n = shape.length == 0 ? 1 : shape[d];
+            int inner = 1;
+            for (int i = d + 1; i < shape.length; i++) {
+                inner *= shape[i];
+            }
+            float[] got = lse.toArray();
+            for (int s = 0; s < got.length; s++) {
+                int o = s / inner;
+                int j = s % inner;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < n; k++) {
+                    max = Math.max(max, xs[index(shape, d, o, k, j)]);
+                }
+                if (Double.isInfinite(max)) {
+                    assertTrue(got[s] == max, what + " slice " + s + ": " + got[s] + " for an infinite max " + max);
+                    continue;
+                }
+                double sum = 0;
+                for (int k = 0; k < n; k++) {
+                    sum += Math.exp(xs[index(shape, d, o, k, j)] - max);
+                }
+                double e = max + Math.log(sum);
+                double tol = 4 * 0x1p-24 * (Math.abs(max) + Math.log(sum) + 1);
+                assertTrue(Math.abs(e - got[s]) <= tol, what + " slice " + s + ": expected " + e + ", got " + got[s]);
+            }
         }
     }
 
