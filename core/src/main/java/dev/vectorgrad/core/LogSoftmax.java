@@ -97,7 +97,7 @@ public final class LogSoftmax {
      */
     public static Tensor logSumExp(Tensor x, int dim, boolean keepdim) {
         int d = checkInput("logSumExp", "x", x, dim);
-        Tensor out = Tensor.zeros(reducedShape(x.shapeRef(), d, keepdim));
+        Tensor out = Tensor.zeros(Shapes.reducedShape(x.shapeRef(), d, keepdim));
         runLogSumExp(x, d, out);
         return out;
     }
@@ -116,9 +116,9 @@ public final class LogSoftmax {
         String op = "logSumExp";
         int d = checkInput(op, "x", x, dim);
         int[] s = x.shapeRef();
-        if (out == null || !isReduced(out.shapeRef(), s, d)) {
+        if (out == null || !Shapes.isReduced(out.shapeRef(), s, d)) {
             throw new IllegalArgumentException(op + ": x " + Shapes.str(s) + ", dim " + d + ": expected out of shape "
-                    + Shapes.str(reducedShape(s, d, false)) + " or " + Shapes.str(reducedShape(s, d, true))
+                    + Shapes.str(Shapes.reducedShape(s, d, false)) + " or " + Shapes.str(Shapes.reducedShape(s, d, true))
                     + ", got " + (out == null ? "null" : Shapes.str(out.shapeRef())));
         }
         if (!out.isContiguous()) {
@@ -139,43 +139,6 @@ public final class LogSoftmax {
         int[] s = x.shapeRef();
         K.logSumExp(src.data(), src.offset(), out.data(), out.offset(),
                 Reductions.prod(s, 0, d), size(s, d), Reductions.prod(s, d + 1, s.length));
-    }
-
-    /** Whether {@code r} is {@code shape} reduced along d, kept or not; compared in place (a replay checks every step). */
-    private static boolean isReduced(int[] r, int[] shape, int d) {
-        if (shape.length == 0) {
-            return r.length == 0;
-        }
-        boolean kept = r.length == shape.length;
-        if (!kept && r.length != shape.length - 1) {
-            return false;
-        }
-        for (int k = 0, j = 0; k < shape.length; k++) {
-            if (k == d) {
-                if (kept && r[j++] != 1) {
-                    return false;
-                }
-            } else if (r[j++] != shape[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** x's shape reduced along d (a 0-d shape stays 0-d). */
-    private static int[] reducedShape(int[] shape, int d, boolean keepdim) {
-        if (shape.length == 0) {
-            return shape.clone();
-        }
-        if (keepdim) {
-            int[] k = shape.clone();
-            k[d] = 1;
-            return k;
-        }
-        int[] r = new int[shape.length - 1];
-        System.arraycopy(shape, 0, r, 0, d);
-        System.arraycopy(shape, d + 1, r, d, shape.length - d - 1);
-        return r;
     }
 
     /**

@@ -20,21 +20,31 @@ final class Reductions {
     /** Values of the reduction of a contiguous tensor along {@code dim}, shaped with that dim removed. */
     static float[] reduce(ReduceOp op, Tensor x, int dim) {
         int[] shape = x.shapeRef();
+        float[] out = new float[prod(shape, 0, dim) * prod(shape, dim + 1, shape.length)];
+        reduceInto(op, x, dim, out, 0);
+        return out;
+    }
+
+    /**
+     * The reduction of a contiguous tensor along {@code dim}, written from {@code out[at]} on in
+     * row-major order; {@link #reduce} goes through it, so both give the same bits.
+     */
+    static void reduceInto(ReduceOp op, Tensor x, int dim, float[] out, int at) {
+        int[] shape = x.shapeRef();
         int outer = prod(shape, 0, dim);
         int n = shape[dim];
         int inner = prod(shape, dim + 1, shape.length);
         float[] src = x.data();
         int base = x.offset();
-        float[] out = new float[outer * inner];
         if (inner == 1) {
             for (int o = 0; o < outer; o++) {
-                out[o] = K.reduce(op, src, base + o * n, n);
+                out[at + o] = K.reduce(op, src, base + o * n, n);
             }
-            return out;
+            return;
         }
         BinaryOp merge = op.asBinary();
         for (int o = 0; o < outer; o++) {
-            int dst = o * inner;
+            int dst = at + o * inner;
             if (n == 0) {
                 java.util.Arrays.fill(out, dst, dst + inner, op.identity());
                 continue;
@@ -44,7 +54,6 @@ final class Reductions {
                 K.binary(merge, out, dst, src, base + (o * n + r) * inner, out, dst, inner);
             }
         }
-        return out;
     }
 
     /** Indices of the first maximum (or minimum) along {@code dim} of a contiguous tensor. */

@@ -82,13 +82,54 @@ final class Shapes {
         return out;
     }
 
-    /** Strides that read {@code shape/strides} as if it had been expanded to {@code target}. */
-    static int[] broadcastStrides(int[] shape, int[] strides, int[] target) {
-        int[] out = new int[target.length];
-        int shift = target.length - shape.length;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            out[d + shift] = shape[d] == 1 && target[d + shift] != 1 ? 0 : strides[d];
+    /** Whether {@code from} broadcasts to exactly {@code to}: no more dims, each trailing one equal or 1. */
+    static boolean broadcastsTo(int[] from, int[] to) {
+        int shift = to.length - from.length;
+        if (shift < 0) {
+            return false;
         }
-        return out;
+        for (int d = 0; d < from.length; d++) {
+            if (from[d] != 1 && from[d] != to[d + shift]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code r} is {@code shape} reduced along d, kept or not; compared in place (a replay checks every step). */
+    static boolean isReduced(int[] r, int[] shape, int d) {
+        if (shape.length == 0) {
+            return r.length == 0;
+        }
+        boolean kept = r.length == shape.length;
+        if (!kept && r.length != shape.length - 1) {
+            return false;
+        }
+        for (int k = 0, j = 0; k < shape.length; k++) {
+            if (k == d) {
+                if (kept && r[j++] != 1) {
+                    return false;
+                }
+            } else if (r[j++] != shape[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** x's shape reduced along d (a 0-d shape stays 0-d). */
+    static int[] reducedShape(int[] shape, int d, boolean keepdim) {
+        if (shape.length == 0) {
+            return shape.clone();
+        }
+        if (keepdim) {
+            int[] k = shape.clone();
+            k[d] = 1;
+            return k;
+        }
+        int[] r = new int[shape.length - 1];
+        System.arraycopy(shape, 0, r, 0, d);
+        System.arraycopy(shape, d + 1, r, d, shape.length - d - 1);
+        return r;
     }
 }

@@ -1362,9 +1362,9 @@ public final class Tensor {
                         + Shapes.str(shape) + " (dim " + d + " repeats one element); call contiguous() first");
             }
         }
-        // Equal shapes always broadcast; skipping the general rule keeps the optimiser's
-        // per-step in-place calls free of allocation.
-        if (source != null && !Arrays.equals(source.shape, shape)) {
+        // Checked in place first, so in-place calls (an optimiser's, a replay's broadcasts)
+        // allocate nothing; only a refusal builds the broadcast shape, for its message.
+        if (source != null && !Shapes.broadcastsTo(source.shape, shape)) {
             int[] target = Shapes.broadcast(op, source.shape, shape);
             if (!Arrays.equals(target, shape)) {
                 throw new IllegalArgumentException(op + ": shape " + Shapes.str(source.shape)
@@ -1415,6 +1415,16 @@ public final class Tensor {
         StridedLoop.addScaled(this, alpha, unaliased(other));
         storage.version++;
         return this;
+    }
+
+    /**
+     * {@code this += s}, as PyTorch's {@code add_(s)}.
+     *
+     * @param s the addend
+     * @return this tensor
+     */
+    public Tensor addInPlace(float s) {
+        return scalarInPlace("addInPlace", BinaryOp.ADD, s);
     }
 
     /**
@@ -1614,6 +1624,107 @@ public final class Tensor {
         int n = shape[Shapes.normalizeDim("mean", dim, shape)];
         Tensor s = sum(dim, keepdim);
         return s.mulInPlace(1f / n);
+    }
+
+    /**
+     * {@code out = sum()}, into a tensor of the caller's: the same bits as {@link #sum()}, with
+     * nothing allocated when this tensor is contiguous (a strided one is read from a contiguous
+     * copy). A captured training step reduces this way at every step.
+     *
+     * @param out a 0-d tensor sharing no storage with this one
+     * @return {@code out}
+     * @throws IllegalArgumentException if out is null, not 0-d, or shares storage with this tensor
+     */
+    public Tensor sumInto(Tensor out) {
+        checkReducedInto("sumInto", out, -1);
+        Tensor c = contiguous();
+        out.storage.data[out.offset] = Kernels.ELEMENTWISE.reduce(ReduceOp.SUM, c.storage.data, c.offset, numel);
+        out.storage.version++;
+        return out;
+    }
+
+    /**
+     * {@code out = mean()}, into a tensor of the caller's, as {@link #sumInto(Tensor)}: the same
+     * bits as {@link #mean()}.
+     *
+     * @param out a 0-d tensor sharing no storage with this one
+     * @return {@code out}
+     * @throws IllegalArgumentException if out is null, not 0-d, or shares storage with this tensor
+     */
+    public Tensor meanInto(Tensor out) {
+        sumInto(out);
+        out.storage.data[out.offset] /= numel; // as mean(): the sum divided, not multiplied by 1/n
+        return out;
+    }
+
+    /**
+     * {@code out = sum(dim)} (or {@code sum(dim, true)}), into a tensor of the caller's: the same
+     * bits as {@link #sum(int, boolean)}, with nothing allocated when this tensor is contiguous.
+     * Both reduced shapes are accepted, since they lay the same values out alike. A 0-d tensor
+     * takes dim 0 or -1 and writes itself, as {@code sum} does.
+     *
+     * @param dim the dim, negative counting from the end
+     * @param out contiguous, of this shape without dim or with it of size 1, sharing no storage
+     *     with this tensor
+     * @return {@code out}
+     * @throws IllegalArgumentException if out is null, of another shape, strided, or shares
+     *     storage with this tensor
+     * @throws IndexOutOfBoundsException if dim is out of range for this shape
+     */
+    public Tensor sumInto(int dim, Tensor out) {
+        int d = Shapes.normalizeDim("sumInto", dim, shape, Math.max(1, shape.length));
+        checkReducedInto("sumInto", out, d);
+        if (shape.length == 0) {
+            out.storage.data[out.offset] = item();
+        } else {
+            Reductions.reduceInto(ReduceOp.SUM, contiguous(), d, out.storage.data, out.offset);
+        }
+        out.storage.version++;
+        return out;
+    }
+
+    /**
+     * {@code out = mean(dim)} (or {@code mean(dim, true)}), into a tensor of the caller's, as
+     * {@link #sumInto(int, Tensor)}: the same bits as {@link #mean(int, boolean)}.
+     *
+     * @param dim the dim, negative counting from the end
+     * @param out contiguous, of this shape without dim or with it of size 1, sharing no storage
+     *     with this tensor
+     * @return {@code out}
+     * @throws IllegalArgumentException if out is null, of another shape, strided, or shares
+     *     storage with this tensor
+     * @throws IndexOutOfBoundsException if dim is out of range for this shape
+     */
+    public Tensor meanInto(int dim, Tensor out) {
+        sumInto(dim, out);
+        if (shape.length > 0) {
+            out.mulInPlace(1f / shape[Shapes.normalizeDim("meanInto", dim, shape)]);
+        }
+        return out;
+    }
+
+    /**
+     * Refuses an {@code out} that cannot take this tensor reduced along d (-1: reduced whole),
+     * naming the shape expected; shapes are compared in place, as a replay checks every step.
+     */
+    private void checkReducedInto(String op, Tensor out, int d) {
+        boolean whole = d < 0;
+        if (out == null || (whole ? out.shape.length != 0 : !Shapes.isReduced(out.shape, shape, d))) {
+            String expected = whole ? "[] (a 0-d tensor)"
+                    : Shapes.str(Shapes.reducedShape(shape, d, false)) + " or " + Shapes.str(Shapes.reducedShape(shape, d, true));
+            throw new IllegalArgumentException(op + ": this tensor " + Shapes.str(shape)
+                    + (whole ? "" : ", dim " + d) + ": expected out of shape " + expected
+                    + ", got " + (out == null ? "null" : Shapes.str(out.shape)));
+        }
+        if (!out.isContiguous()) {
+            throw new IllegalArgumentException(op + ": out of shape " + Shapes.str(out.shape)
+                    + " is a strided view with strides " + Arrays.toString(out.strides)
+                    + "; the tensor written must be contiguous");
+        }
+        if (Fused.overlaps(out, this)) {
+            throw new IllegalArgumentException(op + ": out " + Shapes.str(out.shape)
+                    + " shares storage with this tensor " + Shapes.str(shape) + "; pass a tensor of its own");
+        }
     }
 
     /** @return the largest element (NaN if any is NaN), as a 0-d tensor */

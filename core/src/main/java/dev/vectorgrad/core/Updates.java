@@ -259,33 +259,36 @@ public final class Updates {
             return;
         }
         int ops = b != null ? 4 : a != null ? 3 : 2;
-        Tensor[] tensors = {param, grad, a, b};
-        int[][] strides = new int[ops][];
-        int[] off = new int[ops];
-        for (int o = 0; o < ops; o++) {
-            strides[o] = tensors[o].stridesRef();
-            off[o] = tensors[o].offset();
+        StridedLoop.Layout l = StridedLoop.Layout.begin(param.shapeRef(), ops).operand(0, param).operand(1, grad);
+        if (a != null) {
+            l.operand(2, a);
         }
-        StridedLoop.Layout l = StridedLoop.Layout.coalesce(param.shapeRef(), strides);
-        int n = l.inner;
-        int[] inner = new int[4];
-        boolean unit = true;
-        for (int o = 0; o < ops; o++) {
-            inner[o] = l.strides[o][l.rank - 1];
-            unit &= inner[o] == 1;
+        if (b != null) {
+            l.operand(3, b);
         }
-        int[] counter = new int[Math.max(l.rank - 1, 0)];
-        for (int r = 0, count = l.outerCount(); r < count; r++) {
-            int ao = ops > 2 ? off[2] : 0;
-            int bo = ops > 3 ? off[3] : 0;
-            if (unit) {
-                run.at(off[0], off[1], ao, bo, n);
-            } else {
-                for (int i = 0; i < n; i++) {
-                    run.at(off[0] + i * inner[0], off[1] + i * inner[1], ao + i * inner[2], bo + i * inner[3], 1);
+        l.coalesce();
+        try {
+            int n = l.inner;
+            int s0 = l.innerStride(0);
+            int s1 = l.innerStride(1);
+            int s2 = ops > 2 ? l.innerStride(2) : 0;
+            int s3 = ops > 3 ? l.innerStride(3) : 0;
+            boolean unit = s0 == 1 && s1 == 1 && (ops < 3 || s2 == 1) && (ops < 4 || s3 == 1);
+            int[] off = l.off;
+            for (int r = 0, count = l.outerCount(); r < count; r++) {
+                int ao = ops > 2 ? off[2] : 0;
+                int bo = ops > 3 ? off[3] : 0;
+                if (unit) {
+                    run.at(off[0], off[1], ao, bo, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        run.at(off[0] + i * s0, off[1] + i * s1, ao + i * s2, bo + i * s3, 1);
+                    }
                 }
+                l.advance();
             }
-            l.advance(counter, off);
+        } finally {
+            l.release();
         }
     }
 }

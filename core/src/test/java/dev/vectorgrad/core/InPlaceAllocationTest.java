@@ -38,6 +38,8 @@ class InPlaceAllocationTest {
             a.mul(2f).add(1f).sub(3f).div(4f).rsub(1f).rdiv(2f).clampMin(0f).clampMax(1f);
             a.neg().abs().exp().sqrt().log().relu();
             b.addScaledInPlace(-1e-6f, a);
+            // Every reduction kind through the one kernel entry, so none of them is left alone in its profile.
+            a.sum().add(a.max()).add(a.min()).add(a.sum(1).sum()).add(a.max(1, false).sum()).add(a.min(0, false).mean());
         }
         // The smooth activations share the kernels' exp/log helpers: all of them hot before any is checked.
         Tensor g = Tensor.randn(new Rng(4), 40, 100);
@@ -88,6 +90,7 @@ class InPlaceAllocationTest {
     @Test
     void add() {
         check("addInPlace", Tensor::addInPlace);
+        check("addInPlace(float)", (t, o) -> t.addInPlace(1e-6f));
     }
 
     @Test
@@ -141,5 +144,46 @@ class InPlaceAllocationTest {
     @Test
     void copy() {
         check("copyFrom", Tensor::copyFrom);
+    }
+
+    @Test
+    void reductionsIntoATarget() {
+        for (Tensor t : targets()) {
+            Tensor whole = Tensor.scalar(0f);
+            AllocationMeter.assertAllocationFree("sumInto on " + t.describe(), () -> t.sumInto(whole));
+            AllocationMeter.assertAllocationFree("meanInto on " + t.describe(), () -> t.meanInto(whole));
+            for (int dim = -Math.max(1, t.dim()); dim < Math.max(1, t.dim()); dim++) {
+                int d = dim;
+                Tensor out = Tensor.zerosLike(t.sum(d));
+                AllocationMeter.assertAllocationFree("sumInto(" + d + ") on " + t.describe(), () -> t.sumInto(d, out));
+                AllocationMeter.assertAllocationFree("meanInto(" + d + ") on " + t.describe(), () -> t.meanInto(d, out));
+            }
+        }
+    }
+
+    /**
+     * Broadcast and strided operands go through the strided loop's layout, which each thread
+     * reuses: a bias row, a per-row column, a transposed source and a transposed target.
+     */
+    @Test
+    void broadcastAndStridedOperandsToo() {
+        Rng rng = new Rng(9);
+        Tensor t = Tensor.randn(rng, 64, 50);
+        Tensor row = Tensor.randn(rng, 50).mul(1e-3f).add(1f);
+        Tensor column = Tensor.randn(rng, 64, 1).mul(1e-3f).add(1f);
+        Tensor square = Tensor.randn(rng, 32, 32);
+        Tensor transposed = Tensor.randn(rng, 32, 32).t();
+        AllocationMeter.assertAllocationFree("addInPlace(row)", () -> t.addInPlace(row));
+        AllocationMeter.assertAllocationFree("mulInPlace(column)", () -> t.mulInPlace(column));
+        AllocationMeter.assertAllocationFree("divInPlace(row)", () -> t.divInPlace(row));
+        AllocationMeter.assertAllocationFree("addScaledInPlace(row)", () -> t.addScaledInPlace(-1e-6f, row));
+        AllocationMeter.assertAllocationFree("copyFrom(column)", () -> t.copyFrom(column));
+        AllocationMeter.assertAllocationFree("copyFrom(transposed)", () -> square.copyFrom(transposed));
+        AllocationMeter.assertAllocationFree("mulInPlace(float) on a transposed view", () -> transposed.mulInPlace(0.9999f));
+        AllocationMeter.assertAllocationFree("clampMinInPlace on a transposed view", () -> transposed.clampMinInPlace(-1f));
+        AllocationMeter.assertAllocationFree("fillInPlace on a transposed view", () -> transposed.fillInPlace(0.5f));
+        Tensor deep = Tensor.randn(rng, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2).permute(9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+        AllocationMeter.assertAllocationFree("a ten-dim permuted view, once its thread's layout has grown",
+                () -> deep.mulInPlace(0.9999f));
     }
 }

@@ -58,6 +58,8 @@ class InPlaceArithmeticTest {
                 new Op("pow(0.5)", t -> t.pow(0.5f), t -> t.powInPlace(0.5f)),
                 new Op("pow(-1)", t -> t.pow(-1f), t -> t.powInPlace(-1f)),
                 new Op("pow(3)", t -> t.pow(3f), t -> t.powInPlace(3f)),
+                new Op("add(0.3)", t -> t.add(0.3f), t -> t.addInPlace(0.3f)),
+                new Op("add(-0)", t -> t.add(-0f), t -> t.addInPlace(-0f)),
                 new Op("div(0.3)", t -> t.div(0.3f), t -> t.divInPlace(0.3f)),
                 new Op("div(0)", t -> t.div(0f), t -> t.divInPlace(0f)),
                 new Op("div(-0)", t -> t.div(-0f), t -> t.divInPlace(-0f)),
@@ -121,7 +123,7 @@ class InPlaceArithmeticTest {
         assertTrue(e.getMessage().contains("[3, 4]") && e.getMessage().contains("[4]"), e.getMessage());
         Tensor expanded = Tensor.ones(4).expand(3, 4);
         for (Runnable r : List.<Runnable>of(expanded::logInPlace, () -> expanded.powInPlace(2f),
-                () -> expanded.divInPlace(2f), () -> expanded.clampMinInPlace(0f))) {
+                () -> expanded.divInPlace(2f), () -> expanded.clampMinInPlace(0f), () -> expanded.addInPlace(1f))) {
             e = assertThrows(IllegalArgumentException.class, r::run);
             assertTrue(e.getMessage().contains("expanded view"), e.getMessage());
         }

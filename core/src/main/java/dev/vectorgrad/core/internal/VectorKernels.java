@@ -187,6 +187,9 @@ final class VectorKernels implements FloatKernels {
     /** Room for three vectors' lanes for {@link #expLanes} and {@link #logLanes}, one array per thread. */
     private static final ThreadLocal<float[]> MATH_LANES = ThreadLocal.withInitial(() -> new float[3 * lanes]);
 
+    /** One vector's lanes for {@link #sumLanes} in {@link #reduce}, one array per thread (a new one cost 48 B a call). */
+    private static final ThreadLocal<float[]> SUM_LANES = ThreadLocal.withInitial(() -> new float[lanes]);
+
     /*
      * Trick: e^x and log x lane by lane through Math.exp and Math.log, the scalar twin's calls,
      * not lanewise(EXP/LOG): C2 compiles those to SVML while the interpreter and C1 run a per-lane
@@ -500,30 +503,71 @@ final class VectorKernels implements FloatKernels {
 
     @Override
     public float reduce(ReduceOp op, float[] a, int off, int n) {
-        // Four independent accumulators hide the add latency; one lane reduction at the end.
-        FloatVector acc0 = FloatVector.broadcast(species, op.identity());
+        // One loop per operation, each written out: a shared fold(op, acc, x) helper, whenever C2
+        // did not inline it, boxed every vector crossing it (hundreds of bytes to kilobytes a call).
+        return switch (op) {
+            case SUM -> sum(a, off, n);
+            case MAX -> max(a, off, n);
+            case MIN -> min(a, off, n);
+        };
+    }
+
+    /** Four independent accumulators hide the add latency; the lanes are summed once, in lane order. */
+    private float sum(float[] a, int off, int n) {
+        FloatVector acc0 = FloatVector.zero(species);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
         int i = 0;
         int bound4 = n - n % (4 * lanes);
         for (; i < bound4; i += 4 * lanes) {
-            acc0 = fold(op, acc0, FloatVector.fromArray(species, a, off + i));
-            acc1 = fold(op, acc1, FloatVector.fromArray(species, a, off + i + lanes));
-            acc2 = fold(op, acc2, FloatVector.fromArray(species, a, off + i + 2 * lanes));
-            acc3 = fold(op, acc3, FloatVector.fromArray(species, a, off + i + 3 * lanes));
+            acc0 = acc0.add(FloatVector.fromArray(species, a, off + i));
+            acc1 = acc1.add(FloatVector.fromArray(species, a, off + i + lanes));
+            acc2 = acc2.add(FloatVector.fromArray(species, a, off + i + 2 * lanes));
+            acc3 = acc3.add(FloatVector.fromArray(species, a, off + i + 3 * lanes));
         }
         int bound = species.loopBound(n);
         for (; i < bound; i += lanes) {
-            acc0 = fold(op, acc0, FloatVector.fromArray(species, a, off + i));
+            acc0 = acc0.add(FloatVector.fromArray(species, a, off + i));
         }
-        FloatVector acc = fold(op, fold(op, acc0, acc1), fold(op, acc2, acc3));
-        float result = switch (op) {
-            case SUM -> sumLanes(acc, new float[lanes]);
-            case MAX -> acc.reduceLanes(VectorOperators.MAX);
-            case MIN -> acc.reduceLanes(VectorOperators.MIN);
-        };
-        return op.combine(result, tail.reduce(op, a, off + i, n - i));
+        float result = sumLanes(acc0.add(acc1).add(acc2.add(acc3)), SUM_LANES.get());
+        return result + tail.reduce(ReduceOp.SUM, a, off + i, n - i);
+    }
+
+    /** As {@link #sum}, with the lanes' maximum (order-free, so reduceLanes may take it). */
+    private float max(float[] a, int off, int n) {
+        FloatVector acc0 = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
+        FloatVector acc1 = acc0;
+        int i = 0;
+        int bound2 = n - n % (2 * lanes);
+        for (; i < bound2; i += 2 * lanes) {
+            acc0 = acc0.max(FloatVector.fromArray(species, a, off + i));
+            acc1 = acc1.max(FloatVector.fromArray(species, a, off + i + lanes));
+        }
+        int bound = species.loopBound(n);
+        for (; i < bound; i += lanes) {
+            acc0 = acc0.max(FloatVector.fromArray(species, a, off + i));
+        }
+        float result = acc0.max(acc1).reduceLanes(VectorOperators.MAX);
+        return Math.max(result, tail.reduce(ReduceOp.MAX, a, off + i, n - i));
+    }
+
+    /** As {@link #max}, for the minimum. */
+    private float min(float[] a, int off, int n) {
+        FloatVector acc0 = FloatVector.broadcast(species, Float.POSITIVE_INFINITY);
+        FloatVector acc1 = acc0;
+        int i = 0;
+        int bound2 = n - n % (2 * lanes);
+        for (; i < bound2; i += 2 * lanes) {
+            acc0 = acc0.min(FloatVector.fromArray(species, a, off + i));
+            acc1 = acc1.min(FloatVector.fromArray(species, a, off + i + lanes));
+        }
+        int bound = species.loopBound(n);
+        for (; i < bound; i += lanes) {
+            acc0 = acc0.min(FloatVector.fromArray(species, a, off + i));
+        }
+        float result = acc0.min(acc1).reduceLanes(VectorOperators.MIN);
+        return Math.min(result, tail.reduce(ReduceOp.MIN, a, off + i, n - i));
     }
 
     /**
@@ -540,14 +584,6 @@ final class VectorKernels implements FloatKernels {
             sum += buf[i];
         }
         return sum;
-    }
-
-    private static FloatVector fold(ReduceOp op, FloatVector acc, FloatVector x) {
-        return switch (op) {
-            case SUM -> acc.add(x);
-            case MAX -> acc.lanewise(VectorOperators.MAX, x);
-            case MIN -> acc.lanewise(VectorOperators.MIN, x);
-        };
     }
 
     @Override

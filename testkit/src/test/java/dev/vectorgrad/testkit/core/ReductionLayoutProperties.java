@@ -2,12 +2,14 @@ package dev.vectorgrad.testkit.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 
 import dev.vectorgrad.core.Tensor;
 import dev.vectorgrad.testkit.ShapeArbitraries;
+import dev.vectorgrad.testkit.TensorAssertions;
 import dev.vectorgrad.testkit.Tensors;
 import dev.vectorgrad.testkit.Values;
 import dev.vectorgrad.testkit.View;
@@ -128,6 +130,31 @@ class ReductionLayoutProperties {
         assertEquals(reference(flat, 0, "min")[0], x.min().item(), 0, "min() " + view);
         assertEquals(reference(flat, 0, "argmax")[0], x.argmax().item(), 0, "argmax() " + view);
         assertEquals(reference(flat, 0, "argmin")[0], x.argmin().item(), 0, "argmin() " + view);
+    }
+
+    /**
+     * sumInto/meanInto give the allocating reductions' exact bits on every layout, along every dim,
+     * into both reduced shapes, and over a stale target (every element is written).
+     */
+    @Property(tries = 80)
+    void reductionsIntoATargetGiveTheSameBits(@ForAll("views") View view) {
+        Tensor x = view.tensor();
+        int rank = x.dim();
+        for (int dim = -rank; dim < rank; dim++) {
+            String what = view + " dim " + dim;
+            for (boolean keepdim : new boolean[] {false, true}) {
+                Tensor expected = x.sum(dim, keepdim);
+                Tensor out = Tensor.full(Float.NaN, expected.shape());
+                assertSame(out, x.sumInto(dim, out));
+                TensorAssertions.assertSameBits(out, expected);
+                out.fillInPlace(Float.NaN);
+                x.meanInto(dim, out);
+                TensorAssertions.assertSameBits(out, x.mean(dim, keepdim));
+            }
+        }
+        Tensor out = Tensor.scalar(Float.NaN);
+        TensorAssertions.assertSameBits(x.sumInto(out), x.sum());
+        TensorAssertions.assertSameBits(x.meanInto(out), x.mean());
     }
 
     @Provide
