@@ -1,5 +1,6 @@
 package dev.vectorgrad.autograd;
 
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import dev.vectorgrad.core.Fused;
@@ -540,14 +541,14 @@ final class Replays {
     }
 
     /**
-     * A reduction (sum or mean, of everything or along a dim) recomputed with the eager op; the
-     * backward spreads the gradient, scaled for a mean, over the input. The forward allocates the
-     * reduced value (a few floats) per call.
+     * A reduction (sum or mean, of everything or along a dim) recomputed into its output by the
+     * tensor's {@code sumInto}/{@code meanInto} (the eager op's bits, nothing allocated for a
+     * contiguous input); the backward spreads the gradient, scaled for a mean, over the input.
      */
     static final class Reduce implements Replay {
         private final Tensor a;
         private final Tensor out;
-        private final Function<Tensor, Tensor> reduce;
+        private final BiConsumer<Tensor, Tensor> reduceInto;
         /** The output's shape with the reduced dims kept as 1, so it broadcasts against the input. */
         private final int[] keptShape;
         private final float scale;
@@ -555,23 +556,34 @@ final class Replays {
         private Tensor keptFrom;
         private Tensor kept;
 
-        Reduce(Tensor a, Tensor out, Function<Tensor, Tensor> reduce, int[] keptShape, float scale) {
+        Reduce(Tensor a, Tensor out, BiConsumer<Tensor, Tensor> reduceInto, int[] keptShape, float scale) {
             this.a = a;
             this.out = out;
-            this.reduce = reduce;
+            this.reduceInto = reduceInto;
             this.keptShape = keptShape;
             this.scale = scale;
         }
 
         @Override
         public void forward() {
-            out.copyFrom(reduce.apply(a));
+            reduceInto.accept(a, out);
         }
 
         @Override
         public void backward(Tensor g, Tensor[] gIn, boolean[] acc) {
             Tensor target = gIn[0];
             if (target == null) {
+                return;
+            }
+            if (g.numel() == 1) {
+                // A reduction to one value spreads it: a scalar fill or add, the eager
+                // broadcast's bits (x + g, or g), without the broadcast's layout bookkeeping.
+                float v = scale != 1f ? g.item() * scale : g.item();
+                if (acc[0]) {
+                    target.addInPlace(v);
+                } else {
+                    target.fillInPlace(v);
+                }
                 return;
             }
             if (g != keptFrom) {

@@ -664,7 +664,7 @@ public final class Var {
         Tensor a = value;
         Tensor out = a.sum();
         return unary("sum", out, NONE, (g, sink) -> sink.add(0, g.expand(in), false),
-                () -> new Replays.Reduce(a, out, Tensor::sum, ones(in.length), 1f));
+                () -> new Replays.Reduce(a, out, Tensor::sumInto, ones(in.length), 1f));
     }
 
     private static int[] ones(int n) {
@@ -707,7 +707,7 @@ public final class Var {
         Tensor out = a.sum(d, keepdim);
         return unary("sum", out, NONE,
                 (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).expand(in), false),
-                () -> new Replays.Reduce(a, out, t -> t.sum(d, keepdim), kept(in, d), 1f));
+                () -> new Replays.Reduce(a, out, (t, o) -> t.sumInto(d, o), kept(in, d), 1f));
     }
 
     /** A reduction of a 0-d value along its dim: a copy of the value, replayed as {@code x * 1}, the same float. */
@@ -723,7 +723,7 @@ public final class Var {
         Tensor a = value;
         Tensor out = a.mean();
         return unary("mean", out, NONE, (g, sink) -> sink.add(0, g.mul(scale).expand(in), false),
-                () -> new Replays.Reduce(a, out, Tensor::mean, ones(in.length), scale));
+                () -> new Replays.Reduce(a, out, Tensor::meanInto, ones(in.length), scale));
     }
 
     /**
@@ -755,7 +755,7 @@ public final class Var {
         Tensor out = a.mean(d, keepdim);
         return unary("mean", out, NONE,
                 (g, sink) -> sink.add(0, (keepdim ? g : g.unsqueeze(d)).mul(scale).expand(in), false),
-                () -> new Replays.Reduce(a, out, t -> t.mean(d, keepdim), kept(in, d), scale));
+                () -> new Replays.Reduce(a, out, (t, o) -> t.meanInto(d, o), kept(in, d), scale));
     }
 
     /**

@@ -216,4 +216,50 @@ class ElementwiseReplayTest {
         long perStep = ReplayAssertions.warmStepBytes(c.graph(), 64);
         assertTrue(perStep < 64, "a replayed step allocated " + perStep + " bytes");
     }
+
+    /**
+     * sum and mean to one value (of everything, or along the only non-1 dim) replay their spread
+     * as a scalar fill or add: the eager broadcast's bits, also as a second contribution to one
+     * gradient, and a warm step allocates nothing.
+     */
+    @Test
+    void reductionsToOneValueReplayBitForBitAndAllocateNothing() {
+        Rng rng = new Rng(41);
+        // No value gathers more than two contributions (three may be summed in another order).
+        Program p = v -> {
+            Var h = v[3].linear(v[0], null);                             // [1, 10]: sum and mean both reach it
+            Var row = v[3].linear(v[1], null).mul(2f).sum(1);            // [1]: dim 1 is all of it
+            Var k = v[3].linear(v[2], null).mul(3f).mean(1, true);      // [1, 1]
+            return h.sum().add(h.mean()).add(row.mean(0)).add(k.sum());
+        };
+        Tensor[] params = t(Tensor.randn(rng, 10, 20).mul(0.2f), Tensor.randn(rng, 10, 20).mul(0.2f), Tensor.randn(rng, 10, 20).mul(0.2f));
+        assertReplaysMatchEager(p, params, t(Tensor.randn(rng, 1, 20)), t(Tensor.randn(rng, 1, 20)), t(data(rng, 1, 20)));
+        Var w = Var.param(Tensor.randn(rng, 10, 20).mul(0.2f));
+        Var x = Var.constant(Tensor.randn(rng, 64, 20));
+        CapturedGraph.Capture c = CapturedGraph.capture(() -> {
+            Var h = x.linear(w, null);                                   // [64, 10]
+            return h.sum().add(h.mean()).add(h.mul(h).mean());
+        });
+        assertTrue(c.replayable(), () -> "refused: " + c.refusal());
+        long perStep = ReplayAssertions.warmStepBytes(c.graph(), 64);
+        assertTrue(perStep < 64, "a replayed step allocated " + perStep + " bytes");
+    }
+
+    /** Broadcasting ops and reductions along a dim replay through reused layouts: a warm step allocates nothing. */
+    @Test
+    void warmReplaysOfBroadcastingOpsAllocateNothing() {
+        Rng rng = new Rng(43);
+        Var w = Var.param(Tensor.randn(rng, 10, 20).mul(0.2f));
+        Var row = Var.param(Tensor.randn(rng, 10).mul(0.1f).add(1f));
+        Var column = Var.param(Tensor.randn(rng, 64, 1).mul(0.1f).add(2f));
+        Var x = Var.constant(Tensor.randn(rng, 64, 20));
+        CapturedGraph.Capture c = CapturedGraph.capture(() -> {
+            Var h = x.linear(w, null);                                   // [64, 10]
+            Var b = h.add(row).mul(column).div(column).sub(row);         // a row and a column, both ways
+            return b.sum(0).mean().add(b.mean(1, true).sum()).add(b.mul(b).sum());
+        });
+        assertTrue(c.replayable(), () -> "refused: " + c.refusal());
+        long perStep = ReplayAssertions.warmStepBytes(c.graph(), 64);
+        assertTrue(perStep < 64, "a replayed step allocated " + perStep + " bytes");
+    }
 }
