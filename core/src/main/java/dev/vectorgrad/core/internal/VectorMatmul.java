@@ -1058,32 +1058,38 @@ final class VectorMatmul implements MatmulKernel {
             s50 = FMA ? x.fma(y0, s50) : x.mul(y0).add(s50);
             s51 = FMA ? x.fma(y1, s51) : x.mul(y1).add(s51);
         }
-        storeDots(s00, s01, a, ai, bt, b0, b1, bound, kc, c, ci, cols, load, lanes);
+        storeDots(VectorKernels.sumLanes(s00, lanes), VectorKernels.sumLanes(s01, lanes),
+                a, ai, bt, b0, b1, bound, kc, c, ci, cols, load);
         if (rows > 1) {
-            storeDots(s10, s11, a, a1, bt, b0, b1, bound, kc, c, ci + cs, cols, load, lanes);
+            storeDots(VectorKernels.sumLanes(s10, lanes), VectorKernels.sumLanes(s11, lanes),
+                    a, a1, bt, b0, b1, bound, kc, c, ci + cs, cols, load);
         }
         if (rows > 2) {
-            storeDots(s20, s21, a, a2, bt, b0, b1, bound, kc, c, ci + 2 * cs, cols, load, lanes);
+            storeDots(VectorKernels.sumLanes(s20, lanes), VectorKernels.sumLanes(s21, lanes),
+                    a, a2, bt, b0, b1, bound, kc, c, ci + 2 * cs, cols, load);
         }
         if (rows > 3) {
-            storeDots(s30, s31, a, a3, bt, b0, b1, bound, kc, c, ci + 3 * cs, cols, load, lanes);
+            storeDots(VectorKernels.sumLanes(s30, lanes), VectorKernels.sumLanes(s31, lanes),
+                    a, a3, bt, b0, b1, bound, kc, c, ci + 3 * cs, cols, load);
         }
         if (rows > 4) {
-            storeDots(s40, s41, a, a4, bt, b0, b1, bound, kc, c, ci + 4 * cs, cols, load, lanes);
+            storeDots(VectorKernels.sumLanes(s40, lanes), VectorKernels.sumLanes(s41, lanes),
+                    a, a4, bt, b0, b1, bound, kc, c, ci + 4 * cs, cols, load);
         }
         if (rows > 5) {
-            storeDots(s50, s51, a, a5, bt, b0, b1, bound, kc, c, ci + 5 * cs, cols, load, lanes);
+            storeDots(VectorKernels.sumLanes(s50, lanes), VectorKernels.sumLanes(s51, lanes),
+                    a, a5, bt, b0, b1, bound, kc, c, ci + 5 * cs, cols, load);
         }
     }
 
     /**
-     * Finishes one row of {@link #dot6x2}: each column's lanes summed, the scalar steps from
-     * {@code from} to {@code kc} added in order, then the sum added to C (or stored).
+     * Finishes one row of {@link #dot6x2} from its columns' lane sums: the scalar steps from
+     * {@code from} to {@code kc} added in order, then the sum added to C (or stored). The lanes
+     * are summed by the caller, so no vector crosses this call (it is too large to be sure of
+     * inlining, and a vector passed to a call that is not inlined is boxed on the heap).
      */
-    private static void storeDots(FloatVector s0, FloatVector s1, float[] a, int ar, float[] bt, int b0, int b1,
-                                  int from, int kc, float[] c, int ci, int cols, boolean load, float[] lanes) {
-        float d0 = VectorKernels.sumLanes(s0, lanes);
-        float d1 = VectorKernels.sumLanes(s1, lanes);
+    private static void storeDots(float d0, float d1, float[] a, int ar, float[] bt, int b0, int b1,
+                                  int from, int kc, float[] c, int ci, int cols, boolean load) {
         for (int p = from; p < kc; p++) {
             float x = a[ar + p];
             d0 = FMA ? Math.fma(x, bt[b0 + p], d0) : x * bt[b0 + p] + d0;
