@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -40,11 +41,24 @@ public final class Parallel {
     private final int threads;
     /** Offers of help to the workers; an array so that handing over a job allocates nothing. */
     private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(256);
+    /**
+     * How many offers the queue holds, as a hint read without the queue's lock: a spinning
+     * worker polls it, so it never contends for the lock with a caller making an offer.
+     */
+    private final AtomicInteger offered = new AtomicInteger();
+    /**
+     * Each worker while it is parked (or about to park) waiting for an offer, else null. Why not
+     * the queue's blocking {@code take()}: its condition wait allocates a node every time the
+     * worker parks, so a two-thread training step allocated on the worker between steps.
+     */
+    private final AtomicReferenceArray<Thread> sleepers;
 
     private Parallel(int threads) {
         this.threads = threads;
+        this.sleepers = new AtomicReferenceArray<>(Math.max(threads - 1, 0));
         for (int i = 1; i < threads; i++) {
-            Thread worker = new Thread(this::workLoop, "vectorgrad-worker-" + threads + "-" + i);
+            int slot = i - 1;
+            Thread worker = new Thread(() -> workLoop(slot), "vectorgrad-worker-" + threads + "-" + i);
             // Daemon: a forgotten pool must never keep the JVM alive.
             worker.setDaemon(true);
             worker.start();
@@ -128,7 +142,9 @@ public final class Parallel {
             if (!queue.offer(job)) {
                 break;
             }
+            offered.incrementAndGet();
         }
+        wakeSleepers();
         try {
             job.runTasks();
             job.awaitAll();
@@ -139,32 +155,36 @@ public final class Parallel {
 
     private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
 
-    private void workLoop() {
+    private void workLoop(int slot) {
         while (true) {
             Job job = spinForJob();
             if (job == null) {
-                try {
-                    job = queue.take();
-                } catch (InterruptedException e) {
-                    continue; // nobody but the JVM's shutdown should interrupt a daemon worker
-                }
+                job = parkForJob(slot);
             }
             job.runTasks();
         }
+    }
+
+    /** The next offer from the queue, or null; keeps {@link #offered} in step. */
+    private Job take() {
+        Job job = queue.poll();
+        if (job != null) {
+            offered.decrementAndGet();
+        }
+        return job;
     }
 
     /**
      * Polls for a job for up to {@link #SPIN_NANOS} before the worker parks. Why: a matmul makes
      * two calls in a row (pack B, then multiply) and training makes thousands, while waking a
      * parked thread costs 50-200 µs on a virtual machine, a tenth of a 512³ product on two
-     * threads. {@code isEmpty()} of an ArrayBlockingQueue takes its lock briefly; polling it
-     * between spin hints costs nothing measurable next to a kernel.
+     * threads. The spin reads {@link #offered}, not the queue, whose every look takes its lock.
      */
     private Job spinForJob() {
         long deadline = System.nanoTime() + SPIN_NANOS;
         do {
-            if (!queue.isEmpty()) {
-                Job job = queue.poll();
+            if (offered.get() > 0) {
+                Job job = take();
                 if (job != null) {
                     return job;
                 }
@@ -172,6 +192,37 @@ public final class Parallel {
             Thread.onSpinWait();
         } while (System.nanoTime() - deadline < 0);
         return null;
+    }
+
+    /**
+     * Parks until an offer comes. Trick (no lost wake-up without a lock): the worker announces
+     * itself in its slot before its last look at the queue, and a caller looks at the slots after
+     * its offer, so either the worker sees the offer or the caller sees the worker and unparks it
+     * (an unpark before the park just makes the park return at once).
+     */
+    private Job parkForJob(int slot) {
+        Thread self = Thread.currentThread();
+        sleepers.set(slot, self);
+        try {
+            Job job;
+            while ((job = take()) == null) {
+                LockSupport.park(this);
+                Thread.interrupted(); // nobody but the JVM's shutdown interrupts a daemon worker; never spin on it
+            }
+            return job;
+        } finally {
+            sleepers.set(slot, null);
+        }
+    }
+
+    /** Unparks every worker parked in {@link #parkForJob}; one with no offer left parks again. */
+    private void wakeSleepers() {
+        for (int i = 0; i < sleepers.length(); i++) {
+            Thread t = sleepers.get(i);
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,57 @@ class MatmulParallelTest {
             assertEquals(1, met.get(0), "task 0 after a pause of " + pauseNanos + " ns");
             assertEquals(1, met.get(1), "task 1 after a pause of " + pauseNanos + " ns");
         }
+    }
+
+    /**
+     * Parked workers wake for every call (each task waits for all the others, so a worker that
+     * missed its wake-up fails the call), and parking allocates nothing on the workers: the
+     * queue's blocking take() allocated a node each time.
+     */
+    @Test
+    void parkedWorkersWakeForEveryCallAndAllocateNothing() throws InterruptedException {
+        int threads = 3;
+        Parallel pool = Parallel.withThreads(threads);
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] workers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("vectorgrad-worker-" + threads + "-"))
+                .mapToLong(Thread::threadId).toArray();
+        assertEquals(threads - 1, workers.length, "the pool's workers");
+        long before = 0;
+        int rounds = 40;
+        int warmUp = 10;
+        for (int round = 0; round < rounds; round++) {
+            if (round == warmUp) {
+                before = sum(bean.getThreadAllocatedBytes(workers));
+            }
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(10 * Parallel.SPIN_NANOS)); // long enough to park
+            // A spinning barrier, not a latch: a latch's timed wait allocates on the worker too.
+            AtomicInteger arrived = new AtomicInteger();
+            AtomicIntegerArray met = new AtomicIntegerArray(threads);
+            pool.forEach(threads, t -> {
+                arrived.incrementAndGet();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (arrived.get() < threads && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+                met.set(t, arrived.get() == threads ? 1 : 0);
+            });
+            for (int t = 0; t < threads; t++) {
+                assertEquals(1, met.get(t), "task " + t + " of round " + round);
+            }
+        }
+        long bytes = sum(bean.getThreadAllocatedBytes(workers)) - before;
+        assertTrue(bytes < 1024, () -> "the workers allocated " + bytes + " bytes over " + (rounds - warmUp)
+                + " parks and wake-ups each; expected fewer than 1024");
+    }
+
+    private static long sum(long[] values) {
+        long s = 0;
+        for (long v : values) {
+            s += v;
+        }
+        return s;
     }
 
     @Test
