@@ -575,17 +575,6 @@ final class Replays {
             if (target == null) {
                 return;
             }
-            if (g.numel() == 1) {
-                // A reduction to one value spreads it: a scalar fill or add, the eager
-                // broadcast's bits (x + g, or g), without the broadcast's layout bookkeeping.
-                float v = scale != 1f ? g.item() * scale : g.item();
-                if (acc[0]) {
-                    target.addInPlace(v);
-                } else {
-                    target.fillInPlace(v);
-                }
-                return;
-            }
             if (g != keptFrom) {
                 kept = g.reshape(keptShape);
                 keptFrom = g;

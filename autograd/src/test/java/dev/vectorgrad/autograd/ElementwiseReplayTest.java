@@ -218,9 +218,9 @@ class ElementwiseReplayTest {
     }
 
     /**
-     * sum and mean to one value (of everything, or along the only non-1 dim) replay their spread
-     * as a scalar fill or add: the eager broadcast's bits, also as a second contribution to one
-     * gradient, and a warm step allocates nothing.
+     * sum and mean to one value (of everything, or along the only non-1 dim) replay into their
+     * outputs and spread the gradient back with the eager broadcast's bits, also as a second
+     * contribution to one gradient, and a warm step allocates nothing.
      */
     @Test
     void reductionsToOneValueReplayBitForBitAndAllocateNothing() {
