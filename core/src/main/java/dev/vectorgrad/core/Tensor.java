@@ -1597,7 +1597,7 @@ public final class Tensor {
 
     /** @return the mean of all elements, as a 0-d tensor (NaN for no elements, as in PyTorch) */
     public Tensor mean() {
-        return scalar(sum().item() / numel);
+        return meanInto(scalar(0f));
     }
 
     /**
@@ -1621,9 +1621,8 @@ public final class Tensor {
         if (shape.length == 0) {
             return reduceScalar("mean", dim, item());
         }
-        int n = shape[Shapes.normalizeDim("mean", dim, shape)];
-        Tensor s = sum(dim, keepdim);
-        return s.mulInPlace(1f / n);
+        int d = Shapes.normalizeDim("mean", dim, shape);
+        return meanInto(d, zeros(Shapes.reducedShape(shape, d, keepdim)));
     }
 
     /**
@@ -1644,8 +1643,8 @@ public final class Tensor {
     }
 
     /**
-     * {@code out = mean()}, into a tensor of the caller's, as {@link #sumInto(Tensor)}: the same
-     * bits as {@link #mean()}.
+     * {@code out = mean()}, into a tensor of the caller's, as {@link #sumInto(Tensor)};
+     * {@link #mean()} goes through it.
      *
      * @param out a 0-d tensor sharing no storage with this one
      * @return {@code out}
@@ -1685,7 +1684,7 @@ public final class Tensor {
 
     /**
      * {@code out = mean(dim)} (or {@code mean(dim, true)}), into a tensor of the caller's, as
-     * {@link #sumInto(int, Tensor)}: the same bits as {@link #mean(int, boolean)}.
+     * {@link #sumInto(int, Tensor)}; {@link #mean(int, boolean)} goes through it.
      *
      * @param dim the dim, negative counting from the end
      * @param out contiguous, of this shape without dim or with it of size 1, sharing no storage
@@ -1697,8 +1696,8 @@ public final class Tensor {
      */
     public Tensor meanInto(int dim, Tensor out) {
         sumInto(dim, out);
-        if (shape.length > 0) {
-            out.mulInPlace(1f / shape[Shapes.normalizeDim("meanInto", dim, shape)]);
+        if (shape.length > 0) { // sumInto checked dim; a 0-d tensor is its own mean
+            out.mulInPlace(1f / shape[dim < 0 ? dim + shape.length : dim]);
         }
         return out;
     }
